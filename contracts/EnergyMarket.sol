@@ -1,0 +1,771 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {SettlementToken} from "./SettlementToken.sol";
+import {BidSlots} from "./libraries/BidSlots.sol";
+import {PeriodClock} from "./libraries/PeriodClock.sol";
+import {SettlementMath} from "./libraries/SettlementMath.sol";
+
+/// @title The periodic energy market: sealed bids, green-first double auction, imbalance settlement.
+/// @notice Every 15-minute delivery period: participants commit hashes of their bids, then reveal
+/// them; anyone clears the revealed bids by handing over the merit order computed off chain, which
+/// this contract verifies (green stage, then all stage), matching at the mid-price and cutting trades
+/// to what buyers can pay; each participant's meter reports what flowed; anyone then settles each
+/// participant's imbalance against the public grid and its reward or penalty. Clearing and settlement
+/// are permissionless because the contract checks everything they are given; they may run in
+/// several transactions with the same result as one.
+contract EnergyMarket is EIP712, Nonces {
+    using BidSlots for BidSlots.Bid;
+    using PeriodClock for PeriodClock.Schedule;
+
+    bytes32 public constant COMMIT_TYPEHASH = keccak256("Commit(address participant,uint256 period,bytes32 commitment)");
+    bytes32 public constant READING_TYPEHASH = keccak256(
+        "Reading(address meter,uint32 participantId,uint256 period,uint256 importWh,uint256 exportWh)"
+    );
+    bytes32 public constant WITHDRAWAL_TYPEHASH =
+        keccak256("Withdrawal(address participant,uint256 amount,uint256 nonce,uint256 deadline)");
+    uint256 private constant MAX_WH = type(uint48).max;
+    uint256 private constant MAX_PRICE = type(uint80).max;
+
+    enum Side {
+        Sell,
+        Buy
+    }
+
+    /// @notice Bidding: not yet cleared; Green, All: clearing under way in that stage; Cleared: done.
+    enum Stage {
+        Bidding,
+        Green,
+        All,
+        Cleared
+    }
+
+    struct Parameters {
+        /// @dev Base units a producer must hold to bid, and a consumer must keep beyond its purchase.
+        uint128 marginAmount;
+        /// @dev The average price of a period with no trade, base units per Wh.
+        uint96 referencePricePerWh;
+        SettlementMath.Rates rates;
+    }
+
+    struct SignedCommit {
+        address participant;
+        uint256 period;
+        bytes32 commitment;
+        bytes signature;
+    }
+
+    /// @dev commitment = keccak256(abi.encode(participant, period, side, quantityWh, pricePerWh, salt))
+    struct Reveal {
+        address participant;
+        uint256 period;
+        Side side;
+        uint256 quantityWh;
+        uint256 pricePerWh;
+        bytes32 salt;
+    }
+
+    struct SignedReading {
+        address meter;
+        uint32 participantId;
+        uint256 period;
+        uint256 importWh;
+        uint256 exportWh;
+        bytes signature;
+    }
+
+    /// @notice The next bids of the current stage's two queues, in merit order.
+    struct ClearingStep {
+        uint32[] sellers;
+        uint32[] buyers;
+    }
+
+    struct PeriodBook {
+        uint32 sellers;
+        uint32 buyers;
+        uint32 greenSellers;
+        uint32 greenBuyers;
+        uint32 sellerCursor;
+        uint32 buyerCursor;
+        uint32 currentSeller;
+        uint32 currentBuyer;
+    }
+
+    struct PeriodTotals {
+        Stage stage;
+        bool crossingOver;
+        uint32 tradeCount;
+        uint32 settledCount;
+        uint32 missingReadings;
+        uint64 tradedWh;
+    }
+
+    event ParametersSet(Parameters parameters);
+    event BidCommitted(uint256 indexed period, uint32 indexed participantId, bytes32 commitment);
+    event BidRevealed(
+        uint256 indexed period, uint32 indexed participantId, Side side, bool green, uint256 quantityWh, uint256 pricePerWh
+    );
+    event TradeMatched(
+        uint256 indexed period,
+        uint32 indexed sellerId,
+        uint32 indexed buyerId,
+        uint256 quantityWh,
+        uint256 pricePerWh,
+        Stage stage
+    );
+    event BuyerBudgetCut(uint256 indexed period, uint32 indexed buyerId, uint256 spendable);
+    event ClearingStageCompleted(uint256 indexed period, Stage stage);
+    event PeriodCleared(uint256 indexed period, uint256 tradeCount, uint256 tradedWh, uint256 tradedValue);
+    event ReadingRecorded(
+        uint256 indexed period, uint32 indexed participantId, address indexed meter, uint256 importWh, uint256 exportWh
+    );
+    event ParticipantSettled(
+        uint256 indexed period,
+        uint32 indexed participantId,
+        uint256 actualWh,
+        bool readingMissing,
+        uint256 imbalanceWh,
+        int256 imbalanceAmount,
+        uint256 reward,
+        uint256 penalty
+    );
+    event PeriodSettled(uint256 indexed period);
+    event DebtRecorded(uint32 indexed participantId, uint256 amount, uint256 totalDebt);
+    event DebtRepaid(uint32 indexed participantId, uint256 amount, uint256 remainingDebt);
+
+    error MarketPeriodInvalid(uint256 period);
+    error MarketNotRegistered(address account);
+    error MarketNotAuthorised(uint32 participantId);
+    error MarketNotOperator(address account);
+    error MarketNotSettlementAgent(address account);
+    error MarketInvalidSignature(address signer);
+    error MarketInDebt(uint32 participantId, uint256 debt);
+    error MarketParameterOutOfRange(string name, uint256 value);
+    error MarketScheduleInvalid(string name);
+    error MarketGridNotSet();
+    error BidCommitWindowClosed(uint256 period, uint256 opensAt, uint256 closesAt, uint256 now);
+    error BidRevealWindowClosed(uint256 period, uint256 opensAt, uint256 closesAt, uint256 now);
+    error BidAlreadyCommitted(uint32 participantId, uint256 period);
+    error BidSlotBusy(uint32 participantId, uint256 unsettledPeriod);
+    error BidNotCommitted(uint32 participantId, uint256 period);
+    error BidAlreadyRevealed(uint32 participantId, uint256 period);
+    error BidRevealMismatch(uint32 participantId, uint256 period);
+    error BidSideNotAllowed(uint32 participantId, Side side);
+    error BidQuantityOutOfRange(uint256 quantityWh, uint256 max);
+    error BidPriceOutOfRange(uint256 pricePerWh, uint256 max);
+    error BidMarginNotCovered(uint32 participantId, uint256 balance, uint256 margin);
+    error BidBudgetNotCovered(uint32 participantId, uint256 spendable, uint256 cost);
+    error ClearingNotOpen(uint256 period, uint256 opensAt, uint256 now);
+    error ClearingAlreadyDone(uint256 period);
+    error ClearingNotInQueue(uint256 period, Stage stage, uint32 participantId);
+    error ClearingOrderViolated(uint256 period, uint32 previousId, uint32 participantId);
+    error ClearingQueueOverrun(uint256 period, bool sellers);
+    error ClearingBatchMisaligned(uint256 period, uint256 sellersLeft, uint256 buyersLeft);
+    error ReadingMeterNotBound(address meter);
+    error ReadingWrongParticipant(address meter, uint32 claimedId, uint32 boundId);
+    error ReadingTooEarly(uint256 period, uint256 opensAt, uint256 now);
+    error ReadingWindowClosed(uint256 period, uint256 closedAt, uint256 now);
+    error ReadingAlreadyReported(address meter, uint256 period, uint256 lastReportedPeriod);
+    error ReadingOutOfRange(uint256 importWh, uint256 exportWh);
+    error SettlementNotCleared(uint256 period);
+    error SettlementNoBid(uint32 participantId, uint256 period);
+    error SettlementAlreadyDone(uint32 participantId, uint256 period);
+    error SettlementReadingPending(uint32 participantId, uint256 period, uint256 deadline);
+    error SettlementGridFloatInsufficient(uint256 balance, uint256 needed);
+    error WithdrawalExpired(uint256 deadline, uint256 now);
+    error WithdrawalExceedsAvailable(address participant, uint256 available, uint256 requested);
+
+    IParticipantRegistry public immutable registry;
+    SettlementToken public immutable token;
+    PeriodClock.Schedule private _schedule;
+    Parameters private _parameters;
+
+    mapping(uint256 slotKey => BidSlots.Bid) private _bids;
+    mapping(uint256 slotKey => bytes32) private _commitments;
+    mapping(uint256 period => PeriodBook) private _books;
+    mapping(uint256 period => PeriodTotals) private _totals;
+    mapping(uint256 period => uint256) private _tradedValue;
+    mapping(uint32 participantId => address) private _accountOf;
+    mapping(uint32 participantId => uint256) private _debtOf;
+    mapping(address meter => uint256) private _lastReadingPeriod;
+
+    /// @dev What a clearing transaction carries between its steps.
+    struct ClearingContext {
+        uint256 period;
+        uint256 margin;
+        uint256 tradedValue;
+    }
+
+    constructor(
+        IParticipantRegistry registry_,
+        SettlementToken token_,
+        PeriodClock.Schedule memory schedule_,
+        Parameters memory parameters_
+    ) EIP712("WattLedger Market", "1") {
+        registry = registry_;
+        token = token_;
+        if (schedule_.periodSeconds == 0) revert MarketScheduleInvalid("periodSeconds");
+        if (schedule_.commitSeconds == 0) revert MarketScheduleInvalid("commitSeconds");
+        if (schedule_.revealSeconds == 0) revert MarketScheduleInvalid("revealSeconds");
+        if (uint256(schedule_.commitSeconds) + schedule_.revealSeconds >= schedule_.periodSeconds) {
+            revert MarketScheduleInvalid("commitSeconds + revealSeconds");
+        }
+        if (schedule_.readingSeconds == 0 || schedule_.readingSeconds > schedule_.periodSeconds) {
+            revert MarketScheduleInvalid("readingSeconds");
+        }
+        if (schedule_.genesis < schedule_.periodSeconds) revert MarketScheduleInvalid("genesis");
+        _schedule = schedule_;
+        _setParameters(parameters_);
+    }
+
+    // ------------------------------------------------------------------ operator
+
+    /// @notice Sets the margin, the reference price and the settlement rates (ppm).
+    /// @dev Requires the operator role. Applies to every action from this block on. Emits ParametersSet.
+    function setParameters(Parameters calldata parameters_) external {
+        if (!registry.hasRole(registry.OPERATOR_ROLE(), msg.sender)) revert MarketNotOperator(msg.sender);
+        _setParameters(parameters_);
+    }
+
+    // ------------------------------------------------------------------ bidding
+
+    /// @notice Commits the caller's sealed bid for `period`: keccak256(abi.encode(participant, period,
+    /// side, quantityWh, pricePerWh, salt)).
+    /// @dev Only in the period's commit window, once per period, by an authorised participant without debt
+    /// (a debt is first taken from its balance). Emits BidCommitted.
+    function commit(uint256 period, bytes32 commitment) external {
+        _commit(msg.sender, period, commitment);
+    }
+
+    /// @notice Commits bids that participants signed (EIP-712 `Commit`), so they need no ether.
+    /// @dev All or nothing: any invalid item reverts the batch with its error. Emits BidCommitted each.
+    function commitBySignature(SignedCommit[] calldata commits) external {
+        for (uint256 i = 0; i < commits.length; i++) {
+            SignedCommit calldata c = commits[i];
+            bytes32 digest =
+                _hashTypedDataV4(keccak256(abi.encode(COMMIT_TYPEHASH, c.participant, c.period, c.commitment)));
+            if (!SignatureChecker.isValidSignatureNow(c.participant, digest, c.signature)) {
+                revert MarketInvalidSignature(c.participant);
+            }
+            _commit(c.participant, c.period, c.commitment);
+        }
+    }
+
+    /// @notice Reveals committed bids. Anyone may submit: the preimage proves the bid.
+    /// @dev Only in the reveal window. Checks the commitment, the side allowed by the participant's kind,
+    /// the quantity and price, and admission: a seller holds the margin, a buyer's balance − margin
+    /// covers quantity × price. All or nothing. Emits BidRevealed each.
+    function reveal(Reveal[] calldata reveals) external {
+        uint256 margin = _parameters.marginAmount;
+        for (uint256 i = 0; i < reveals.length; i++) {
+            _reveal(reveals[i], margin);
+        }
+    }
+
+    // ------------------------------------------------------------------ clearing
+
+    /// @notice Clears `period` by walking the merit-order queues handed over in `steps`, each step
+    /// within one stage (green, then all). Every bid of a stage's queue must be handed over exactly
+    /// once in strict merit order (ask ascending / bid descending, ties by BidSlots.rank); while the
+    /// current ask ≤ the current bid they trade at the floor of the mid-price. A clearing may span
+    /// several transactions: each must hand over exactly the bids that the walk enters in it.
+    /// @dev Opens when the reveal window closes. Emits TradeMatched per trade, BuyerBudgetCut,
+    /// ClearingStageCompleted, and PeriodCleared at the end.
+    function clear(uint256 period, ClearingStep[] calldata steps) external {
+        _checkPeriod(period);
+        PeriodTotals memory t = _totals[period];
+        if (t.stage == Stage.Cleared) revert ClearingAlreadyDone(period);
+        uint256 opensAt = _schedule.revealCloses(period);
+        if (block.timestamp < opensAt) revert ClearingNotOpen(period, opensAt, block.timestamp);
+        if (t.stage == Stage.Bidding) t.stage = Stage.Green;
+        PeriodBook memory b = _books[period];
+        ClearingContext memory ctx = ClearingContext(period, _parameters.marginAmount, _tradedValue[period]);
+        for (uint256 i = 0; i < steps.length; i++) {
+            if (t.stage == Stage.Cleared) revert ClearingAlreadyDone(period);
+            _clearStep(ctx, b, t, steps[i]);
+        }
+        _books[period] = b;
+        _totals[period] = t;
+        _tradedValue[period] = ctx.tradedValue;
+        if (t.stage == Stage.Cleared) emit PeriodCleared(period, t.tradeCount, t.tradedWh, ctx.tradedValue);
+    }
+
+    // ------------------------------------------------------------------ metering
+
+    /// @notice The caller, a bound meter, reports the energy its participant imported and exported in `period`.
+    /// @dev Accepted from the period's end until the reading deadline, once per period and in period
+    /// order per meter. Emits ReadingRecorded.
+    function submitReading(uint32 participantId, uint256 period, uint256 importWh, uint256 exportWh) external {
+        _recordReading(msg.sender, participantId, period, importWh, exportWh);
+    }
+
+    /// @notice Records readings that meters signed (EIP-712 `Reading`), submitted by a relayer.
+    /// @dev All or nothing. Emits ReadingRecorded each.
+    function submitReadingsBySignature(SignedReading[] calldata readings) external {
+        for (uint256 i = 0; i < readings.length; i++) {
+            SignedReading calldata r = readings[i];
+            bytes32 digest = _hashTypedDataV4(
+                keccak256(abi.encode(READING_TYPEHASH, r.meter, r.participantId, r.period, r.importWh, r.exportWh))
+            );
+            if (!SignatureChecker.isValidSignatureNow(r.meter, digest, r.signature)) revert MarketInvalidSignature(r.meter);
+            _recordReading(r.meter, r.participantId, r.period, r.importWh, r.exportWh);
+        }
+    }
+
+    // ------------------------------------------------------------------ settlement
+
+    /// @notice Settles the imbalance and incentive of each listed participant in a cleared `period`:
+    /// with its reading, or, after the reading deadline, as a missing reading.
+    /// @dev Permissionless; each participant with a revealed bid is settled once. Payments to the grid
+    /// that exceed a balance become debt; payments by the grid need its float. Emits TokensMoved (on
+    /// the token), ParticipantSettled each, and PeriodSettled when the last one is done.
+    function settle(uint256 period, uint32[] calldata participantIds) external {
+        _checkPeriod(period);
+        PeriodTotals memory t = _totals[period];
+        if (t.stage != Stage.Cleared) revert SettlementNotCleared(period);
+        address grid = registry.publicGrid();
+        if (grid == address(0)) revert MarketGridNotSet();
+        (uint256 value, uint256 quantityWh) = _averagePrice(period, t);
+        uint256 deadline = _schedule.readingDeadline(period);
+        SettlementMath.Rates memory rates = _parameters.rates;
+        for (uint256 i = 0; i < participantIds.length; i++) {
+            uint32 id = participantIds[i];
+            uint256 k = BidSlots.key(id, period);
+            BidSlots.Bid memory bid = _bids[k];
+            if (bid.period != period || !bid.has(BidSlots.REVEALED)) revert SettlementNoBid(id, period);
+            if (bid.has(BidSlots.SETTLED)) revert SettlementAlreadyDone(id, period);
+            bool missing = !bid.has(BidSlots.READ);
+            if (missing && block.timestamp < deadline) revert SettlementReadingPending(id, period, deadline);
+            SettlementMath.Outcome memory o = SettlementMath.settle(
+                bid.has(BidSlots.SELL), bid.quantityWh, bid.awardedWh, bid.actualWh, missing, value, quantityWh, rates
+            );
+            bid.flags |= BidSlots.SETTLED;
+            _bids[k] = bid;
+            address account = _accountOf[id];
+            _settleWithGrid(id, account, grid, o.imbalanceAmount, SettlementToken.Reason.Imbalance, period);
+            _settleWithGrid(
+                id, account, grid, int256(o.reward) - int256(o.penalty), SettlementToken.Reason.Incentive, period
+            );
+            if (missing) t.missingReadings++;
+            emit ParticipantSettled(
+                period, id, bid.actualWh, missing, o.imbalanceWh, o.imbalanceAmount, o.reward, o.penalty
+            );
+        }
+        t.settledCount += uint32(participantIds.length);
+        _totals[period] = t;
+        PeriodBook memory b = _books[period];
+        if (participantIds.length > 0 && t.settledCount == b.sellers + b.buyers) emit PeriodSettled(period);
+    }
+
+    /// @notice Takes what a participant's balance holds toward its debt to the grid. Anyone may call.
+    /// @dev Emits DebtRepaid when anything was repaid.
+    function repayDebt(uint32 participantId) external {
+        _collectDebt(participantId, _accountOf[participantId]);
+    }
+
+    // ------------------------------------------------------------------ withdrawal
+
+    /// @notice Burns `amount` of a participant's tokens for a withdrawal the settlement agent pays out
+    /// in fiat (`fiatReference`), with the participant's EIP-712 `Withdrawal` signature as its consent.
+    /// @dev Requires the settlement agent role. Debt is repaid first; a participant with a revealed bid
+    /// not yet settled keeps its margin. Reverts WithdrawalExceedsAvailable beyond that.
+    function withdraw(address participant, uint256 amount, uint256 deadline, bytes calldata signature, bytes32 fiatReference)
+        external
+    {
+        if (!registry.hasRole(registry.SETTLEMENT_AGENT_ROLE(), msg.sender)) revert MarketNotSettlementAgent(msg.sender);
+        if (block.timestamp > deadline) revert WithdrawalExpired(deadline, block.timestamp);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(WITHDRAWAL_TYPEHASH, participant, amount, _useNonce(participant), deadline))
+        );
+        if (!SignatureChecker.isValidSignatureNow(participant, digest, signature)) revert MarketInvalidSignature(participant);
+        uint32 id = registry.participantIdOf(participant);
+        if (id != 0 && _debtOf[id] > 0) _collectDebt(id, participant);
+        uint256 available = _withdrawable(id, participant);
+        if (amount > available) revert WithdrawalExceedsAvailable(participant, available, amount);
+        token.burn(participant, amount, fiatReference);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice The period clock.
+    function schedule() external view returns (PeriodClock.Schedule memory) {
+        return _schedule;
+    }
+
+    /// @notice The market parameters in force.
+    function parameters() external view returns (Parameters memory) {
+        return _parameters;
+    }
+
+    /// @notice The delivery period under way now (0 before genesis).
+    function currentPeriod() external view returns (uint256) {
+        return _schedule.periodAt(block.timestamp);
+    }
+
+    /// @notice When `period`'s windows open and close (unix seconds).
+    function windows(uint256 period)
+        external
+        view
+        returns (uint256 commitOpens, uint256 commitCloses, uint256 revealCloses, uint256 deliveryStarts, uint256 readingDeadline)
+    {
+        _checkPeriod(period);
+        PeriodClock.Schedule memory s = _schedule;
+        return (s.commitOpens(period), s.commitCloses(period), s.revealCloses(period), s.start(period), s.readingDeadline(period));
+    }
+
+    /// @notice A period's bid counts, clearing progress, trade totals and settlement progress.
+    function periodState(uint256 period)
+        external
+        view
+        returns (PeriodBook memory book, PeriodTotals memory totals, uint256 tradedValue)
+    {
+        return (_books[period], _totals[period], _tradedValue[period]);
+    }
+
+    /// @notice The average price of `period` as a fraction value/quantityWh (base units per Wh); the
+    /// reference price over 1 when nothing traded.
+    function averagePrice(uint256 period) external view returns (uint256 value, uint256 quantityWh) {
+        return _averagePrice(period, _totals[period]);
+    }
+
+    /// @notice A participant's bid in `period` (zero while it holds none there, or once the slot moved on).
+    function bidOf(uint32 participantId, uint256 period) external view returns (BidSlots.Bid memory bid) {
+        bid = _bids[BidSlots.key(participantId, period)];
+        if (bid.period != period) delete bid;
+    }
+
+    /// @notice A participant's state: account, balance, debt, what it may withdraw, its last readings.
+    function participantState(uint32 participantId)
+        external
+        view
+        returns (address account, uint256 balance, uint256 debt, uint256 withdrawable, bool hasOpenBid)
+    {
+        account = _accountOf[participantId];
+        if (account == address(0)) account = registry.profile(participantId).account;
+        balance = token.balanceOf(account);
+        debt = _debtOf[participantId];
+        withdrawable = _withdrawable(participantId, account);
+        hasOpenBid = _hasOpenBid(participantId);
+    }
+
+    /// @notice The last period a meter reported.
+    function lastReadingPeriod(address meter) external view returns (uint256) {
+        return _lastReadingPeriod[meter];
+    }
+
+    /// @notice The EIP-712 domain separator participants and meters sign under.
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _setParameters(Parameters memory p) private {
+        if (p.referencePricePerWh == 0) revert MarketParameterOutOfRange("referencePricePerWh", 0);
+        if (p.rates.shortfallFactorPpm > 10_000_000) {
+            revert MarketParameterOutOfRange("shortfallFactorPpm", p.rates.shortfallFactorPpm);
+        }
+        if (p.rates.surplusFactorPpm > 10_000_000) {
+            revert MarketParameterOutOfRange("surplusFactorPpm", p.rates.surplusFactorPpm);
+        }
+        if (p.rates.rewardRatePpm > 1_000_000) revert MarketParameterOutOfRange("rewardRatePpm", p.rates.rewardRatePpm);
+        if (p.rates.penaltyRatePpm > 1_000_000) revert MarketParameterOutOfRange("penaltyRatePpm", p.rates.penaltyRatePpm);
+        _parameters = p;
+        emit ParametersSet(p);
+    }
+
+    function _checkPeriod(uint256 period) private pure {
+        if (period == 0 || period > type(uint24).max) revert MarketPeriodInvalid(period);
+    }
+
+    function _commit(address account, uint256 period, bytes32 commitment) private {
+        _checkPeriod(period);
+        PeriodClock.Schedule memory s = _schedule;
+        uint256 opensAt = s.commitOpens(period);
+        uint256 closesAt = s.commitCloses(period);
+        if (block.timestamp < opensAt || block.timestamp >= closesAt) {
+            revert BidCommitWindowClosed(period, opensAt, closesAt, block.timestamp);
+        }
+        (uint32 id, IParticipantRegistry.Profile memory profile) = registry.participantByAccount(account);
+        if (id == 0) revert MarketNotRegistered(account);
+        if (!profile.authorised) revert MarketNotAuthorised(id);
+        if (_debtOf[id] > 0) {
+            _collectDebt(id, account);
+            if (_debtOf[id] > 0) revert MarketInDebt(id, _debtOf[id]);
+        }
+        uint256 k = BidSlots.key(id, period);
+        BidSlots.Bid memory old = _bids[k];
+        if (old.period == period) revert BidAlreadyCommitted(id, period);
+        if (old.period != 0 && old.has(BidSlots.REVEALED) && !old.has(BidSlots.SETTLED)) revert BidSlotBusy(id, old.period);
+        _bids[k] = BidSlots.Bid(uint24(period), BidSlots.COMMITTED, 0, 0, 0, 0);
+        _commitments[k] = commitment;
+        if (_accountOf[id] == address(0)) _accountOf[id] = account;
+        emit BidCommitted(period, id, commitment);
+    }
+
+    function _reveal(Reveal calldata r, uint256 margin) private {
+        _checkPeriod(r.period);
+        PeriodClock.Schedule memory s = _schedule;
+        uint256 opensAt = s.commitCloses(r.period);
+        uint256 closesAt = s.revealCloses(r.period);
+        if (block.timestamp < opensAt || block.timestamp >= closesAt) {
+            revert BidRevealWindowClosed(r.period, opensAt, closesAt, block.timestamp);
+        }
+        (uint32 id, IParticipantRegistry.Profile memory profile) = registry.participantByAccount(r.participant);
+        if (id == 0) revert MarketNotRegistered(r.participant);
+        uint256 k = BidSlots.key(id, r.period);
+        BidSlots.Bid memory bid = _bids[k];
+        if (bid.period != r.period || !bid.has(BidSlots.COMMITTED)) revert BidNotCommitted(id, r.period);
+        if (bid.has(BidSlots.REVEALED)) revert BidAlreadyRevealed(id, r.period);
+        bytes32 preimage =
+            keccak256(abi.encode(r.participant, r.period, r.side, r.quantityWh, r.pricePerWh, r.salt));
+        if (preimage != _commitments[k]) revert BidRevealMismatch(id, r.period);
+        if (!profile.authorised) revert MarketNotAuthorised(id);
+        bool sell = r.side == Side.Sell;
+        if (sell ? profile.kind == IParticipantRegistry.Kind.Consumer : profile.kind == IParticipantRegistry.Kind.Producer)
+        {
+            revert BidSideNotAllowed(id, r.side);
+        }
+        if (r.quantityWh == 0 || r.quantityWh > MAX_WH) revert BidQuantityOutOfRange(r.quantityWh, MAX_WH);
+        if (r.pricePerWh == 0 || r.pricePerWh > MAX_PRICE) revert BidPriceOutOfRange(r.pricePerWh, MAX_PRICE);
+        uint256 balance = token.balanceOf(r.participant);
+        if (sell) {
+            if (balance < margin) revert BidMarginNotCovered(id, balance, margin);
+        } else {
+            uint256 spendable = balance > margin ? balance - margin : 0;
+            uint256 cost = r.quantityWh * r.pricePerWh;
+            if (spendable < cost) revert BidBudgetNotCovered(id, spendable, cost);
+        }
+        bool green = sell ? profile.greenSupply : profile.greenPreference;
+        bid.flags |= BidSlots.REVEALED | (sell ? BidSlots.SELL : 0) | (green ? BidSlots.GREEN : 0);
+        bid.quantityWh = uint48(r.quantityWh);
+        bid.pricePerWh = uint80(r.pricePerWh);
+        _bids[k] = bid;
+        PeriodBook storage book = _books[r.period];
+        if (sell) {
+            book.sellers++;
+            if (green) book.greenSellers++;
+        } else {
+            book.buyers++;
+            if (green) book.greenBuyers++;
+        }
+        emit BidRevealed(r.period, id, r.side, green, r.quantityWh, r.pricePerWh);
+    }
+
+    function _clearStep(ClearingContext memory ctx, PeriodBook memory b, PeriodTotals memory t, ClearingStep calldata step)
+        private
+    {
+        bool green = t.stage == Stage.Green;
+        uint32 sellerCount = green ? b.greenSellers : b.sellers;
+        uint32 buyerCount = green ? b.greenBuyers : b.buyers;
+        uint256 si;
+        uint256 bi;
+        while (true) {
+            if (t.crossingOver) {
+                while (si < step.sellers.length) _enter(ctx, b, t.stage, true, sellerCount, step.sellers[si++]);
+                while (bi < step.buyers.length) _enter(ctx, b, t.stage, false, buyerCount, step.buyers[bi++]);
+                break;
+            }
+            if (b.sellerCursor == 0 || _remaining(b.currentSeller, ctx.period) == 0) {
+                if (b.sellerCursor == sellerCount) {
+                    t.crossingOver = true;
+                } else if (si == step.sellers.length) {
+                    break;
+                } else {
+                    _enter(ctx, b, t.stage, true, sellerCount, step.sellers[si++]);
+                }
+                continue;
+            }
+            if (b.buyerCursor == 0 || _remaining(b.currentBuyer, ctx.period) == 0) {
+                if (b.buyerCursor == buyerCount) {
+                    t.crossingOver = true;
+                } else if (bi == step.buyers.length) {
+                    break;
+                } else {
+                    _enter(ctx, b, t.stage, false, buyerCount, step.buyers[bi++]);
+                }
+                continue;
+            }
+            if (!_trade(ctx, t, b.currentSeller, b.currentBuyer)) t.crossingOver = true;
+        }
+        if (si != step.sellers.length || bi != step.buyers.length) {
+            revert ClearingBatchMisaligned(ctx.period, step.sellers.length - si, step.buyers.length - bi);
+        }
+        if (t.crossingOver && b.sellerCursor == sellerCount && b.buyerCursor == buyerCount) {
+            emit ClearingStageCompleted(ctx.period, t.stage);
+            t.stage = green ? Stage.All : Stage.Cleared;
+            t.crossingOver = false;
+            b.sellerCursor = 0;
+            b.buyerCursor = 0;
+            b.currentSeller = 0;
+            b.currentBuyer = 0;
+        }
+    }
+
+    /// @dev Makes `id` the current seller (or buyer) after checking it belongs to the stage's queue
+    /// and comes strictly after the previous one in merit order, which also rules out repeats.
+    function _enter(ClearingContext memory ctx, PeriodBook memory b, Stage stage, bool seller, uint32 count, uint32 id)
+        private
+        view
+    {
+        uint32 cursor = seller ? b.sellerCursor : b.buyerCursor;
+        if (cursor == count) revert ClearingQueueOverrun(ctx.period, seller);
+        BidSlots.Bid memory bid = _bids[BidSlots.key(id, ctx.period)];
+        if (
+            bid.period != ctx.period || !bid.has(BidSlots.REVEALED) || bid.has(BidSlots.SELL) != seller
+                || (stage == Stage.Green && !bid.has(BidSlots.GREEN))
+        ) revert ClearingNotInQueue(ctx.period, stage, id);
+        if (cursor > 0) {
+            uint32 previous = seller ? b.currentSeller : b.currentBuyer;
+            uint256 previousPrice = _bids[BidSlots.key(previous, ctx.period)].pricePerWh;
+            bool inOrder = bid.pricePerWh == previousPrice
+                ? BidSlots.rank(ctx.period, id) > BidSlots.rank(ctx.period, previous)
+                : (seller ? bid.pricePerWh > previousPrice : bid.pricePerWh < previousPrice);
+            if (!inOrder) revert ClearingOrderViolated(ctx.period, previous, id);
+        }
+        if (seller) {
+            b.sellerCursor = cursor + 1;
+            b.currentSeller = id;
+        } else {
+            b.buyerCursor = cursor + 1;
+            b.currentBuyer = id;
+        }
+    }
+
+    function _remaining(uint32 id, uint256 period) private view returns (uint256) {
+        return _bids[BidSlots.key(id, period)].remaining();
+    }
+
+    /// @dev Matches the current pair if the ask ≤ the bid; returns false when they no longer cross.
+    function _trade(ClearingContext memory ctx, PeriodTotals memory t, uint32 sellerId, uint32 buyerId)
+        private
+        returns (bool crossed)
+    {
+        uint256 sk = BidSlots.key(sellerId, ctx.period);
+        uint256 bk = BidSlots.key(buyerId, ctx.period);
+        BidSlots.Bid memory s = _bids[sk];
+        BidSlots.Bid memory b = _bids[bk];
+        if (s.pricePerWh > b.pricePerWh) return false;
+        uint256 sellerLeft = s.remaining();
+        uint256 buyerLeft = b.remaining();
+        uint256 quantityWh = sellerLeft < buyerLeft ? sellerLeft : buyerLeft;
+        // Floor of the mid-price: a half unit, if any, stays with the buyer.
+        uint256 price = (uint256(s.pricePerWh) + b.pricePerWh) / 2;
+        address buyer = _accountOf[buyerId];
+        uint256 balance = token.balanceOf(buyer);
+        uint256 spendable = balance > ctx.margin ? balance - ctx.margin : 0;
+        if (quantityWh * price > spendable) {
+            quantityWh = spendable / price;
+            b.flags |= BidSlots.VOIDED;
+            emit BuyerBudgetCut(ctx.period, buyerId, spendable);
+        }
+        if (quantityWh > 0) {
+            uint256 amount = quantityWh * price;
+            s.awardedWh += uint48(quantityWh);
+            b.awardedWh += uint48(quantityWh);
+            _bids[sk] = s;
+            token.move(buyer, _accountOf[sellerId], amount, SettlementToken.Reason.Trade, ctx.period);
+            t.tradeCount++;
+            t.tradedWh += uint64(quantityWh);
+            ctx.tradedValue += amount;
+            emit TradeMatched(ctx.period, sellerId, buyerId, quantityWh, price, t.stage);
+        }
+        _bids[bk] = b;
+        return true;
+    }
+
+    function _recordReading(address meter, uint32 participantId, uint256 period, uint256 importWh, uint256 exportWh)
+        private
+    {
+        _checkPeriod(period);
+        uint32 bound = registry.participantOfMeter(meter);
+        if (bound == 0) revert ReadingMeterNotBound(meter);
+        if (bound != participantId) revert ReadingWrongParticipant(meter, participantId, bound);
+        if (importWh > MAX_WH || exportWh > MAX_WH) revert ReadingOutOfRange(importWh, exportWh);
+        PeriodClock.Schedule memory s = _schedule;
+        uint256 opensAt = s.readingsOpen(period);
+        if (block.timestamp < opensAt) revert ReadingTooEarly(period, opensAt, block.timestamp);
+        uint256 deadline = s.readingDeadline(period);
+        if (block.timestamp >= deadline) revert ReadingWindowClosed(period, deadline, block.timestamp);
+        uint256 last = _lastReadingPeriod[meter];
+        if (period <= last) revert ReadingAlreadyReported(meter, period, last);
+        _lastReadingPeriod[meter] = period;
+        uint256 k = BidSlots.key(participantId, period);
+        BidSlots.Bid memory bid = _bids[k];
+        if (bid.period == period && bid.has(BidSlots.REVEALED)) {
+            // The energy that flowed in the bid's direction; flow the other way counts as none.
+            bool sell = bid.has(BidSlots.SELL);
+            uint256 outward = sell ? exportWh : importWh;
+            uint256 inward = sell ? importWh : exportWh;
+            bid.actualWh = uint48(outward > inward ? outward - inward : 0);
+            bid.flags |= BidSlots.READ;
+            _bids[k] = bid;
+        }
+        emit ReadingRecorded(period, participantId, meter, importWh, exportWh);
+    }
+
+    function _averagePrice(uint256 period, PeriodTotals memory t) private view returns (uint256, uint256) {
+        if (t.tradedWh == 0) return (_parameters.referencePricePerWh, 1);
+        return (_tradedValue[period], t.tradedWh);
+    }
+
+    /// @dev Pays a signed amount between a participant and the grid (positive: to the participant).
+    function _settleWithGrid(
+        uint32 id,
+        address account,
+        address grid,
+        int256 amount,
+        SettlementToken.Reason reason,
+        uint256 period
+    ) private {
+        if (amount > 0) {
+            uint256 due = uint256(amount);
+            uint256 float = token.balanceOf(grid);
+            if (float < due) revert SettlementGridFloatInsufficient(float, due);
+            token.move(grid, account, due, reason, period);
+        } else if (amount < 0) {
+            uint256 owed = uint256(-amount);
+            uint256 balance = token.balanceOf(account);
+            uint256 paid = owed < balance ? owed : balance;
+            if (paid > 0) token.move(account, grid, paid, reason, period);
+            if (owed > paid) {
+                uint256 debt = _debtOf[id] + owed - paid;
+                _debtOf[id] = debt;
+                emit DebtRecorded(id, owed - paid, debt);
+            }
+        }
+    }
+
+    function _collectDebt(uint32 id, address account) private {
+        uint256 debt = _debtOf[id];
+        if (debt == 0 || account == address(0)) return;
+        address grid = registry.publicGrid();
+        if (grid == address(0)) revert MarketGridNotSet();
+        uint256 balance = token.balanceOf(account);
+        uint256 paid = debt < balance ? debt : balance;
+        if (paid == 0) return;
+        _debtOf[id] = debt - paid;
+        token.move(account, grid, paid, SettlementToken.Reason.DebtRepayment, 0);
+        emit DebtRepaid(id, paid, debt - paid);
+    }
+
+    function _hasOpenBid(uint32 id) private view returns (bool) {
+        if (id == 0) return false;
+        for (uint256 slot = 0; slot < 4; slot++) {
+            BidSlots.Bid memory bid = _bids[(uint256(id) << 2) | slot];
+            if (bid.has(BidSlots.REVEALED) && !bid.has(BidSlots.SETTLED)) return true;
+        }
+        return false;
+    }
+
+    function _withdrawable(uint32 id, address account) private view returns (uint256) {
+        uint256 balance = token.balanceOf(account);
+        if (id != 0 && _debtOf[id] > 0) return 0;
+        uint256 locked = _hasOpenBid(id) ? _parameters.marginAmount : 0;
+        return balance > locked ? balance - locked : 0;
+    }
+}

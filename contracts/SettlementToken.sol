@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+
+/// @title Settlement token: fiat-pegged entries that only the market's rules can move.
+/// @notice One token is one unit of the fiat currency (18 decimals). The settlement agent mints it
+/// against a fiat deposit and the market burns it on a withdrawal the agent pays out. People cannot
+/// transfer it to each other (policy: no cryptocurrency payment); the market moves it, and every
+/// movement carries a reason, so any statement can be rebuilt from the events.
+contract SettlementToken is ERC20 {
+    /// @notice Why tokens moved.
+    enum Reason {
+        Deposit,
+        Withdrawal,
+        Trade,
+        Imbalance,
+        Incentive,
+        DebtRepayment
+    }
+
+    /// @notice Emitted for every movement, mint and burn included (from/to zero).
+    /// @param period the delivery period it belongs to (0 for deposits and withdrawals)
+    /// @param fiatReference the fiat transfer's reference for deposits and withdrawals
+    event TokensMoved(
+        address indexed from, address indexed to, Reason indexed reason, uint256 amount, uint256 period, bytes32 fiatReference
+    );
+    event LedgerBound(address indexed ledger);
+
+    /// @notice Transfers between people are not part of the market.
+    error TokenTransferRestricted();
+    /// @notice Only the settlement agent mints.
+    error TokenNotSettlementAgent(address account);
+    /// @notice Only the market contract moves and burns.
+    error TokenNotLedger(address account);
+    /// @notice The ledger is bound once, by the registry's administrator.
+    error TokenLedgerAlreadyBound(address ledger);
+    error TokenNotAdministrator(address account);
+    error TokenZeroAmount();
+
+    IParticipantRegistry public immutable registry;
+    address public ledger;
+
+    constructor(string memory name_, string memory symbol_, IParticipantRegistry registry_) ERC20(name_, symbol_) {
+        registry = registry_;
+    }
+
+    /// @notice Binds the market contract that may move and burn tokens. Once.
+    /// @dev Requires the registry's default admin role. Emits LedgerBound.
+    function bindLedger(address ledger_) external {
+        if (!registry.hasRole(bytes32(0), msg.sender)) revert TokenNotAdministrator(msg.sender);
+        if (ledger != address(0)) revert TokenLedgerAlreadyBound(ledger);
+        ledger = ledger_;
+        emit LedgerBound(ledger_);
+    }
+
+    /// @notice Mints `amount` to `to` against a fiat deposit identified by `fiatReference`.
+    /// @dev Requires the settlement agent role. Emits TokensMoved(0, to, Deposit, ...).
+    function mint(address to, uint256 amount, bytes32 fiatReference) external {
+        if (!registry.hasRole(registry.SETTLEMENT_AGENT_ROLE(), msg.sender)) revert TokenNotSettlementAgent(msg.sender);
+        if (amount == 0) revert TokenZeroAmount();
+        _mint(to, amount);
+        emit TokensMoved(address(0), to, Reason.Deposit, amount, 0, fiatReference);
+    }
+
+    /// @notice Burns `amount` of `from` for a withdrawal the settlement agent pays out in fiat.
+    /// @dev Only the market, which has checked the agent role and the participant's consent.
+    /// Reverts with ERC20InsufficientBalance beyond the balance. Emits TokensMoved(from, 0, Withdrawal, ...).
+    function burn(address from, uint256 amount, bytes32 fiatReference) external onlyLedger {
+        _burn(from, amount);
+        emit TokensMoved(from, address(0), Reason.Withdrawal, amount, 0, fiatReference);
+    }
+
+    /// @notice Moves `amount` from `from` to `to` for a market reason.
+    /// @dev Only the market. Reverts with ERC20InsufficientBalance beyond the balance. Emits TokensMoved.
+    function move(address from, address to, uint256 amount, Reason reason, uint256 period) external onlyLedger {
+        _transfer(from, to, amount);
+        emit TokensMoved(from, to, reason, amount, period, bytes32(0));
+    }
+
+    /// @notice Refused: tokens move only by the market's rules.
+    function transfer(address, uint256) public pure override returns (bool) {
+        revert TokenTransferRestricted();
+    }
+
+    /// @notice Refused: tokens move only by the market's rules.
+    function transferFrom(address, address, uint256) public pure override returns (bool) {
+        revert TokenTransferRestricted();
+    }
+
+    /// @notice Refused: there is nothing to approve.
+    function approve(address, uint256) public pure override returns (bool) {
+        revert TokenTransferRestricted();
+    }
+
+    modifier onlyLedger() {
+        if (msg.sender != ledger || ledger == address(0)) revert TokenNotLedger(msg.sender);
+        _;
+    }
+}
