@@ -1,0 +1,191 @@
+/**
+ * Clearing a period on chain: the merit order is computed off chain by the market core and handed to
+ * the contract, which verifies it. The core's entry log is cut into transactions of at most
+ * `maxEntriesPerTransaction` bids; a clearing interrupted anywhere (a crash, a refused batch) is
+ * re-planned from what the contract holds, so it always finishes with the result of one pass.
+ */
+import type { Account, Hash } from 'viem';
+import {
+  clearGreenFirst,
+  type BidProgress,
+  type ClearingEntry,
+  type ClearingProgress,
+} from '../core/greenFirstAuction.ts';
+import type { Wallet } from '../core/bid.ts';
+import { ContractRefusedError } from './errors.ts';
+import { asCoreBids, revealedBids, type RevealedBid } from './periodRecords.ts';
+import type { Platform } from './platform.ts';
+import { confirm } from './transactions.ts';
+import { BID_FLAGS } from './typedData.ts';
+
+export const STAGES = ['bidding', 'green', 'all', 'cleared'] as const;
+export type OnChainStage = (typeof STAGES)[number];
+
+export interface ClearingStep {
+  readonly sellers: readonly number[];
+  readonly buyers: readonly number[];
+}
+
+export interface ClearingTransaction {
+  readonly hash: Hash;
+  readonly gasUsed: bigint;
+  readonly entries: number;
+}
+
+export interface ClearingReport {
+  readonly period: bigint;
+  readonly transactions: readonly ClearingTransaction[];
+  readonly alreadyCleared: boolean;
+}
+
+export interface ClearOptions {
+  /** Bids handed over per transaction; keep each transaction under the 16.7 M gas cap. */
+  readonly maxEntriesPerTransaction?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Cuts an entry log into transactions of steps; every stage still to run gets at least one step. */
+export function planClearingTransactions(
+  entries: readonly ClearingEntry[],
+  bidIds: readonly number[],
+  fromStage: 'green' | 'all',
+  maxEntriesPerTransaction: number,
+): ClearingStep[][] {
+  const stages = fromStage === 'green' ? (['green', 'all'] as const) : (['all'] as const);
+  const transactions: ClearingStep[][] = [];
+  let current: ClearingStep[] = [];
+  let room = maxEntriesPerTransaction;
+  for (const stage of stages) {
+    const stageEntries = entries.filter((e) => e.stage === stage);
+    let index = 0;
+    do {
+      if (room === 0) {
+        transactions.push(current);
+        current = [];
+        room = maxEntriesPerTransaction;
+      }
+      const chunk = stageEntries.slice(index, index + room);
+      index += chunk.length;
+      room -= chunk.length;
+      current.push({
+        sellers: chunk.filter((e) => e.queue === 'seller').map((e) => bidIds[e.bid]!),
+        buyers: chunk.filter((e) => e.queue === 'buyer').map((e) => bidIds[e.bid]!),
+      });
+    } while (index < stageEntries.length);
+  }
+  transactions.push(current);
+  return transactions;
+}
+
+interface OnChainClearingState {
+  readonly stage: OnChainStage;
+  readonly progress: ClearingProgress;
+}
+
+async function readClearingState(platform: Platform, period: bigint): Promise<OnChainClearingState> {
+  const [book, totals] = await platform.read.market.read.periodState([period]);
+  const stage = STAGES[totals.stage]!;
+  return {
+    stage,
+    progress: {
+      stage: stage === 'all' ? 'all' : stage === 'cleared' ? 'done' : 'green',
+      sellerCursor: book.sellerCursor,
+      buyerCursor: book.buyerCursor,
+      crossingOver: totals.crossingOver,
+    },
+  };
+}
+
+async function buyerWallets(platform: Platform, bids: readonly RevealedBid[]): Promise<Map<string, Wallet>> {
+  const { marginAmount } = await platform.read.market.read.parameters();
+  const wallets = new Map<string, Wallet>();
+  await Promise.all(
+    bids
+      .filter((b) => b.side === 'buy')
+      .map(async (b) => {
+        const { account } = await platform.read.registry.read.profile([b.participantId]);
+        const balance = await platform.read.token.read.balanceOf([account]);
+        wallets.set(String(b.participantId), { balance, margin: marginAmount });
+      }),
+  );
+  return wallets;
+}
+
+async function bidProgress(
+  platform: Platform,
+  period: bigint,
+  bids: readonly RevealedBid[],
+): Promise<BidProgress[]> {
+  return await Promise.all(
+    bids.map(async (b) => {
+      const slot = await platform.read.market.read.bidOf([b.participantId, period]);
+      return { awardedWh: BigInt(slot.awardedWh), voided: (slot.flags & BID_FLAGS.voided) !== 0 };
+    }),
+  );
+}
+
+/** Plans the rest of a period's clearing from the chain's current state. */
+export async function planClearing(platform: Platform, period: bigint, maxEntriesPerTransaction: number) {
+  const state = await readClearingState(platform, period);
+  if (state.stage === 'cleared') return { state, transactions: [] as ClearingStep[][] };
+  const bids = await revealedBids(platform, period);
+  const resuming = state.stage !== 'bidding';
+  const result = clearGreenFirst({
+    bids: asCoreBids(period, bids),
+    wallets: await buyerWallets(platform, bids),
+    resume: resuming
+      ? { progress: state.progress, bids: await bidProgress(platform, period, bids) }
+      : undefined,
+  });
+  const ids = bids.map((b) => b.participantId);
+  const fromStage = state.stage === 'all' ? 'all' : 'green';
+  return {
+    state,
+    transactions: planClearingTransactions(result.entries, ids, fromStage, maxEntriesPerTransaction),
+  };
+}
+
+export async function clearPeriodOnChain(
+  platform: Platform,
+  keeper: Account,
+  period: bigint,
+  options: ClearOptions = {},
+): Promise<ClearingReport> {
+  let maxEntries = options.maxEntriesPerTransaction ?? 400;
+  const sent: ClearingTransaction[] = [];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const { state, transactions } = await planClearing(platform, period, maxEntries);
+    if (state.stage === 'cleared') return { period, transactions: sent, alreadyCleared: sent.length === 0 };
+    try {
+      for (const [index, steps] of transactions.entries()) {
+        const entries = steps.reduce((n, s) => n + s.sellers.length + s.buyers.length, 0);
+        const receipt = await confirm(platform.connection, `clear period ${period}`, () =>
+          platform
+            .as(keeper)
+            .market.write.clear([
+              period,
+              steps.map((s) => ({ sellers: [...s.sellers], buyers: [...s.buyers] })),
+            ]),
+        );
+        sent.push({ hash: receipt.transactionHash, gasUsed: receipt.gasUsed, entries });
+        options.onProgress?.(index + 1, transactions.length);
+      }
+    } catch (error) {
+      // The chain moved under the plan (a deposit changed a budget, another keeper cleared part):
+      // plan again from what the contract holds. A batch too large for the gas cap: halve it.
+      if (error instanceof ContractRefusedError && error.errorName === 'ClearingBatchMisaligned') continue;
+      if (error instanceof ContractRefusedError && error.errorName === 'ClearingAlreadyDone') continue;
+      if (isGasCapError(error) && maxEntries > 1) {
+        maxEntries = Math.max(1, Math.floor(maxEntries / 2));
+        continue;
+      }
+      throw error;
+    }
+  }
+  throw new Error(`clearing period ${period} did not finish after 20 plans`);
+}
+
+function isGasCapError(error: unknown): boolean {
+  const text = String((error as Error)?.message ?? '');
+  return /gas (limit|cap)|exceeds block gas limit|intrinsic gas too high|out of gas/i.test(text);
+}

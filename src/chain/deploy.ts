@@ -1,0 +1,132 @@
+/** Deploys the three contracts and wires their roles; the result is kept as the deployment record. */
+import { getContract, type Account, type Address, type Hex } from 'viem';
+import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.ts';
+import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
+import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
+import type { ChainConnection } from './connection.ts';
+import { confirm } from './transactions.ts';
+
+export interface MarketSchedule {
+  /** Start of delivery period 1, unix seconds. */
+  readonly genesis: bigint;
+  readonly periodSeconds: number;
+  readonly commitSeconds: number;
+  readonly revealSeconds: number;
+  readonly readingSeconds: number;
+}
+
+export interface MarketParameters {
+  readonly marginAmount: bigint;
+  readonly referencePricePerWh: bigint;
+  readonly shortfallFactorPpm: number;
+  readonly surplusFactorPpm: number;
+  readonly rewardRatePpm: number;
+  readonly penaltyRatePpm: number;
+}
+
+export interface Deployment {
+  readonly chainId: number;
+  readonly registry: Address;
+  readonly token: Address;
+  readonly market: Address;
+  /** The block of the first deployment transaction: event scans start here. */
+  readonly fromBlock: bigint;
+  readonly operator: Address;
+  readonly settlementAgent: Address;
+  readonly publicGrid: Address;
+}
+
+export interface DeployOptions {
+  readonly operator: Account;
+  readonly settlementAgent: Address;
+  readonly publicGrid: Address;
+  readonly schedule: MarketSchedule;
+  readonly parameters: MarketParameters;
+  readonly token?: { readonly name: string; readonly symbol: string };
+  readonly onProgress?: (step: string) => void;
+}
+
+export const toContractParameters = (p: MarketParameters) => ({
+  marginAmount: p.marginAmount,
+  referencePricePerWh: p.referencePricePerWh,
+  rates: {
+    shortfallFactorPpm: p.shortfallFactorPpm,
+    surplusFactorPpm: p.surplusFactorPpm,
+    rewardRatePpm: p.rewardRatePpm,
+    penaltyRatePpm: p.penaltyRatePpm,
+  },
+});
+
+export async function deployPlatform(
+  connection: ChainConnection,
+  options: DeployOptions,
+): Promise<Deployment> {
+  const wallet = connection.wallet(options.operator);
+  const progress = options.onProgress ?? (() => {});
+  const deployed = async (
+    name: string,
+    send: () => Promise<Hex>,
+  ): Promise<{ address: Address; block: bigint }> => {
+    progress(`deploying ${name}`);
+    const receipt = await confirm(connection, `deploy ${name}`, send);
+    if (receipt.contractAddress == null) throw new Error(`deploying ${name} created no contract`);
+    return { address: receipt.contractAddress, block: receipt.blockNumber };
+  };
+  const registry = await deployed('ParticipantRegistry', () =>
+    wallet.deployContract({
+      abi: participantRegistryAbi,
+      bytecode: participantRegistryBytecode,
+      args: [options.operator.address],
+    }),
+  );
+  const tokenName = options.token ?? { name: 'WattLedger settlement token', symbol: 'WLT' };
+  const token = await deployed('SettlementToken', () =>
+    wallet.deployContract({
+      abi: settlementTokenAbi,
+      bytecode: settlementTokenBytecode,
+      args: [tokenName.name, tokenName.symbol, registry.address],
+    }),
+  );
+  const { schedule } = options;
+  const market = await deployed('EnergyMarket', () =>
+    wallet.deployContract({
+      abi: energyMarketAbi,
+      bytecode: energyMarketBytecode,
+      args: [
+        registry.address,
+        token.address,
+        {
+          genesis: schedule.genesis,
+          periodSeconds: schedule.periodSeconds,
+          commitSeconds: schedule.commitSeconds,
+          revealSeconds: schedule.revealSeconds,
+          readingSeconds: schedule.readingSeconds,
+        },
+        toContractParameters(options.parameters),
+      ],
+    }),
+  );
+  const client = { public: connection.publicClient, wallet };
+  const registryContract = getContract({ address: registry.address, abi: participantRegistryAbi, client });
+  const tokenContract = getContract({ address: token.address, abi: settlementTokenAbi, client });
+  progress('binding the market as the token ledger');
+  await confirm(connection, 'bind ledger', () => tokenContract.write.bindLedger([market.address]));
+  progress('granting the settlement agent role and naming the public grid');
+  const agentRole = await registryContract.read.SETTLEMENT_AGENT_ROLE();
+  await confirm(connection, 'grant settlement agent', () =>
+    registryContract.write.grantRole([agentRole, options.settlementAgent]),
+  );
+  await confirm(connection, 'set public grid', () =>
+    registryContract.write.setPublicGrid([options.publicGrid]),
+  );
+  return {
+    chainId: connection.chain.id,
+    registry: registry.address,
+    token: token.address,
+    market: market.address,
+    fromBlock: registry.block,
+    operator: options.operator.address,
+    settlementAgent: options.settlementAgent,
+    publicGrid: options.publicGrid,
+  };
+}

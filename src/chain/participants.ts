@@ -1,0 +1,137 @@
+/** Registration, authorisation, meters, deposits and withdrawals. */
+import {
+  keccak256,
+  parseEventLogs,
+  toHex,
+  type Account,
+  type Address,
+  type Hex,
+  type LocalAccount,
+} from 'viem';
+import { participantRegistryAbi } from './generated/ParticipantRegistry.ts';
+import type { Platform } from './platform.ts';
+import { confirm } from './transactions.ts';
+import {
+  KIND_CODE,
+  registrationTypes,
+  registryDomain,
+  withdrawalTypes,
+  marketDomain,
+  type ParticipantKind,
+} from './typedData.ts';
+
+export interface ParticipantProfile {
+  readonly name: string;
+  readonly kind: ParticipantKind;
+  readonly greenSupply: boolean;
+  readonly greenPreference: boolean;
+}
+
+/** The participant signs its registration; the relayer submits it, so the participant needs no ether. */
+export async function registerBySignature(
+  platform: Platform,
+  relayer: Account,
+  participant: LocalAccount,
+  profile: ParticipantProfile,
+): Promise<number> {
+  const { chain } = platform.connection;
+  const signature = await participant.signTypedData({
+    domain: registryDomain(chain.id, platform.deployment.registry),
+    types: registrationTypes,
+    primaryType: 'Registration',
+    message: {
+      account: participant.address,
+      name: profile.name,
+      kind: KIND_CODE[profile.kind],
+      greenSupply: profile.greenSupply,
+      greenPreference: profile.greenPreference,
+    },
+  });
+  const receipt = await confirm(platform.connection, `register ${profile.name}`, () =>
+    platform
+      .as(relayer)
+      .registry.write.registerBySignature([
+        participant.address,
+        profile.name,
+        KIND_CODE[profile.kind],
+        profile.greenSupply,
+        profile.greenPreference,
+        signature,
+      ]),
+  );
+  const [event] = parseEventLogs({
+    abi: participantRegistryAbi,
+    logs: receipt.logs,
+    eventName: 'ParticipantRegistered',
+  });
+  if (event === undefined) throw new Error('registration emitted no ParticipantRegistered event');
+  return event.args.participantId;
+}
+
+export async function authoriseParticipant(platform: Platform, operator: Account, participantId: number) {
+  return await confirm(platform.connection, `authorise participant ${participantId}`, () =>
+    platform.as(operator).registry.write.authorise([participantId]),
+  );
+}
+
+export async function revokeParticipant(platform: Platform, operator: Account, participantId: number) {
+  return await confirm(platform.connection, `revoke participant ${participantId}`, () =>
+    platform.as(operator).registry.write.revoke([participantId]),
+  );
+}
+
+/** `meterNumber`: the meter's 12-digit DL/T 645 address as written on its plate. */
+export async function bindMeter(
+  platform: Platform,
+  operator: Account,
+  participantId: number,
+  meter: Address,
+  meterNumber: string,
+) {
+  if (!/^\d{12}$/.test(meterNumber))
+    throw new Error(`meterNumber: "${meterNumber}" is not 12 decimal digits`);
+  return await confirm(platform.connection, `bind meter ${meterNumber}`, () =>
+    platform.as(operator).registry.write.bindMeter([participantId, meter, `0x${meterNumber}`]),
+  );
+}
+
+/** A fiat transfer's reference (bank or e-CNY id) as the bytes32 the token records. */
+export const fiatReference = (text: string): Hex => keccak256(toHex(text));
+
+/** The settlement agent mints tokens against a fiat deposit. */
+export async function deposit(
+  platform: Platform,
+  agent: Account,
+  to: Address,
+  amount: bigint,
+  reference: string,
+) {
+  return await confirm(platform.connection, `deposit to ${to}`, () =>
+    platform.as(agent).token.write.mint([to, amount, fiatReference(reference)]),
+  );
+}
+
+/** The participant consents by signature; the settlement agent burns and pays out in fiat. */
+export async function withdraw(
+  platform: Platform,
+  agent: Account,
+  participant: LocalAccount,
+  amount: bigint,
+  reference: string,
+  validForSeconds = 3_600n,
+) {
+  const nonce = await platform.read.market.read.nonces([participant.address]);
+  const block = await platform.connection.publicClient.getBlock();
+  const deadline = block.timestamp + validForSeconds;
+  const signature = await participant.signTypedData({
+    domain: marketDomain(platform.connection.chain.id, platform.deployment.market),
+    types: withdrawalTypes,
+    primaryType: 'Withdrawal',
+    message: { participant: participant.address, amount, nonce, deadline },
+  });
+  return await confirm(platform.connection, `withdraw from ${participant.address}`, () =>
+    platform
+      .as(agent)
+      .market.write.withdraw([participant.address, amount, deadline, signature, fiatReference(reference)]),
+  );
+}

@@ -1,0 +1,142 @@
+/** A period's records as the chain's events tell them: revealed bids, trades, readings, settlements. */
+import type { Address, Hash } from 'viem';
+import type { Bid } from '../core/bid.ts';
+import type { Platform } from './platform.ts';
+import { bidRank } from './typedData.ts';
+
+export interface RecordLocation {
+  readonly transactionHash: Hash;
+  readonly blockNumber: bigint;
+}
+
+export interface RevealedBid extends RecordLocation {
+  readonly participantId: number;
+  readonly side: 'sell' | 'buy';
+  readonly green: boolean;
+  readonly quantityWh: bigint;
+  readonly pricePerWh: bigint;
+}
+
+export interface TradeRecord extends RecordLocation {
+  readonly sellerId: number;
+  readonly buyerId: number;
+  readonly quantityWh: bigint;
+  readonly pricePerWh: bigint;
+  readonly stage: 'green' | 'all';
+}
+
+export interface SettlementRecord extends RecordLocation {
+  readonly participantId: number;
+  readonly actualWh: bigint;
+  readonly readingMissing: boolean;
+  readonly imbalanceWh: bigint;
+  readonly imbalanceAmount: bigint;
+  readonly reward: bigint;
+  readonly penalty: bigint;
+}
+
+const location = (log: { transactionHash: Hash | null; blockNumber: bigint | null }): RecordLocation => ({
+  transactionHash: log.transactionHash!,
+  blockNumber: log.blockNumber!,
+});
+
+export async function revealedBids(platform: Platform, period: bigint): Promise<RevealedBid[]> {
+  const logs = await platform.read.market.getEvents.BidRevealed(
+    { period },
+    { fromBlock: platform.deployment.fromBlock },
+  );
+  return logs.map((log) => ({
+    ...location(log),
+    participantId: log.args.participantId!,
+    side: log.args.side === 0 ? 'sell' : 'buy',
+    green: log.args.green!,
+    quantityWh: log.args.quantityWh!,
+    pricePerWh: log.args.pricePerWh!,
+  }));
+}
+
+export async function periodTrades(platform: Platform, period: bigint): Promise<TradeRecord[]> {
+  const logs = await platform.read.market.getEvents.TradeMatched(
+    { period },
+    { fromBlock: platform.deployment.fromBlock },
+  );
+  return logs.map((log) => ({
+    ...location(log),
+    sellerId: log.args.sellerId!,
+    buyerId: log.args.buyerId!,
+    quantityWh: log.args.quantityWh!,
+    pricePerWh: log.args.pricePerWh!,
+    stage: log.args.stage === 1 ? 'green' : 'all',
+  }));
+}
+
+export async function periodSettlements(platform: Platform, period: bigint): Promise<SettlementRecord[]> {
+  const logs = await platform.read.market.getEvents.ParticipantSettled(
+    { period },
+    { fromBlock: platform.deployment.fromBlock },
+  );
+  return logs.map((log) => ({
+    ...location(log),
+    participantId: log.args.participantId!,
+    actualWh: log.args.actualWh!,
+    readingMissing: log.args.readingMissing!,
+    imbalanceWh: log.args.imbalanceWh!,
+    imbalanceAmount: log.args.imbalanceAmount!,
+    reward: log.args.reward!,
+    penalty: log.args.penalty!,
+  }));
+}
+
+/** The core's view of revealed bids: participant keyed by id, ranked as the contract ranks them. */
+export function asCoreBids(period: bigint, bids: readonly RevealedBid[]): Bid[] {
+  return bids.map((b) => ({
+    participant: String(b.participantId),
+    side: b.side,
+    green: b.green,
+    quantityWh: b.quantityWh,
+    pricePerWh: b.pricePerWh,
+    rank: bidRank(period, b.participantId),
+  }));
+}
+
+export const TOKEN_REASONS = [
+  'deposit',
+  'withdrawal',
+  'trade',
+  'imbalance',
+  'incentive',
+  'debt-repayment',
+] as const;
+export type TokenReason = (typeof TOKEN_REASONS)[number];
+
+export interface StatementLine extends RecordLocation {
+  readonly logIndex: number;
+  readonly reason: TokenReason;
+  /** Signed from the account's side: positive is received. */
+  readonly amount: bigint;
+  readonly counterparty: Address;
+  readonly period: bigint;
+}
+
+/** Every token movement of an account, with its reason, in chain order: the wallet statement. */
+export async function walletStatement(platform: Platform, account: Address): Promise<StatementLine[]> {
+  const fromBlock = platform.deployment.fromBlock;
+  const [incoming, outgoing] = await Promise.all([
+    platform.read.token.getEvents.TokensMoved({ to: account }, { fromBlock }),
+    platform.read.token.getEvents.TokensMoved({ from: account }, { fromBlock }),
+  ]);
+  const lines = [
+    ...incoming.map((log) => ({ log, sign: 1n, counterparty: log.args.from! })),
+    ...outgoing.map((log) => ({ log, sign: -1n, counterparty: log.args.to! })),
+  ].map(({ log, sign, counterparty }) => ({
+    ...location(log),
+    logIndex: log.logIndex!,
+    reason: TOKEN_REASONS[log.args.reason!]!,
+    amount: sign * log.args.amount!,
+    counterparty,
+    period: log.args.period!,
+  }));
+  return lines.sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The relayer: collects messages that participants and meters signed (commits, reveals, readings)
+ * and submits them many per transaction from one funded account, so nobody else needs ether and the
+ * 21 k base cost of a transaction is paid once per batch. A batch the contract refuses is split in
+ * halves until each refused message is found; that message's promise rejects with the contract's
+ * error and every other message still lands.
+ */
+import type { Account, TransactionReceipt } from 'viem';
+import type { SealedBid } from './typedData.ts';
+import { revealArgument, type SignedCommit, type SignedReading } from './bidding.ts';
+import { ContractRefusedError } from './errors.ts';
+import type { Platform } from './platform.ts';
+import { confirm } from './transactions.ts';
+
+interface Job<T> {
+  readonly item: T;
+  resolve(receipt: TransactionReceipt): void;
+  reject(error: unknown): void;
+}
+
+export interface RelayerStats {
+  transactions: number;
+  messages: number;
+  refused: number;
+  gasUsed: bigint;
+}
+
+export interface Relayer {
+  commit(commit: SignedCommit): Promise<TransactionReceipt>;
+  reveal(bid: SealedBid): Promise<TransactionReceipt>;
+  reading(reading: SignedReading): Promise<TransactionReceipt>;
+  /** Submits everything queued; resolves when every batch is mined or refused. */
+  flush(): Promise<void>;
+  readonly stats: Readonly<RelayerStats>;
+}
+
+export interface RelayerOptions {
+  /** Messages per transaction; each kind has a different gas cost, see bench/. */
+  readonly maxBatchSize?: number;
+}
+
+export function createRelayer(platform: Platform, account: Account, options: RelayerOptions = {}): Relayer {
+  const maxBatchSize = options.maxBatchSize ?? 200;
+  const stats: RelayerStats = { transactions: 0, messages: 0, refused: 0, gasUsed: 0n };
+  const market = () => platform.as(account).market;
+  const kinds = {
+    commit: {
+      queue: [] as Job<SignedCommit>[],
+      send: (items: SignedCommit[]) =>
+        confirm(platform.connection, `commit ${items.length} bids`, () =>
+          market().write.commitBySignature([items]),
+        ),
+    },
+    reveal: {
+      queue: [] as Job<SealedBid>[],
+      send: (items: SealedBid[]) =>
+        confirm(platform.connection, `reveal ${items.length} bids`, () =>
+          market().write.reveal([items.map(revealArgument)]),
+        ),
+    },
+    reading: {
+      queue: [] as Job<SignedReading>[],
+      send: (items: SignedReading[]) =>
+        confirm(platform.connection, `submit ${items.length} readings`, () =>
+          market().write.submitReadingsBySignature([items]),
+        ),
+    },
+  };
+
+  async function submit<T>(jobs: Job<T>[], send: (items: T[]) => Promise<TransactionReceipt>): Promise<void> {
+    try {
+      const receipt = await send(jobs.map((j) => j.item));
+      stats.transactions += 1;
+      stats.messages += jobs.length;
+      stats.gasUsed += receipt.gasUsed;
+      for (const job of jobs) job.resolve(receipt);
+    } catch (error) {
+      if (!(error instanceof ContractRefusedError) || jobs.length === 1) {
+        if (error instanceof ContractRefusedError) stats.refused += 1;
+        for (const job of jobs) job.reject(error);
+        return;
+      }
+      const half = Math.ceil(jobs.length / 2);
+      await submit(jobs.slice(0, half), send);
+      await submit(jobs.slice(half), send);
+    }
+  }
+
+  async function drain<T>(kind: { queue: Job<T>[]; send: (items: T[]) => Promise<TransactionReceipt> }) {
+    while (kind.queue.length > 0) await submit(kind.queue.splice(0, maxBatchSize), kind.send);
+  }
+
+  const enqueue =
+    <T>(queue: Job<T>[]) =>
+    (item: T) => {
+      const receipt = new Promise<TransactionReceipt>((resolve, reject) =>
+        queue.push({ item, resolve, reject }),
+      );
+      // Marked handled so a refusal never crashes the process before its caller awaits it.
+      receipt.catch(() => {});
+      return receipt;
+    };
+
+  return {
+    commit: enqueue(kinds.commit.queue),
+    reveal: enqueue(kinds.reveal.queue),
+    reading: enqueue(kinds.reading.queue),
+    async flush() {
+      await drain(kinds.commit);
+      await drain(kinds.reveal);
+      await drain(kinds.reading);
+    },
+    stats,
+  };
+}
