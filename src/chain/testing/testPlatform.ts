@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalAccount } from 'viem';
-import type { PeriodSchedule } from '../../core/periodClock.ts';
+import { periodWindows, type PeriodSchedule } from '../../core/periodClock.ts';
 import { REFERENCE_PARAMETERS } from '../../core/settlement.ts';
 import { startAnvil, type EmbeddedChain } from '../anvil.ts';
 import { simulatedClock, type ChainClock } from '../chainClock.ts';
@@ -36,6 +36,8 @@ export interface TestPlatform extends PeriodDriver {
   readonly accounts: PlatformAccounts;
   readonly dataDir: string;
   enrol(profile: ParticipantProfile, depositAmount: bigint): Promise<Enrolled>;
+  /** The first period whose commit window has not opened yet. */
+  nextOpenPeriod(): Promise<bigint>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,12 @@ export async function startTestPlatform(
           `test deposit ${id}`,
         );
       return { account, id, meter, meterNumber, profile };
+    },
+    async nextOpenPeriod() {
+      const now = (await connection.publicClient.getBlock()).timestamp;
+      let period = 1n;
+      while (periodWindows(schedule, period).commitOpens < now) period += 1n;
+      return period;
     },
     async stop() {
       await chain.stop();
