@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
@@ -59,9 +60,9 @@ contract EnergyMarket is EIP712, Nonces {
         bytes signature;
     }
 
-    /// @dev commitment = keccak256(abi.encode(participant, period, side, quantityWh, pricePerWh, salt))
+    /// @dev commitment = keccak256(abi.encode(participant account, period, side, quantityWh, pricePerWh, salt))
     struct Reveal {
-        address participant;
+        uint32 participantId;
         uint256 period;
         Side side;
         uint256 quantityWh;
@@ -189,8 +190,17 @@ contract EnergyMarket is EIP712, Nonces {
     mapping(uint256 period => PeriodBook) private _books;
     mapping(uint256 period => PeriodTotals) private _totals;
     mapping(uint256 period => uint256) private _tradedValue;
-    mapping(uint32 participantId => address) private _accountOf;
-    mapping(uint32 participantId => uint256) private _debtOf;
+    /// @dev What the market keeps of a participant, refreshed at each commit: one storage word, so a
+    /// reveal, a trade or a settlement needs no call to the registry.
+    struct Member {
+        address account;
+        /// @dev kind in bits 0–1, green supply bit 2, green preference bit 3
+        uint8 profile;
+        /// @dev owed to the public grid, base units
+        uint88 debt;
+    }
+
+    mapping(uint32 participantId => Member) private _members;
     mapping(address meter => uint256) private _lastReadingPeriod;
 
     /// @dev What a clearing transaction carries between its steps.
@@ -345,7 +355,7 @@ contract EnergyMarket is EIP712, Nonces {
             );
             bid.flags |= BidSlots.SETTLED;
             _bids[k] = bid;
-            address account = _accountOf[id];
+            address account = _members[id].account;
             _settleWithGrid(id, account, grid, o.imbalanceAmount, SettlementToken.Reason.Imbalance, period);
             _settleWithGrid(
                 id, account, grid, int256(o.reward) - int256(o.penalty), SettlementToken.Reason.Incentive, period
@@ -364,7 +374,7 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice Takes what a participant's balance holds toward its debt to the grid. Anyone may call.
     /// @dev Emits DebtRepaid when anything was repaid.
     function repayDebt(uint32 participantId) external {
-        _collectDebt(participantId, _accountOf[participantId]);
+        _collectDebt(participantId);
     }
 
     // ------------------------------------------------------------------ withdrawal
@@ -383,7 +393,7 @@ contract EnergyMarket is EIP712, Nonces {
         );
         if (!SignatureChecker.isValidSignatureNow(participant, digest, signature)) revert MarketInvalidSignature(participant);
         uint32 id = registry.participantIdOf(participant);
-        if (id != 0 && _debtOf[id] > 0) _collectDebt(id, participant);
+        if (id != 0) _collectDebt(id);
         uint256 available = _withdrawable(id, participant);
         if (amount > available) revert WithdrawalExceedsAvailable(participant, available, amount);
         token.burn(participant, amount, fiatReference);
@@ -444,10 +454,10 @@ contract EnergyMarket is EIP712, Nonces {
         view
         returns (address account, uint256 balance, uint256 debt, uint256 withdrawable, bool hasOpenBid)
     {
-        account = _accountOf[participantId];
+        account = _members[participantId].account;
         if (account == address(0)) account = registry.profile(participantId).account;
         balance = token.balanceOf(account);
-        debt = _debtOf[participantId];
+        debt = _members[participantId].debt;
         withdrawable = _withdrawable(participantId, account);
         hasOpenBid = _hasOpenBid(participantId);
     }
@@ -493,9 +503,17 @@ contract EnergyMarket is EIP712, Nonces {
         (uint32 id, IParticipantRegistry.Profile memory profile) = registry.participantByAccount(account);
         if (id == 0) revert MarketNotRegistered(account);
         if (!profile.authorised) revert MarketNotAuthorised(id);
-        if (_debtOf[id] > 0) {
-            _collectDebt(id, account);
-            if (_debtOf[id] > 0) revert MarketInDebt(id, _debtOf[id]);
+        Member memory member = _members[id];
+        uint8 encoded = uint8(profile.kind) | (profile.greenSupply ? 4 : 0) | (profile.greenPreference ? 8 : 0);
+        if (member.account != account || member.profile != encoded) {
+            member.account = account;
+            member.profile = encoded;
+            _members[id] = member;
+        }
+        if (member.debt > 0) {
+            _collectDebt(id);
+            uint256 debt = _members[id].debt;
+            if (debt > 0) revert MarketInDebt(id, debt);
         }
         uint256 k = BidSlots.key(id, period);
         BidSlots.Bid memory old = _bids[k];
@@ -503,7 +521,6 @@ contract EnergyMarket is EIP712, Nonces {
         if (old.period != 0 && old.has(BidSlots.REVEALED) && !old.has(BidSlots.SETTLED)) revert BidSlotBusy(id, old.period);
         _bids[k] = BidSlots.Bid(uint24(period), BidSlots.COMMITTED, 0, 0, 0, 0);
         _commitments[k] = commitment;
-        if (_accountOf[id] == address(0)) _accountOf[id] = account;
         emit BidCommitted(period, id, commitment);
     }
 
@@ -515,24 +532,23 @@ contract EnergyMarket is EIP712, Nonces {
         if (block.timestamp < opensAt || block.timestamp >= closesAt) {
             revert BidRevealWindowClosed(r.period, opensAt, closesAt, block.timestamp);
         }
-        (uint32 id, IParticipantRegistry.Profile memory profile) = registry.participantByAccount(r.participant);
-        if (id == 0) revert MarketNotRegistered(r.participant);
+        uint32 id = r.participantId;
         uint256 k = BidSlots.key(id, r.period);
         BidSlots.Bid memory bid = _bids[k];
         if (bid.period != r.period || !bid.has(BidSlots.COMMITTED)) revert BidNotCommitted(id, r.period);
         if (bid.has(BidSlots.REVEALED)) revert BidAlreadyRevealed(id, r.period);
-        bytes32 preimage =
-            keccak256(abi.encode(r.participant, r.period, r.side, r.quantityWh, r.pricePerWh, r.salt));
+        // Authorisation, kind and green flags were checked and kept when the bid was committed.
+        Member memory member = _members[id];
+        bytes32 preimage = keccak256(abi.encode(member.account, r.period, r.side, r.quantityWh, r.pricePerWh, r.salt));
         if (preimage != _commitments[k]) revert BidRevealMismatch(id, r.period);
-        if (!profile.authorised) revert MarketNotAuthorised(id);
         bool sell = r.side == Side.Sell;
-        if (sell ? profile.kind == IParticipantRegistry.Kind.Consumer : profile.kind == IParticipantRegistry.Kind.Producer)
-        {
+        IParticipantRegistry.Kind kind = IParticipantRegistry.Kind(member.profile & 3);
+        if (sell ? kind == IParticipantRegistry.Kind.Consumer : kind == IParticipantRegistry.Kind.Producer) {
             revert BidSideNotAllowed(id, r.side);
         }
         if (r.quantityWh == 0 || r.quantityWh > MAX_WH) revert BidQuantityOutOfRange(r.quantityWh, MAX_WH);
         if (r.pricePerWh == 0 || r.pricePerWh > MAX_PRICE) revert BidPriceOutOfRange(r.pricePerWh, MAX_PRICE);
-        uint256 balance = token.balanceOf(r.participant);
+        uint256 balance = token.balanceOf(member.account);
         if (sell) {
             if (balance < margin) revert BidMarginNotCovered(id, balance, margin);
         } else {
@@ -540,7 +556,7 @@ contract EnergyMarket is EIP712, Nonces {
             uint256 cost = r.quantityWh * r.pricePerWh;
             if (spendable < cost) revert BidBudgetNotCovered(id, spendable, cost);
         }
-        bool green = sell ? profile.greenSupply : profile.greenPreference;
+        bool green = member.profile & (sell ? 4 : 8) != 0;
         bid.flags |= BidSlots.REVEALED | (sell ? BidSlots.SELL : 0) | (green ? BidSlots.GREEN : 0);
         bid.quantityWh = uint48(r.quantityWh);
         bid.pricePerWh = uint80(r.pricePerWh);
@@ -655,7 +671,7 @@ contract EnergyMarket is EIP712, Nonces {
         uint256 quantityWh = sellerLeft < buyerLeft ? sellerLeft : buyerLeft;
         // Floor of the mid-price: a half unit, if any, stays with the buyer.
         uint256 price = (uint256(s.pricePerWh) + b.pricePerWh) / 2;
-        address buyer = _accountOf[buyerId];
+        address buyer = _members[buyerId].account;
         uint256 balance = token.balanceOf(buyer);
         uint256 spendable = balance > ctx.margin ? balance - ctx.margin : 0;
         if (quantityWh * price > spendable) {
@@ -668,7 +684,7 @@ contract EnergyMarket is EIP712, Nonces {
             s.awardedWh += uint48(quantityWh);
             b.awardedWh += uint48(quantityWh);
             _bids[sk] = s;
-            token.move(buyer, _accountOf[sellerId], amount, SettlementToken.Reason.Trade, ctx.period);
+            token.move(buyer, _members[sellerId].account, amount, SettlementToken.Reason.Trade, ctx.period);
             t.tradeCount++;
             t.tradedWh += uint64(quantityWh);
             ctx.tradedValue += amount;
@@ -733,24 +749,24 @@ contract EnergyMarket is EIP712, Nonces {
             uint256 paid = owed < balance ? owed : balance;
             if (paid > 0) token.move(account, grid, paid, reason, period);
             if (owed > paid) {
-                uint256 debt = _debtOf[id] + owed - paid;
-                _debtOf[id] = debt;
+                uint256 debt = _members[id].debt + owed - paid;
+                _members[id].debt = SafeCast.toUint88(debt);
                 emit DebtRecorded(id, owed - paid, debt);
             }
         }
     }
 
-    function _collectDebt(uint32 id, address account) private {
-        uint256 debt = _debtOf[id];
-        if (debt == 0 || account == address(0)) return;
+    function _collectDebt(uint32 id) private {
+        Member memory member = _members[id];
+        if (member.debt == 0 || member.account == address(0)) return;
         address grid = registry.publicGrid();
         if (grid == address(0)) revert MarketGridNotSet();
-        uint256 balance = token.balanceOf(account);
-        uint256 paid = debt < balance ? debt : balance;
+        uint256 balance = token.balanceOf(member.account);
+        uint256 paid = member.debt < balance ? member.debt : balance;
         if (paid == 0) return;
-        _debtOf[id] = debt - paid;
-        token.move(account, grid, paid, SettlementToken.Reason.DebtRepayment, 0);
-        emit DebtRepaid(id, paid, debt - paid);
+        _members[id].debt = uint88(member.debt - paid);
+        token.move(member.account, grid, paid, SettlementToken.Reason.DebtRepayment, 0);
+        emit DebtRepaid(id, paid, member.debt - paid);
     }
 
     function _hasOpenBid(uint32 id) private view returns (bool) {
@@ -764,7 +780,7 @@ contract EnergyMarket is EIP712, Nonces {
 
     function _withdrawable(uint32 id, address account) private view returns (uint256) {
         uint256 balance = token.balanceOf(account);
-        if (id != 0 && _debtOf[id] > 0) return 0;
+        if (id != 0 && _members[id].debt > 0) return 0;
         uint256 locked = _hasOpenBid(id) ? _parameters.marginAmount : 0;
         return balance > locked ? balance - locked : 0;
     }

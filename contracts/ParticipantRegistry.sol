@@ -47,6 +47,7 @@ contract ParticipantRegistry is AccessControl, EIP712, IParticipantRegistry {
     error RegistryMeterNumberInvalid(bytes6 meterNumber);
     /// @notice The public grid and the settlement roles stay out of the market as bidders.
     error RegistryReservedAccount(address account);
+    error RegistryBatchLengthMismatch(uint256 participantIds, uint256 meters, uint256 meterNumbers);
 
     Participant[] private _participants;
     mapping(address account => uint32) private _idOf;
@@ -83,21 +84,40 @@ contract ParticipantRegistry is AccessControl, EIP712, IParticipantRegistry {
         bool greenPreference,
         bytes calldata signature
     ) external returns (uint32 participantId) {
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    REGISTRATION_TYPEHASH, account, keccak256(bytes(name)), uint8(kind), greenSupply, greenPreference
-                )
-            )
-        );
-        if (!SignatureChecker.isValidSignatureNow(account, digest, signature)) revert RegistryInvalidSignature(account);
-        return _register(account, name, kind, greenSupply, greenPreference);
+        return _registerBySignature(account, name, kind, greenSupply, greenPreference, signature);
+    }
+
+    /// @notice A registration someone signed, for `registerBatchBySignature`.
+    struct SignedRegistration {
+        address account;
+        string name;
+        Kind kind;
+        bool greenSupply;
+        bool greenPreference;
+        bytes signature;
+    }
+
+    /// @notice Registers many signed registrations in one transaction (a relayer onboarding a feeder).
+    /// @dev All or nothing. Emits ParticipantRegistered each.
+    function registerBatchBySignature(SignedRegistration[] calldata registrations) external {
+        for (uint256 i = 0; i < registrations.length; i++) {
+            SignedRegistration calldata r = registrations[i];
+            _registerBySignature(r.account, r.name, r.kind, r.greenSupply, r.greenPreference, r.signature);
+        }
     }
 
     /// @notice Lets a registered participant bid. Requires the operator role. Emits ParticipantAuthorised.
     function authorise(uint32 participantId) external onlyRole(OPERATOR_ROLE) {
         _participant(participantId).profile.authorised = true;
         emit ParticipantAuthorised(participantId, msg.sender);
+    }
+
+    /// @notice Authorises many participants at once. Requires the operator role. Emits ParticipantAuthorised each.
+    function authoriseBatch(uint32[] calldata participantIds) external onlyRole(OPERATOR_ROLE) {
+        for (uint256 i = 0; i < participantIds.length; i++) {
+            _participant(participantIds[i]).profile.authorised = true;
+            emit ParticipantAuthorised(participantIds[i], msg.sender);
+        }
     }
 
     /// @notice Stops a participant from bidding; what it already owes still settles.
@@ -111,6 +131,23 @@ contract ParticipantRegistry is AccessControl, EIP712, IParticipantRegistry {
     /// to a participant: from now on only it reports that participant's energy.
     /// @dev Requires the operator role. One meter per participant and one participant per meter. Emits MeterBound.
     function bindMeter(uint32 participantId, address meter, bytes6 meterNumber) external onlyRole(OPERATOR_ROLE) {
+        _bindMeter(participantId, meter, meterNumber);
+    }
+
+    /// @notice Binds many meters at once (same rules as bindMeter). Requires the operator role.
+    function bindMeterBatch(uint32[] calldata participantIds, address[] calldata meters, bytes6[] calldata meterNumbers)
+        external
+        onlyRole(OPERATOR_ROLE)
+    {
+        if (meters.length != participantIds.length || meterNumbers.length != participantIds.length) {
+            revert RegistryBatchLengthMismatch(participantIds.length, meters.length, meterNumbers.length);
+        }
+        for (uint256 i = 0; i < participantIds.length; i++) {
+            _bindMeter(participantIds[i], meters[i], meterNumbers[i]);
+        }
+    }
+
+    function _bindMeter(uint32 participantId, address meter, bytes6 meterNumber) private {
         Participant storage p = _participant(participantId);
         if (meter == address(0)) revert RegistryZeroAddress();
         if (p.meter != address(0)) revert RegistryParticipantHasMeter(participantId, p.meter);
@@ -192,6 +229,25 @@ contract ParticipantRegistry is AccessControl, EIP712, IParticipantRegistry {
         p.name = name;
         _idOf[account] = participantId;
         emit ParticipantRegistered(participantId, account, name, kind, greenSupply, greenPreference);
+    }
+
+    function _registerBySignature(
+        address account,
+        string calldata name,
+        Kind kind,
+        bool greenSupply,
+        bool greenPreference,
+        bytes calldata signature
+    ) private returns (uint32) {
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    REGISTRATION_TYPEHASH, account, keccak256(bytes(name)), uint8(kind), greenSupply, greenPreference
+                )
+            )
+        );
+        if (!SignatureChecker.isValidSignatureNow(account, digest, signature)) revert RegistryInvalidSignature(account);
+        return _register(account, name, kind, greenSupply, greenPreference);
     }
 
     function _participant(uint32 participantId) private view returns (Participant storage) {

@@ -38,6 +38,7 @@ contract SettlementToken is ERC20 {
     error TokenLedgerAlreadyBound(address ledger);
     error TokenNotAdministrator(address account);
     error TokenZeroAmount();
+    error TokenBatchLengthMismatch();
 
     IParticipantRegistry public immutable registry;
     address public ledger;
@@ -58,7 +59,25 @@ contract SettlementToken is ERC20 {
     /// @notice Mints `amount` to `to` against a fiat deposit identified by `fiatReference`.
     /// @dev Requires the settlement agent role. Emits TokensMoved(0, to, Deposit, ...).
     function mint(address to, uint256 amount, bytes32 fiatReference) external {
+        _requireAgent();
+        _deposit(to, amount, fiatReference);
+    }
+
+    /// @notice Mints many deposits at once (a day's bank statement). Requires the settlement agent role.
+    /// @dev All or nothing. Emits TokensMoved(0, to, Deposit, ...) each.
+    function mintBatch(address[] calldata to, uint256[] calldata amounts, bytes32[] calldata fiatReferences) external {
+        _requireAgent();
+        if (amounts.length != to.length || fiatReferences.length != to.length) revert TokenBatchLengthMismatch();
+        for (uint256 i = 0; i < to.length; i++) {
+            _deposit(to[i], amounts[i], fiatReferences[i]);
+        }
+    }
+
+    function _requireAgent() private view {
         if (!registry.hasRole(registry.SETTLEMENT_AGENT_ROLE(), msg.sender)) revert TokenNotSettlementAgent(msg.sender);
+    }
+
+    function _deposit(address to, uint256 amount, bytes32 fiatReference) private {
         if (amount == 0) revert TokenZeroAmount();
         _mint(to, amount);
         emit TokensMoved(address(0), to, Reason.Deposit, amount, 0, fiatReference);

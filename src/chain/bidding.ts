@@ -41,8 +41,10 @@ export async function sealBid(
   period: bigint,
   intent: BidIntent,
   salt: Hex = toHex(randomBytes(32)),
+  participantId?: number,
 ): Promise<{ sealed: SealedBid; commit: SignedCommit }> {
-  const sealed: SealedBid = { participant: participant.address, period, salt, ...intent };
+  const id = participantId ?? (await platform.read.registry.read.participantIdOf([participant.address]));
+  const sealed: SealedBid = { participant: participant.address, participantId: id, period, salt, ...intent };
   const commitment = bidCommitment(sealed);
   const signature = await participant.signTypedData({
     domain: marketDomain(platform.connection.chain.id, platform.deployment.market),
@@ -77,7 +79,7 @@ export async function signReading(
 
 /** The reveal as the contract's `Reveal` struct. */
 export const revealArgument = (bid: SealedBid) => ({
-  participant: bid.participant,
+  participantId: bid.participantId,
   period: bid.period,
   side: SIDE_CODE[bid.side],
   quantityWh: bid.quantityWh,

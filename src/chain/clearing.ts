@@ -15,7 +15,7 @@ import type { Wallet } from '../core/bid.ts';
 import { ContractRefusedError } from './errors.ts';
 import { asCoreBids, revealedBids, type RevealedBid } from './periodRecords.ts';
 import type { Platform } from './platform.ts';
-import { confirm } from './transactions.ts';
+import { confirm, isTooLargeForOneTransaction } from './transactions.ts';
 import { BID_FLAGS } from './typedData.ts';
 
 export const STAGES = ['bidding', 'green', 'all', 'cleared'] as const;
@@ -175,7 +175,7 @@ export async function clearPeriodOnChain(
       // plan again from what the contract holds. A batch too large for the gas cap: halve it.
       if (error instanceof ContractRefusedError && error.errorName === 'ClearingBatchMisaligned') continue;
       if (error instanceof ContractRefusedError && error.errorName === 'ClearingAlreadyDone') continue;
-      if (isGasCapError(error) && maxEntries > 1) {
+      if (isTooLargeForOneTransaction(error) && maxEntries > 1) {
         maxEntries = Math.max(1, Math.floor(maxEntries / 2));
         continue;
       }
@@ -183,9 +183,4 @@ export async function clearPeriodOnChain(
     }
   }
   throw new Error(`clearing period ${period} did not finish after 20 plans`);
-}
-
-function isGasCapError(error: unknown): boolean {
-  const text = String((error as Error)?.message ?? '');
-  return /gas (limit|cap)|exceeds block gas limit|intrinsic gas too high|out of gas/i.test(text);
 }

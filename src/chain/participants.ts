@@ -135,3 +135,95 @@ export async function withdraw(
       .market.write.withdraw([participant.address, amount, deadline, signature, fiatReference(reference)]),
   );
 }
+
+export interface Enrolment {
+  readonly account: LocalAccount;
+  readonly profile: ParticipantProfile;
+  readonly meter?: { readonly address: Address; readonly number: string };
+  readonly deposit?: bigint;
+}
+
+/**
+ * Enrols many participants with few transactions: signed registrations in batches through the
+ * relayer, then the operator's bulk authorisation and meter binding, then the agent's bulk deposits.
+ * Returns the participant ids in the order given.
+ */
+export async function enrolMany(
+  platform: Platform,
+  roles: { relayer: Account; operator: Account; settlementAgent: Account },
+  enrolments: readonly Enrolment[],
+  options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<number[]> {
+  const batchSize = options.batchSize ?? 100;
+  const { chain } = platform.connection;
+  const ids: number[] = [];
+  const chunks = <T>(items: readonly T[]) =>
+    Array.from({ length: Math.ceil(items.length / batchSize) }, (_, i) =>
+      items.slice(i * batchSize, (i + 1) * batchSize),
+    );
+  for (const chunk of chunks(enrolments)) {
+    const signed = await Promise.all(
+      chunk.map(async ({ account, profile }) => ({
+        account: account.address,
+        name: profile.name,
+        kind: KIND_CODE[profile.kind],
+        greenSupply: profile.greenSupply,
+        greenPreference: profile.greenPreference,
+        signature: await account.signTypedData({
+          domain: registryDomain(chain.id, platform.deployment.registry),
+          types: registrationTypes,
+          primaryType: 'Registration',
+          message: {
+            account: account.address,
+            name: profile.name,
+            kind: KIND_CODE[profile.kind],
+            greenSupply: profile.greenSupply,
+            greenPreference: profile.greenPreference,
+          },
+        }),
+      })),
+    );
+    const receipt = await confirm(platform.connection, `register ${chunk.length} participants`, () =>
+      platform.as(roles.relayer).registry.write.registerBatchBySignature([signed]),
+    );
+    const events = parseEventLogs({
+      abi: participantRegistryAbi,
+      logs: receipt.logs,
+      eventName: 'ParticipantRegistered',
+    });
+    ids.push(...events.map((e) => e.args.participantId));
+    options.onProgress?.(ids.length, enrolments.length);
+  }
+  for (const chunk of chunks(ids)) {
+    await confirm(platform.connection, `authorise ${chunk.length} participants`, () =>
+      platform.as(roles.operator).registry.write.authoriseBatch([chunk]),
+    );
+  }
+  const metered = enrolments.flatMap((e, i) => (e.meter === undefined ? [] : [{ id: ids[i]!, ...e.meter }]));
+  for (const chunk of chunks(metered)) {
+    await confirm(platform.connection, `bind ${chunk.length} meters`, () =>
+      platform
+        .as(roles.operator)
+        .registry.write.bindMeterBatch([
+          chunk.map((m) => m.id),
+          chunk.map((m) => m.address),
+          chunk.map((m) => `0x${m.number}` as Hex),
+        ]),
+    );
+  }
+  const funded = enrolments.flatMap((e) =>
+    e.deposit === undefined || e.deposit === 0n ? [] : [{ to: e.account.address, amount: e.deposit }],
+  );
+  for (const chunk of chunks(funded)) {
+    await confirm(platform.connection, `deposit to ${chunk.length} participants`, () =>
+      platform
+        .as(roles.settlementAgent)
+        .token.write.mintBatch([
+          chunk.map((d) => d.to),
+          chunk.map((d) => d.amount),
+          chunk.map((d) => fiatReference(`opening deposit ${d.to}`)),
+        ]),
+    );
+  }
+  return ids;
+}

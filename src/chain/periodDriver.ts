@@ -9,7 +9,7 @@ import { sealBid, signReading, type BidIntent } from './bidding.ts';
 import type { ChainClock } from './chainClock.ts';
 import { clearPeriodOnChain, type ClearingReport } from './clearing.ts';
 import type { Platform } from './platform.ts';
-import type { Relayer } from './relayer.ts';
+import type { RelayedTransaction, Relayer } from './relayer.ts';
 import { settlePeriodOnChain, type SettlementReport } from './settlement.ts';
 
 export interface PeriodBid {
@@ -26,6 +26,8 @@ export interface PeriodReading {
 
 export interface PeriodRunReport {
   readonly period: bigint;
+  /** The relayer's transactions for this period's commits, reveals and readings. */
+  readonly relayed: readonly RelayedTransaction[];
   /** Messages the contract refused, with the reason (the rest went through). */
   readonly refused: readonly { readonly what: string; readonly error: unknown }[];
   readonly clearing: ClearingReport;
@@ -63,6 +65,7 @@ export async function runPeriod(
   const { platform, clock, relayer, keeper } = driver;
   const windows = periodWindows(driver.schedule, period);
   const refused: { what: string; error: unknown }[] = [];
+  const relayedBefore = relayer.transactions.at(-1);
   const track = (what: string, receipt: Promise<unknown>) =>
     receipt.catch((error: unknown) => refused.push({ what, error }));
 
@@ -109,5 +112,6 @@ export async function runPeriod(
     };
   }
   onStep(`period ${period}: settled ${settlement.settled.length} participants`);
-  return { period, refused, clearing, settlement };
+  const from = relayedBefore === undefined ? 0 : relayer.transactions.indexOf(relayedBefore) + 1;
+  return { period, relayed: relayer.transactions.slice(from), refused, clearing, settlement };
 }

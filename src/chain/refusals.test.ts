@@ -9,7 +9,7 @@ import { sealBid, signReading, revealArgument } from './bidding.ts';
 import { newAccount } from './devAccounts.ts';
 import { ContractRefusedError } from './errors.ts';
 import { deposit, registerBySignature, revokeParticipant, withdraw } from './participants.ts';
-import { confirm } from './transactions.ts';
+import { attempt, confirm } from './transactions.ts';
 import { startTestPlatform, type Enrolled, type TestPlatform } from './testing/testPlatform.ts';
 
 const UNIT = 10n ** 18n;
@@ -243,9 +243,12 @@ describe('refusals: each with its custom error, nothing changed', () => {
           .token.write.move([other.account.address, t.accounts.relayer.address, 1n, 2, 1n]),
       ),
     );
+    // transfer is declared pure (all it can do is refuse), so it is tried as a call from the grid's account.
     await expectRefused(1n, 'TokenTransferRestricted', () =>
-      confirm(t.connection, 'transfer', () =>
-        t.platform.as(t.accounts.publicGrid).token.write.transfer([other.account.address, 1n]),
+      attempt('transfer', () =>
+        t.platform.read.token.read.transfer([other.account.address, 1n], {
+          account: t.accounts.publicGrid.address,
+        }),
       ),
     );
   });

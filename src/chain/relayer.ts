@@ -5,12 +5,12 @@
  * halves until each refused message is found; that message's promise rejects with the contract's
  * error and every other message still lands.
  */
-import type { Account, TransactionReceipt } from 'viem';
+import type { Account, Hash, TransactionReceipt } from 'viem';
 import type { SealedBid } from './typedData.ts';
 import { revealArgument, type SignedCommit, type SignedReading } from './bidding.ts';
 import { ContractRefusedError } from './errors.ts';
 import type { Platform } from './platform.ts';
-import { confirm } from './transactions.ts';
+import { confirm, isTooLargeForOneTransaction } from './transactions.ts';
 
 interface Job<T> {
   readonly item: T;
@@ -25,6 +25,15 @@ export interface RelayerStats {
   gasUsed: bigint;
 }
 
+export type MessageKind = 'commit' | 'reveal' | 'reading';
+
+export interface RelayedTransaction {
+  readonly kind: MessageKind;
+  readonly hash: Hash;
+  readonly gasUsed: bigint;
+  readonly messages: number;
+}
+
 export interface Relayer {
   commit(commit: SignedCommit): Promise<TransactionReceipt>;
   reveal(bid: SealedBid): Promise<TransactionReceipt>;
@@ -32,6 +41,8 @@ export interface Relayer {
   /** Submits everything queued; resolves when every batch is mined or refused. */
   flush(): Promise<void>;
   readonly stats: Readonly<RelayerStats>;
+  /** Transactions submitted so far (the most recent 1,000). */
+  readonly transactions: readonly RelayedTransaction[];
 }
 
 export interface RelayerOptions {
@@ -40,8 +51,9 @@ export interface RelayerOptions {
 }
 
 export function createRelayer(platform: Platform, account: Account, options: RelayerOptions = {}): Relayer {
-  const maxBatchSize = options.maxBatchSize ?? 200;
+  let batchSize = options.maxBatchSize ?? 200;
   const stats: RelayerStats = { transactions: 0, messages: 0, refused: 0, gasUsed: 0n };
+  const transactions: RelayedTransaction[] = [];
   const market = () => platform.as(account).market;
   const kinds = {
     commit: {
@@ -67,27 +79,45 @@ export function createRelayer(platform: Platform, account: Account, options: Rel
     },
   };
 
-  async function submit<T>(jobs: Job<T>[], send: (items: T[]) => Promise<TransactionReceipt>): Promise<void> {
+  async function submit<T>(
+    kind: MessageKind,
+    jobs: Job<T>[],
+    send: (items: T[]) => Promise<TransactionReceipt>,
+  ): Promise<void> {
     try {
       const receipt = await send(jobs.map((j) => j.item));
       stats.transactions += 1;
       stats.messages += jobs.length;
       stats.gasUsed += receipt.gasUsed;
+      transactions.push({
+        kind,
+        hash: receipt.transactionHash,
+        gasUsed: receipt.gasUsed,
+        messages: jobs.length,
+      });
+      if (transactions.length > 1_000) transactions.shift();
       for (const job of jobs) job.resolve(receipt);
     } catch (error) {
-      if (!(error instanceof ContractRefusedError) || jobs.length === 1) {
+      // A refused batch is split to find the refused message; a batch over the gas cap is split
+      // to fit, and later batches start smaller.
+      const tooLarge = isTooLargeForOneTransaction(error);
+      if (tooLarge) batchSize = Math.max(1, Math.floor(jobs.length / 2));
+      if ((!(error instanceof ContractRefusedError) && !tooLarge) || jobs.length === 1) {
         if (error instanceof ContractRefusedError) stats.refused += 1;
         for (const job of jobs) job.reject(error);
         return;
       }
       const half = Math.ceil(jobs.length / 2);
-      await submit(jobs.slice(0, half), send);
-      await submit(jobs.slice(half), send);
+      await submit(kind, jobs.slice(0, half), send);
+      await submit(kind, jobs.slice(half), send);
     }
   }
 
-  async function drain<T>(kind: { queue: Job<T>[]; send: (items: T[]) => Promise<TransactionReceipt> }) {
-    while (kind.queue.length > 0) await submit(kind.queue.splice(0, maxBatchSize), kind.send);
+  async function drain<T>(
+    name: MessageKind,
+    kind: { queue: Job<T>[]; send: (items: T[]) => Promise<TransactionReceipt> },
+  ) {
+    while (kind.queue.length > 0) await submit(name, kind.queue.splice(0, batchSize), kind.send);
   }
 
   const enqueue =
@@ -106,10 +136,11 @@ export function createRelayer(platform: Platform, account: Account, options: Rel
     reveal: enqueue(kinds.reveal.queue),
     reading: enqueue(kinds.reading.queue),
     async flush() {
-      await drain(kinds.commit);
-      await drain(kinds.reveal);
-      await drain(kinds.reading);
+      await drain('commit', kinds.commit);
+      await drain('reveal', kinds.reveal);
+      await drain('reading', kinds.reading);
     },
     stats,
+    transactions,
   };
 }

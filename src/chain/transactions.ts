@@ -42,3 +42,20 @@ export async function attempt<T>(action: string, call: () => Promise<T>): Promis
     throw asRefusal(action, error);
   }
 }
+
+/** The node refused a transaction for its size: over the per-transaction gas cap or the block gas limit. */
+export function isTooLargeForOneTransaction(error: unknown): boolean {
+  const text =
+    error instanceof BaseError
+      ? `${error.shortMessage} ${error.details}`
+      : String((error as Error)?.message ?? error);
+  return /gas_limit_cap|gas limit cap|exceeds block gas limit|intrinsic gas too high|gas required exceeds/i.test(
+    text,
+  );
+}
+
+/** The first line of an error's message: viem's messages embed whole calldata. */
+export function summarize(error: unknown): string {
+  if (error instanceof BaseError) return error.shortMessage;
+  return String((error as Error)?.message ?? error).split('\n')[0]!;
+}

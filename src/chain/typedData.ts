@@ -69,6 +69,8 @@ export const registrationTypes = {
 
 export interface SealedBid {
   readonly participant: Address;
+  /** The registry id; the reveal names the bidder by it. */
+  readonly participantId: number;
   readonly period: bigint;
   readonly side: Side;
   readonly quantityWh: bigint;

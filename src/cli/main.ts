@@ -1,9 +1,11 @@
 import { WattLedgerError } from '../core/errors.ts';
+import { summarize } from '../chain/transactions.ts';
 import { UsageError, type Command, type Output } from './command.ts';
 import { clearCommand } from './commands/clear.ts';
 import { settleCommand } from './commands/settle.ts';
+import { startCommand } from './commands/start.ts';
 
-const COMMANDS: readonly Command[] = [clearCommand, settleCommand];
+const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -47,6 +49,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       output.err(`wattledger ${name}: ${error.message}\n`);
       return 1;
     }
-    throw error;
+    output.err(`wattledger ${name}: unexpected error: ${summarize(error)}\n`);
+    return 70;
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * Gas per commit, reveal, cleared bid, reading and settled participant, and all-in gas per
+ * participant-period, measured on the embedded chain once every participant's storage ring is warm
+ * (the first four periods write fresh slots; a running market reuses them).
+ */
+import { runPeriod } from '../src/chain/periodDriver.ts';
+import { benchIntent, benchPlatform, format, table } from './fixtures.ts';
+
+export async function gasPerParticipantPeriod(participants: number, log: (line: string) => void) {
+  log(`\nGas per participant-period, ${participants} participants, relayer batches of 200`);
+  const { t, members } = await benchPlatform(participants, log);
+  try {
+    let period = await t.nextOpenPeriod();
+    const rows: Record<string, { gas: bigint; count: number; txs: number }>[] = [];
+    // Period d settles after period d+1's commit window: a sequential driver bids every other period.
+    for (let round = 0; round < 6; round++, period += 2n) {
+      const report = await runPeriod(
+        t,
+        period,
+        members.map((m, i) => ({ participant: m.account, intent: benchIntent(m, period, i) })),
+        (awarded) =>
+          members.map((m, i) => {
+            const wh = ((awarded.get(m.account.address) ?? 0n) * BigInt(90 + (i % 21))) / 100n;
+            return {
+              meter: m.meter,
+              participantId: m.id,
+              importWh: m.sells ? 0n : wh,
+              exportWh: m.sells ? wh : 0n,
+            };
+          }),
+      );
+      if (report.refused.length > 0) throw new Error(`refused: ${String(report.refused[0]!.error)}`);
+      const row: Record<string, { gas: bigint; count: number; txs: number }> = {};
+      const add = (kind: string, gas: bigint, count: number) => {
+        const r = (row[kind] ??= { gas: 0n, count: 0, txs: 0 });
+        r.gas += gas;
+        r.count += count;
+        r.txs += 1;
+      };
+      for (const tx of report.relayed) add(tx.kind, tx.gasUsed, tx.messages);
+      for (const tx of report.clearing.transactions) add('clear', tx.gasUsed, tx.entries);
+      for (const tx of report.settlement.transactions) add('settle', tx.gasUsed, tx.participants);
+      rows.push(row);
+      log(
+        `  period ${period}: ${report.clearing.transactions.length} clearing transactions, ${report.settlement.settled.length} settled`,
+      );
+    }
+    const warm = rows.slice(4);
+    const sum = (kind: string, field: 'gas' | 'count' | 'txs') =>
+      warm.reduce((s, r) => s + BigInt(r[kind]?.[field] ?? 0), 0n);
+    const kinds: [string, string][] = [
+      ['commit', 'per commit'],
+      ['reveal', 'per reveal'],
+      ['clear', 'per bid handed to clearing (a bid is handed over once per stage it is in)'],
+      ['reading', 'per reading'],
+      ['settle', 'per settled participant'],
+    ];
+    const perPeriodGas = kinds.reduce((s, [k]) => s + sum(k, 'gas'), 0n) / BigInt(warm.length);
+    const figures = kinds.map(([kind, what]) => ({
+      kind,
+      what,
+      gasPerMessage: sum(kind, 'gas') / sum(kind, 'count'),
+      perParticipant: sum(kind, 'gas') / BigInt(warm.length) / BigInt(participants),
+      transactions: sum(kind, 'txs') / BigInt(warm.length),
+    }));
+    log(
+      table(
+        ['action', 'gas each', 'gas per participant-period', 'transactions per period'],
+        figures.map((f) => [
+          `${f.kind} (${f.what})`,
+          format(f.gasPerMessage),
+          format(f.perParticipant),
+          format(f.transactions),
+        ]),
+      ),
+    );
+    const allIn = perPeriodGas / BigInt(participants);
+    log(`  all-in: ${format(allIn)} gas per participant-period (target ≤ 150,000)`);
+    return { participants, figures, allInGasPerParticipantPeriod: allIn };
+  } finally {
+    await t.stop();
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
+ * Names: gas, clearing, block, relayer, core (default: all).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { summarize } from '../src/chain/transactions.ts';
+import { gasPerParticipantPeriod } from './gasPerParticipantPeriod.ts';
+
+const log = (line: string) => console.log(line);
+const benches: Record<string, () => Promise<unknown>> = {
+  gas: () => gasPerParticipantPeriod(200, log),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(benches);
+mkdirSync('bench/results', { recursive: true });
+for (const name of names) {
+  const bench = benches[name];
+  if (bench === undefined) {
+    console.error(`bench: unknown benchmark "${name}" (known: ${Object.keys(benches).join(', ')})`);
+    process.exit(2);
+  }
+  const started = Date.now();
+  let result: unknown;
+  try {
+    result = await bench();
+  } catch (error) {
+    console.error(`bench ${name} failed: ${summarize(error)}`);
+    process.exit(1);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  writeFileSync(
+    `bench/results/${name}.json`,
+    `${JSON.stringify({ name, seconds, measuredAt: new Date().toISOString(), result }, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+  );
+  log(`  (${name}: ${seconds.toFixed(1)} s)`);
+}

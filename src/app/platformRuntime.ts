@@ -1,0 +1,126 @@
+/**
+ * Brings the platform up from a configuration: the embedded chain (started, its clock restored) or a
+ * JSON-RPC node, and the contracts — deployed once, then found again from the deployment record in
+ * the data folder.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getAddress } from 'viem';
+import type { WattLedgerConfig } from '../config/config.ts';
+import { WattLedgerError } from '../core/errors.ts';
+import { startAnvil, type EmbeddedChain } from '../chain/anvil.ts';
+import { restoreMonotonicClock } from '../chain/chainClock.ts';
+import { connectChain, type ChainConnection } from '../chain/connection.ts';
+import { deployPlatform, type Deployment } from '../chain/deploy.ts';
+import { embeddedAccounts, type PlatformAccounts } from '../chain/devAccounts.ts';
+import { openPlatform, type Platform } from '../chain/platform.ts';
+
+export interface PlatformRuntime {
+  readonly config: WattLedgerConfig;
+  readonly chain: EmbeddedChain | undefined;
+  readonly connection: ChainConnection;
+  readonly platform: Platform;
+  readonly accounts: PlatformAccounts;
+  /** True when the contracts were deployed by this start (a fresh data folder). */
+  readonly deployedNow: boolean;
+  stop(): Promise<void>;
+}
+
+const deploymentFile = (config: WattLedgerConfig) => join(config.dataDir, 'deployment.json');
+
+function readDeployment(path: string): Deployment | undefined {
+  if (!existsSync(path)) return undefined;
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string | number>;
+  return {
+    chainId: Number(raw.chainId),
+    registry: getAddress(String(raw.registry)),
+    token: getAddress(String(raw.token)),
+    market: getAddress(String(raw.market)),
+    fromBlock: BigInt(raw.fromBlock!),
+    operator: getAddress(String(raw.operator)),
+    settlementAgent: getAddress(String(raw.settlementAgent)),
+    publicGrid: getAddress(String(raw.publicGrid)),
+  };
+}
+
+export async function startPlatformRuntime(
+  config: WattLedgerConfig,
+  progress: (line: string) => void = () => {},
+): Promise<PlatformRuntime> {
+  if (config.chain.mode !== 'embedded') {
+    throw new WattLedgerError(
+      'CONFIG_UNSUPPORTED',
+      'chain.mode "rpc": starting the platform on a consortium network needs its operator, agent and relayer keystores, which the platform service brings; use the chain SDK (src/chain) against that network meanwhile',
+    );
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  progress(`starting the embedded chain (anvil), state kept in ${join(config.dataDir, 'chain')}`);
+  const chain = await startAnvil({
+    dataDir: join(config.dataDir, 'chain'),
+    port: config.chain.port,
+    stateIntervalSeconds: config.chain.stateIntervalSeconds,
+    enforceTransactionGasCap: true,
+  });
+  try {
+    const connection = await connectChain(chain.rpcUrl, { embedded: true, pollingIntervalMs: 20 });
+    await restoreMonotonicClock(connection);
+    const accounts = embeddedAccounts();
+    const path = deploymentFile(config);
+    let deployment = readDeployment(path);
+    const deployedNow = deployment === undefined;
+    if (deployment !== undefined) {
+      const code = await connection.publicClient.getCode({ address: deployment.market });
+      if (code === undefined || code === '0x') {
+        throw new WattLedgerError(
+          'DEPLOYMENT_MISSING',
+          `${path} names a market at ${deployment.market} but the chain has no contract there (the chain state was lost); move ${config.dataDir} aside to start afresh`,
+        );
+      }
+      progress(`contracts found at ${deployment.market} (deployment record ${path})`);
+    } else {
+      const now = (await connection.publicClient.getBlock()).timestamp;
+      const period = BigInt(config.market.periodSeconds);
+      const m = config.market;
+      deployment = await deployPlatform(connection, {
+        operator: accounts.operator,
+        settlementAgent: accounts.settlementAgent.address,
+        publicGrid: accounts.publicGrid.address,
+        // Period 1 starts at the next period boundary after the one under way.
+        schedule: {
+          genesis: (now / period + 2n) * period,
+          periodSeconds: m.periodSeconds,
+          commitSeconds: m.commitSeconds,
+          revealSeconds: m.revealSeconds,
+          readingSeconds: m.readingSeconds,
+        },
+        parameters: {
+          marginAmount: m.marginAmount,
+          referencePricePerWh: m.referencePricePerWh,
+          shortfallFactorPpm: Number(m.shortfallFactorPpm),
+          surplusFactorPpm: Number(m.surplusFactorPpm),
+          rewardRatePpm: Number(m.rewardRatePpm),
+          penaltyRatePpm: Number(m.penaltyRatePpm),
+        },
+        token: config.token,
+        onProgress: progress,
+      });
+      writeFileSync(
+        path,
+        `${JSON.stringify(deployment, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+      );
+      progress(`contracts deployed; record written to ${path}`);
+    }
+    return {
+      config,
+      chain,
+      connection,
+      platform: openPlatform(connection, deployment),
+      accounts,
+      deployedNow,
+      stop: () => chain.stop(),
+    };
+  } catch (error) {
+    await chain.stop();
+    throw error;
+  }
+}
