@@ -1,14 +1,20 @@
 /**
  * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
- * Names: gas, clearing, block, relayer, core (default: all).
+ * Names: gas, clearing, relayer, core (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { summarize } from '../src/chain/transactions.ts';
+import { clearingScale } from './clearingScale.ts';
+import { coreClearing } from './coreClearing.ts';
 import { gasPerParticipantPeriod } from './gasPerParticipantPeriod.ts';
+import { relayerThroughput } from './relayerThroughput.ts';
 
 const log = (line: string) => console.log(line);
 const benches: Record<string, () => Promise<unknown>> = {
   gas: () => gasPerParticipantPeriod(200, log),
+  clearing: () => clearingScale([10, 100, 1_000, 10_000], log),
+  relayer: () => relayerThroughput(2_000, log),
+  core: () => coreClearing([10_000, 100_000, 1_000_000], log),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

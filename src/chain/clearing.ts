@@ -15,7 +15,8 @@ import type { Wallet } from '../core/bid.ts';
 import { ContractRefusedError } from './errors.ts';
 import { asCoreBids, revealedBids, type RevealedBid } from './periodRecords.ts';
 import type { Platform } from './platform.ts';
-import { confirm, isTooLargeForOneTransaction } from './transactions.ts';
+import { execute, isTooLargeForOneTransaction } from './transactions.ts';
+import { energyMarketAbi } from './generated/EnergyMarket.ts';
 import { BID_FLAGS } from './typedData.ts';
 
 export const STAGES = ['bidding', 'green', 'all', 'cleared'] as const;
@@ -159,13 +160,16 @@ export async function clearPeriodOnChain(
     try {
       for (const [index, steps] of transactions.entries()) {
         const entries = steps.reduce((n, s) => n + s.sellers.length + s.buyers.length, 0);
-        const receipt = await confirm(platform.connection, `clear period ${period}`, () =>
-          platform
-            .as(keeper)
-            .market.write.clear([
-              period,
-              steps.map((s) => ({ sellers: [...s.sellers], buyers: [...s.buyers] })),
-            ]),
+        const receipt = await execute(
+          platform.connection,
+          keeper,
+          {
+            address: platform.deployment.market,
+            abi: energyMarketAbi,
+            functionName: 'clear',
+            args: [period, steps.map((s) => ({ sellers: [...s.sellers], buyers: [...s.buyers] }))],
+          },
+          `clear period ${period}`,
         );
         sent.push({ hash: receipt.transactionHash, gasUsed: receipt.gasUsed, entries });
         options.onProgress?.(index + 1, transactions.length);

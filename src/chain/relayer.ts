@@ -10,7 +10,8 @@ import type { SealedBid } from './typedData.ts';
 import { revealArgument, type SignedCommit, type SignedReading } from './bidding.ts';
 import { ContractRefusedError } from './errors.ts';
 import type { Platform } from './platform.ts';
-import { confirm, isTooLargeForOneTransaction } from './transactions.ts';
+import { execute, isTooLargeForOneTransaction } from './transactions.ts';
+import { energyMarketAbi } from './generated/EnergyMarket.ts';
 
 interface Job<T> {
   readonly item: T;
@@ -54,27 +55,37 @@ export function createRelayer(platform: Platform, account: Account, options: Rel
   let batchSize = options.maxBatchSize ?? 200;
   const stats: RelayerStats = { transactions: 0, messages: 0, refused: 0, gasUsed: 0n };
   const transactions: RelayedTransaction[] = [];
-  const market = () => platform.as(account).market;
+  const { connection, deployment } = platform;
+  const market = { address: deployment.market, abi: energyMarketAbi } as const;
   const kinds = {
     commit: {
       queue: [] as Job<SignedCommit>[],
       send: (items: SignedCommit[]) =>
-        confirm(platform.connection, `commit ${items.length} bids`, () =>
-          market().write.commitBySignature([items]),
+        execute(
+          connection,
+          account,
+          { ...market, functionName: 'commitBySignature', args: [items] },
+          `commit ${items.length} bids`,
         ),
     },
     reveal: {
       queue: [] as Job<SealedBid>[],
       send: (items: SealedBid[]) =>
-        confirm(platform.connection, `reveal ${items.length} bids`, () =>
-          market().write.reveal([items.map(revealArgument)]),
+        execute(
+          connection,
+          account,
+          { ...market, functionName: 'reveal', args: [items.map(revealArgument)] },
+          `reveal ${items.length} bids`,
         ),
     },
     reading: {
       queue: [] as Job<SignedReading>[],
       send: (items: SignedReading[]) =>
-        confirm(platform.connection, `submit ${items.length} readings`, () =>
-          market().write.submitReadingsBySignature([items]),
+        execute(
+          connection,
+          account,
+          { ...market, functionName: 'submitReadingsBySignature', args: [items] },
+          `submit ${items.length} readings`,
         ),
     },
   };

@@ -6,7 +6,8 @@ import type { Account, Hash } from 'viem';
 import { BID_FLAGS } from './typedData.ts';
 import { revealedBids } from './periodRecords.ts';
 import type { Platform } from './platform.ts';
-import { confirm } from './transactions.ts';
+import { execute } from './transactions.ts';
+import { energyMarketAbi } from './generated/EnergyMarket.ts';
 
 export interface SettlementReport {
   readonly period: bigint;
@@ -40,8 +41,16 @@ export async function settlePeriodOnChain(
   const transactions: { hash: Hash; gasUsed: bigint; participants: number }[] = [];
   for (let i = 0; i < due.length; i += batchSize) {
     const batch = due.slice(i, i + batchSize);
-    const receipt = await confirm(platform.connection, `settle period ${period}`, () =>
-      platform.as(keeper).market.write.settle([period, batch]),
+    const receipt = await execute(
+      platform.connection,
+      keeper,
+      {
+        address: platform.deployment.market,
+        abi: energyMarketAbi,
+        functionName: 'settle',
+        args: [period, batch],
+      },
+      `settle period ${period}`,
     );
     transactions.push({
       hash: receipt.transactionHash,

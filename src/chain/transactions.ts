@@ -1,6 +1,19 @@
-import { BaseError, ContractFunctionRevertedError, type Hash, type TransactionReceipt } from 'viem';
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  encodeFunctionData,
+  type Abi,
+  type Account,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type EncodeFunctionDataParameters,
+  type Hash,
+  type TransactionReceipt,
+} from 'viem';
 import type { ChainConnection } from './connection.ts';
 import { ContractRefusedError } from './errors.ts';
+import { WattLedgerError } from '../core/errors.ts';
 
 /** Turns a viem error carrying a decoded custom error into a ContractRefusedError; rethrows others. */
 export function asRefusal(action: string, error: unknown): unknown {
@@ -45,6 +58,7 @@ export async function attempt<T>(action: string, call: () => Promise<T>): Promis
 
 /** The node refused a transaction for its size: over the per-transaction gas cap or the block gas limit. */
 export function isTooLargeForOneTransaction(error: unknown): boolean {
+  if (error instanceof BatchTooLargeError) return true;
   const text =
     error instanceof BaseError
       ? `${error.shortMessage} ${error.details}`
@@ -58,4 +72,70 @@ export function isTooLargeForOneTransaction(error: unknown): boolean {
 export function summarize(error: unknown): string {
   if (error instanceof BaseError) return error.shortMessage;
   return String((error as Error)?.message ?? error).split('\n')[0]!;
+}
+
+/** The Osaka cap on one transaction's gas (EIP-7825); networks before Osaka allow up to the block limit. */
+export const TRANSACTION_GAS_CAP = 16_777_216n;
+
+/** A batch that would need more gas than one transaction may use: split it. */
+export class BatchTooLargeError extends WattLedgerError {
+  override readonly name = 'BatchTooLargeError';
+  constructor(action: string, gas: bigint) {
+    super(
+      'BATCH_TOO_LARGE',
+      `${action} needs ${gas} gas, over the ${TRANSACTION_GAS_CAP} a transaction may use; send it in smaller batches`,
+      {
+        details: { action, gas },
+      },
+    );
+  }
+}
+
+export interface ContractCall<abi extends Abi, name extends ContractFunctionName<abi, 'nonpayable'>> {
+  readonly address: Address;
+  readonly abi: abi;
+  readonly functionName: name;
+  readonly args: ContractFunctionArgs<abi, 'nonpayable', name>;
+}
+
+/**
+ * Sends a contract call with its gas measured by one execution (eth_createAccessList) plus a
+ * margin, instead of eth_estimateGas, which anvil answers by executing the call a dozen times.
+ * A call the contract refuses is simulated once more to name the contract's custom error.
+ */
+export async function execute<const abi extends Abi, name extends ContractFunctionName<abi, 'nonpayable'>>(
+  connection: ChainConnection,
+  account: Account,
+  call: ContractCall<abi, name>,
+  action: string,
+): Promise<TransactionReceipt> {
+  const data = encodeFunctionData({
+    abi: call.abi,
+    functionName: call.functionName,
+    args: call.args,
+  } as EncodeFunctionDataParameters);
+  let gasUsed: bigint;
+  try {
+    ({ gasUsed } = await connection.publicClient.createAccessList({ account, to: call.address, data }));
+  } catch (error) {
+    try {
+      await connection.publicClient.simulateContract({
+        account,
+        address: call.address,
+        abi: call.abi as Abi,
+        functionName: call.functionName as string,
+        args: call.args as readonly unknown[],
+      });
+    } catch (simulated) {
+      throw asRefusal(action, simulated);
+    }
+    throw asRefusal(action, error);
+  }
+  // Calls to other contracts get 63/64 of what is left (EIP-150) and cold accesses vary: a quarter more.
+  const gas = (gasUsed * 125n) / 100n + 30_000n;
+  if (gasUsed > TRANSACTION_GAS_CAP) throw new BatchTooLargeError(action, gasUsed);
+  const limit = gas > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : gas;
+  return await confirm(connection, action, () =>
+    connection.wallet(account).sendTransaction({ to: call.address, data, gas: limit }),
+  );
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig, ConfigError, describeConfig } from './config.ts';
+
+describe('buildConfig', () => {
+  it('runs the embedded mode with the reference parameters by default', () => {
+    const config = buildConfig(undefined, 'defaults', '/srv');
+    expect(config.dataDir).toBe('/srv/data');
+    expect(config.chain).toEqual({ mode: 'embedded', port: 0, stateIntervalSeconds: 5 });
+    expect(config.market).toMatchObject({
+      periodSeconds: 900,
+      shortfallFactorPpm: 1_100_000n,
+      penaltyRatePpm: 50_000n,
+      marginAmount: 10n ** 17n,
+    });
+    expect(describeConfig(config).market).toMatchObject({
+      margin: '0.1',
+      shortfallFactor: '1.1',
+      referencePrice: '0.5',
+    });
+  });
+
+  it('takes file values over defaults and flags over the file', () => {
+    const config = buildConfig({ dataDir: 'state', market: { penaltyRate: '0.1' } }, 'w.json', '/srv', {
+      dataDir: '/elsewhere',
+    });
+    expect(config.dataDir).toBe('/elsewhere');
+    expect(config.market.penaltyRatePpm).toBe(100_000n);
+    expect(config.market.rewardRatePpm).toBe(10_000n);
+  });
+
+  it.each([
+    [
+      { market: { periodSeconds: 10 } },
+      'w.json: market.periodSeconds: must be a whole number from 60 to 86400, got 10',
+    ],
+    [
+      { market: { commitSeconds: 500, revealSeconds: 400 } },
+      'w.json: market.revealSeconds: commitSeconds + revealSeconds must leave time to clear within periodSeconds (900)',
+    ],
+    [
+      { market: { margin: -1 } },
+      'w.json: market.margin: expected a decimal string such as "0.25", got the JSON number -1 (write it as a string)',
+    ],
+    [{ market: { rewardRate: '2' } }, 'w.json: market.rewardRate: must be at most 1'],
+    [{ market: { referencePrice: '0' } }, 'w.json: market.referencePrice: must be greater than zero'],
+    [{ chain: { mode: 'cloud' } }, 'w.json: chain.mode: must be "embedded" or "rpc", got "cloud"'],
+    [
+      { chain: { mode: 'rpc', url: 'ftp://x' } },
+      'w.json: chain.url: must be an http(s) JSON-RPC address, got "ftp://x"',
+    ],
+    [
+      { colour: 'blue' },
+      'w.json: colour: unknown setting (known: dataDir, chain, market, token, maxClearingEntriesPerTransaction)',
+    ],
+    [[], 'w.json: (root): expected a JSON object'],
+  ])('refuses %j naming the field', (file, message) => {
+    expect(() => buildConfig(file, 'w.json', '/srv')).toThrow(ConfigError);
+    expect(() => buildConfig(file, 'w.json', '/srv')).toThrow(message);
+  });
+});
