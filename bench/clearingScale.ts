@@ -7,9 +7,10 @@ import type { Hash } from 'viem';
 import type { Wallet } from '../src/core/bid.ts';
 import { clearGreenFirst } from '../src/core/greenFirstAuction.ts';
 import { periodWindows } from '../src/core/periodClock.ts';
-import { sealBid } from '../src/chain/bidding.ts';
 import { clearPeriodOnChain, planClearing } from '../src/chain/clearing.ts';
+import { commitAndReveal } from '../src/chain/periodDriver.ts';
 import { asCoreBids, periodTrades, revealedBids } from '../src/chain/periodRecords.ts';
+import { waitForReceipt } from '../src/chain/transactions.ts';
 import type { TestPlatform } from '../src/chain/testing/testPlatform.ts';
 import { benchIntent, benchPlatform, format, table, UNIT, type Member } from './fixtures.ts';
 
@@ -20,17 +21,13 @@ async function prepareRevealedPeriod(
 ): Promise<bigint> {
   const period = await t.nextOpenPeriod();
   const w = periodWindows(t.schedule, period);
-  await t.clock.advanceTo(w.commitOpens);
-  const sealed = await Promise.all(
-    members.map((m, i) => sealBid(t.platform, m.account, period, benchIntent(m, period, i), undefined, m.id)),
-  );
-  const commits = sealed.map((s) => t.relayer.commit(s.commit));
-  await t.relayer.flush();
-  await Promise.all(commits);
-  await t.clock.advanceTo(w.commitCloses);
-  const reveals = sealed.map((s) => t.relayer.reveal(s.sealed));
-  await t.relayer.flush();
-  await Promise.all(reveals);
+  const bids = members.map((m, i) => ({
+    participant: m.account,
+    participantId: m.id,
+    intent: benchIntent(m, period, i),
+  }));
+  const { refused } = await commitAndReveal(t, period, bids);
+  if (refused.length > 0) throw refused[0]!.error;
   await t.clock.advanceTo(w.revealCloses);
   log(`  period ${period}: ${members.length} bids committed and revealed`);
   return period;
@@ -156,7 +153,7 @@ async function clearsInOneBlock(
     await test.setAutomine(true);
   }
   const receipts = await Promise.all(
-    hashes.map((hash) => t.connection.publicClient.waitForTransactionReceipt({ hash })),
+    hashes.map((hash) => waitForReceipt(t.connection, hash, 'clear in one block')),
   );
   const blocks = new Set(receipts.map((r) => r.blockNumber));
   const fits = blocks.size === 1 && receipts.every((r) => r.status === 'success');
@@ -174,7 +171,7 @@ async function largestInOneBlock(
   log(
     `\nLargest period cleared within one 30 M-gas block (predicted ≈ ${format(size)} bids at ${format(gasPerBid)} gas per bid)`,
   );
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 2; attempt++) {
     // Participants from the end of the list bid only in the largest period so far, whose ring slot
     // (period mod 4) the next three periods do not reuse: no earlier bid of theirs is left unsettled.
     const period = await prepareRevealedPeriod(t, members.slice(members.length - size), log);
@@ -182,7 +179,23 @@ async function largestInOneBlock(
     log(
       `  ${format(size)} bids: ${outcome.transactions} transactions, ${format(outcome.gas)} gas, ${outcome.fits ? 'all mined in one block' : 'did not fit one block'}`,
     );
-    if (outcome.fits) return { bids: size, gas: outcome.gas, transactions: outcome.transactions };
+    if (outcome.fits) {
+      // And 5 % more must not fit, or the figure is not the largest.
+      const larger = Math.min(members.length, Math.ceil(size * 1.05));
+      const next = await clearsInOneBlock(
+        t,
+        await prepareRevealedPeriod(t, members.slice(members.length - larger), log),
+      );
+      log(
+        `  ${format(larger)} bids: ${next.transactions} transactions, ${format(next.gas)} gas, ${next.fits ? 'also fitted one block' : 'needed a second block'}`,
+      );
+      return {
+        bids: next.fits ? larger : size,
+        gas: next.fits ? next.gas : outcome.gas,
+        transactions: outcome.transactions,
+        fivePercentMoreFits: next.fits,
+      };
+    }
     size = Math.floor(size * 0.95);
   }
   throw new Error('no period size fitted one block');

@@ -34,6 +34,9 @@ export interface CaseStudyPeriodReport {
   readonly awardedWh: ReadonlyMap<number, bigint>;
   readonly balancesBefore: ReadonlyMap<number, bigint>;
   readonly balancesAfter: ReadonlyMap<number, bigint>;
+  /** The public grid's float before and after: it absorbs every imbalance and pays the incentives. */
+  readonly gridBefore: bigint;
+  readonly gridAfter: bigint;
   readonly run: PeriodRunReport;
   /** The contracts gave exactly the market core's trades. */
   readonly matchesCore: boolean;
@@ -55,6 +58,8 @@ export async function runCaseStudyPeriod(
   const balancesBefore = new Map(
     await Promise.all(participants.map(async (p) => [p.id, await balanceOf(p)] as const)),
   );
+  const gridBalance = () => platform.read.token.read.balanceOf([accounts.publicGrid.address]);
+  const gridBefore = await gridBalance();
   const bids = participants.map((participant) => ({
     participant,
     side: participant.role.side,
@@ -110,6 +115,8 @@ export async function runCaseStudyPeriod(
     balancesAfter: new Map(
       await Promise.all(participants.map(async (p) => [p.id, await balanceOf(p)] as const)),
     ),
+    gridBefore,
+    gridAfter: await gridBalance(),
     run,
     matchesCore,
     transactions: [

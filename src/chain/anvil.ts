@@ -122,9 +122,13 @@ export async function startAnvil(options: AnvilOptions): Promise<EmbeddedChain> 
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   let exited: number | null | undefined;
+  // The chain never outlives the process that started it, even when that process crashes.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code) => {
       exited = code;
+      process.removeListener('exit', killOnExit);
       resolve();
     }),
   );

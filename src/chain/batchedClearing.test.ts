@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Wallet } from '../core/bid.ts';
 import { clearGreenFirst } from '../core/greenFirstAuction.ts';
 import { periodWindows } from '../core/periodClock.ts';
-import { sealBid } from './bidding.ts';
+import { commitAndReveal } from './periodDriver.ts';
 import { clearPeriodOnChain, planClearing } from './clearing.ts';
 import { confirm } from './transactions.ts';
 import { asCoreBids, periodTrades, revealedBids } from './periodRecords.ts';
@@ -30,7 +30,6 @@ describe(`a period of ${BIDDERS} bids cleared in small batches, interrupted and 
   it('ends with exactly the trades of one clearing pass', async () => {
     const period = await t.nextOpenPeriod();
     const w = periodWindows(t.schedule, period);
-    await t.clock.advanceTo(w.commitOpens);
     const intents = fc.sample(
       fc.record({
         sell: fc.boolean(),
@@ -39,22 +38,16 @@ describe(`a period of ${BIDDERS} bids cleared in small batches, interrupted and 
       }),
       { seed: 6, numRuns: BIDDERS },
     );
-    const sealed = await Promise.all(
-      people.map((p, i) =>
-        sealBid(t.platform, p.account, period, {
-          side: intents[i]!.sell ? 'sell' : 'buy',
-          quantityWh: intents[i]!.quantityWh,
-          pricePerWh: intents[i]!.pricePerWh,
-        }),
-      ),
-    );
-    const commits = sealed.map((s) => t.relayer.commit(s.commit));
-    await t.relayer.flush();
-    await Promise.all(commits);
-    await t.clock.advanceTo(w.commitCloses);
-    const reveals = sealed.map((s) => t.relayer.reveal(s.sealed));
-    await t.relayer.flush();
-    await Promise.all(reveals);
+    const bids = people.map((p, i) => ({
+      participant: p.account,
+      participantId: p.id,
+      intent: {
+        side: intents[i]!.sell ? ('sell' as const) : ('buy' as const),
+        quantityWh: intents[i]!.quantityWh,
+        pricePerWh: intents[i]!.pricePerWh,
+      },
+    }));
+    expect((await commitAndReveal(t, period, bids)).refused).toEqual([]);
     await t.clock.advanceTo(w.revealCloses);
 
     const revealed = await revealedBids(t.platform, period);

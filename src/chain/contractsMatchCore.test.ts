@@ -11,9 +11,10 @@ import { clearGreenFirst } from '../core/greenFirstAuction.ts';
 import { settleWithGrid, type LedgerState } from '../core/ledger.ts';
 import { periodWindows } from '../core/periodClock.ts';
 import { settlePosition } from '../core/settlement.ts';
-import { sealBid, signReading } from './bidding.ts';
+import { signReading } from './bidding.ts';
+import { commitAndReveal } from './periodDriver.ts';
 import { clearPeriodOnChain } from './clearing.ts';
-import { withdraw } from './participants.ts';
+import { deposit, withdraw } from './participants.ts';
 import { asCoreBids, periodSettlements, periodTrades, revealedBids } from './periodRecords.ts';
 import { settlePeriodOnChain } from './settlement.ts';
 import {
@@ -88,9 +89,13 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
         ),
       );
     }
-    await t.platform
-      .as(t.accounts.settlementAgent)
-      .token.write.mint([t.accounts.publicGrid.address, 10_000n * UNIT, `0x${'11'.repeat(32)}`]);
+    await deposit(
+      t.platform,
+      t.accounts.settlementAgent,
+      t.accounts.publicGrid.address,
+      10_000n * UNIT,
+      'test deposit 11',
+    );
   }, 120_000);
   afterAll(async () => t?.stop());
 
@@ -113,31 +118,33 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
       for (const bid of sample.bids) {
         const member = pool[bid.member]!;
         if ((await balanceOf(member.account.address)) < 2n * UNIT) {
-          await t.platform
-            .as(t.accounts.settlementAgent)
-            .token.write.mint([member.account.address, 4n * UNIT, `0x${'22'.repeat(32)}`]);
+          await deposit(
+            t.platform,
+            t.accounts.settlementAgent,
+            member.account.address,
+            4n * UNIT,
+            'test deposit 22',
+          );
         }
         const [, balance, debt] = await t.platform.read.market.read.participantState([member.id]);
         if (balance - debt < (2n * UNIT) / 3n) continue;
         const spendable = balance - debt - margin;
         if (bid.sell || spendable >= bid.quantityWh * bid.pricePerWh) admitted.push(bid);
       }
-      const sealed = await Promise.all(
-        admitted.map((b) =>
-          sealBid(t.platform, pool[b.member]!.account, period, {
-            side: b.sell ? 'sell' : 'buy',
+      const bidding = await commitAndReveal(
+        t,
+        period,
+        admitted.map((b) => ({
+          participant: pool[b.member]!.account,
+          participantId: pool[b.member]!.id,
+          intent: {
+            side: b.sell ? ('sell' as const) : ('buy' as const),
             quantityWh: b.quantityWh,
             pricePerWh: b.pricePerWh,
-          }),
-        ),
+          },
+        })),
       );
-      const commits = sealed.map((s) => t.relayer.commit(s.commit));
-      await t.relayer.flush();
-      await Promise.all(commits);
-      await t.clock.advanceTo(w.commitCloses);
-      const reveals = sealed.map((s) => t.relayer.reveal(s.sealed));
-      await t.relayer.flush();
-      await Promise.all(reveals);
+      expect(bidding.refused).toEqual([]);
 
       // Withdrawals between reveal and clearing make the budget cut bite.
       for (const b of admitted.filter((x) => !x.sell && x.withdrawShare > 0)) {

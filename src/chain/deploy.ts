@@ -1,5 +1,5 @@
 /** Deploys the three contracts and wires their roles; the result is kept as the deployment record. */
-import { getContract, type Account, type Address, type Hex } from 'viem';
+import { getAddress, getContract, type Account, type Address, type Hex } from 'viem';
 import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.ts';
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
@@ -70,7 +70,7 @@ export async function deployPlatform(
     progress(`deploying ${name}`);
     const receipt = await confirm(connection, `deploy ${name}`, send);
     if (receipt.contractAddress == null) throw new Error(`deploying ${name} created no contract`);
-    return { address: receipt.contractAddress, block: receipt.blockNumber };
+    return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber };
   };
   const registry = await deployed('ParticipantRegistry', () =>
     wallet.deployContract({

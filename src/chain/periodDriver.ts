@@ -6,6 +6,7 @@
 import type { Account, LocalAccount } from 'viem';
 import { periodWindows, type PeriodSchedule } from '../core/periodClock.ts';
 import { sealBid, signReading, type BidIntent } from './bidding.ts';
+import type { SealedBid } from './typedData.ts';
 import type { ChainClock } from './chainClock.ts';
 import { clearPeriodOnChain, type ClearingReport } from './clearing.ts';
 import type { Platform } from './platform.ts';
@@ -15,6 +16,13 @@ import { settlePeriodOnChain, type SettlementReport } from './settlement.ts';
 export interface PeriodBid {
   readonly participant: LocalAccount;
   readonly intent: BidIntent;
+  /** The registry id, when the caller knows it (saves a lookup per bid). */
+  readonly participantId?: number;
+}
+
+export interface Refusal {
+  readonly what: string;
+  readonly error: unknown;
 }
 
 export interface PeriodReading {
@@ -29,7 +37,7 @@ export interface PeriodRunReport {
   /** The relayer's transactions for this period's commits, reveals and readings. */
   readonly relayed: readonly RelayedTransaction[];
   /** Messages the contract refused, with the reason (the rest went through). */
-  readonly refused: readonly { readonly what: string; readonly error: unknown }[];
+  readonly refused: readonly Refusal[];
   readonly clearing: ClearingReport;
   readonly settlement: SettlementReport;
 }
@@ -40,6 +48,38 @@ export interface PeriodDriver {
   readonly relayer: Relayer;
   readonly keeper: Account;
   readonly schedule: PeriodSchedule;
+}
+
+/**
+ * Seals the bids of `period`, commits them through the relayer in its commit window and reveals them
+ * in its reveal window, moving the clock there. Messages the contract refuses are returned with the
+ * reason; every other message lands.
+ */
+export async function commitAndReveal(
+  driver: Pick<PeriodDriver, 'platform' | 'clock' | 'relayer' | 'schedule'>,
+  period: bigint,
+  bids: readonly PeriodBid[],
+  onStep: (step: string) => void = () => {},
+): Promise<{ sealed: SealedBid[]; refused: Refusal[] }> {
+  const { platform, clock, relayer } = driver;
+  const windows = periodWindows(driver.schedule, period);
+  const refused: Refusal[] = [];
+  const track = (what: string, receipt: Promise<unknown>) =>
+    receipt.catch((error: unknown) => refused.push({ what, error }));
+  await clock.advanceTo(windows.commitOpens);
+  onStep(`period ${period}: committing ${bids.length} sealed bids`);
+  const sealed = await Promise.all(
+    bids.map((b) => sealBid(platform, b.participant, period, b.intent, undefined, b.participantId)),
+  );
+  const commits = sealed.map((s) => track(`commit ${s.sealed.participant}`, relayer.commit(s.commit)));
+  await relayer.flush();
+  await Promise.all(commits);
+  await clock.advanceTo(windows.commitCloses);
+  onStep(`period ${period}: revealing`);
+  const reveals = sealed.map((s) => track(`reveal ${s.sealed.participant}`, relayer.reveal(s.sealed)));
+  await relayer.flush();
+  await Promise.all(reveals);
+  return { sealed: sealed.map((s) => s.sealed), refused };
 }
 
 export async function readSchedule(platform: Platform): Promise<PeriodSchedule> {
@@ -64,23 +104,13 @@ export async function runPeriod(
 ): Promise<PeriodRunReport> {
   const { platform, clock, relayer, keeper } = driver;
   const windows = periodWindows(driver.schedule, period);
-  const refused: { what: string; error: unknown }[] = [];
+  const refused: Refusal[] = [];
   const relayedBefore = relayer.transactions.at(-1);
   const track = (what: string, receipt: Promise<unknown>) =>
     receipt.catch((error: unknown) => refused.push({ what, error }));
 
-  await clock.advanceTo(windows.commitOpens);
-  onStep(`period ${period}: committing ${bids.length} sealed bids`);
-  const sealed = await Promise.all(bids.map((b) => sealBid(platform, b.participant, period, b.intent)));
-  const commits = sealed.map((s) => track(`commit ${s.sealed.participant}`, relayer.commit(s.commit)));
-  await relayer.flush();
-  await Promise.all(commits);
-
-  await clock.advanceTo(windows.commitCloses);
-  onStep(`period ${period}: revealing`);
-  const reveals = sealed.map((s) => track(`reveal ${s.sealed.participant}`, relayer.reveal(s.sealed)));
-  await relayer.flush();
-  await Promise.all(reveals);
+  const bidding = await commitAndReveal(driver, period, bids, onStep);
+  refused.push(...bidding.refused);
 
   await clock.advanceTo(windows.revealCloses);
   onStep(`period ${period}: clearing`);
@@ -88,10 +118,9 @@ export async function runPeriod(
 
   await clock.advanceTo(windows.deliveryEnds);
   const awarded = new Map<string, bigint>();
-  for (const b of bids) {
-    const id = await platform.read.registry.read.participantIdOf([b.participant.address]);
-    const slot = await platform.read.market.read.bidOf([id, period]);
-    awarded.set(b.participant.address, BigInt(slot.awardedWh));
+  for (const bid of bidding.sealed) {
+    const slot = await platform.read.market.read.bidOf([bid.participantId, period]);
+    awarded.set(bid.participant, BigInt(slot.awardedWh));
   }
   const toRead = await readings(awarded);
   onStep(`period ${period}: ${toRead.length} meter readings`);

@@ -9,6 +9,7 @@ import {
   asCoreBids,
   walletStatement,
 } from './periodRecords.ts';
+import { deposit } from './participants.ts';
 import { runPeriod } from './periodDriver.ts';
 import {
   startTestPlatform,
@@ -42,9 +43,13 @@ describe('one period of the reference case study, on the embedded chain', () => 
       { name: 'Regular load', kind: 'consumer', greenSupply: false, greenPreference: false },
       money('10'),
     );
-    await t.platform
-      .as(t.accounts.settlementAgent)
-      .token.write.mint([t.accounts.publicGrid.address, money('100'), `0x${'00'.repeat(32)}`]);
+    await deposit(
+      t.platform,
+      t.accounts.settlementAgent,
+      t.accounts.publicGrid.address,
+      money('100'),
+      'test deposit 00',
+    );
   });
   afterAll(async () => t?.stop());
 

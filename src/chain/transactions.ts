@@ -1,6 +1,7 @@
 import {
   BaseError,
   ContractFunctionRevertedError,
+  TransactionReceiptNotFoundError,
   encodeFunctionData,
   type Abi,
   type Account,
@@ -12,7 +13,7 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import type { ChainConnection } from './connection.ts';
-import { ContractRefusedError } from './errors.ts';
+import { ChainUnavailableError, ContractRefusedError } from './errors.ts';
 import { WattLedgerError } from '../core/errors.ts';
 
 /** Turns a viem error carrying a decoded custom error into a ContractRefusedError; rethrows others. */
@@ -42,9 +43,38 @@ export async function confirm(
   } catch (error) {
     throw asRefusal(action, error);
   }
-  const receipt = await connection.publicClient.waitForTransactionReceipt({ hash });
+  const receipt = await waitForReceipt(connection, hash, action);
   if (receipt.status !== 'success') throw new ContractRefusedError(action, 'TransactionReverted', [hash]);
   return receipt;
+}
+
+/**
+ * Polls for a receipt by hash. viem's block watcher waits for a block after the one it saw first,
+ * and an automining chain that has just mined the transaction may never make another.
+ */
+export async function waitForReceipt(
+  connection: ChainConnection,
+  hash: Hash,
+  action: string,
+  timeoutMs = 600_000,
+): Promise<TransactionReceipt> {
+  const started = Date.now();
+  let delay = 2;
+  for (;;) {
+    try {
+      return await connection.publicClient.getTransactionReceipt({ hash });
+    } catch (error) {
+      if (!(error instanceof TransactionReceiptNotFoundError)) throw error;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new ChainUnavailableError(
+        `${action}: transaction ${hash} was not mined within ${timeoutMs / 1000} s`,
+        { hash },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, connection.publicClient.pollingInterval);
+  }
 }
 
 /** Runs a read or a simulation, converting a custom-error revert into a ContractRefusedError. */

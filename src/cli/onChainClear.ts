@@ -15,13 +15,13 @@ import { REFERENCE_PARAMETERS } from '../core/settlement.ts';
 import { averagePriceOf, type Trade } from '../core/trade.ts';
 import { formatClearOutcome, type ClearRequest } from '../interchange/clearFile.ts';
 import { startAnvil } from '../chain/anvil.ts';
-import { sealBid } from '../chain/bidding.ts';
 import { simulatedClock } from '../chain/chainClock.ts';
 import { clearPeriodOnChain } from '../chain/clearing.ts';
 import { connectChain } from '../chain/connection.ts';
 import { deployPlatform } from '../chain/deploy.ts';
 import { embeddedAccounts, newAccount } from '../chain/devAccounts.ts';
 import { enrolMany, withdraw } from '../chain/participants.ts';
+import { commitAndReveal } from '../chain/periodDriver.ts';
 import { periodTrades } from '../chain/periodRecords.ts';
 import { openPlatform } from '../chain/platform.ts';
 import { createRelayer } from '../chain/relayer.ts';
@@ -70,7 +70,7 @@ export async function clearOnChain(request: ClearRequest, output: Output): Promi
   const progress = (line: string) => output.err(`· ${line}\n`);
   const dataDir = mkdtempSync(join(tmpdir(), 'wattledger-clear-'));
   progress('starting a fresh embedded chain');
-  const chain = await startAnvil({ dataDir, enforceTransactionGasCap: true });
+  const chain = await startAnvil({ dataDir, enforceTransactionGasCap: true, stateIntervalSeconds: 3_600 });
   try {
     const connection = await connectChain(chain.rpcUrl, { embedded: true, pollingIntervalMs: 10 });
     await connection.testClient!.setBlockTimestampInterval({ interval: 1 });
@@ -137,28 +137,17 @@ export async function clearOnChain(request: ClearRequest, output: Output): Promi
     if (tieBreak !== 'file order') period = firstOpen;
     const w = periodWindows(schedule, period);
     const relayer = createRelayer(platform, accounts.relayer);
-    await clock.advanceTo(w.commitOpens);
-    progress(`period ${period}: committing ${bids.length} sealed bids`);
-    const sealed = await Promise.all(
-      bids.map((b, i) =>
-        sealBid(
-          platform,
-          signers[i]!,
-          period,
-          { side: b.side, quantityWh: b.quantityWh, pricePerWh: b.pricePerWh },
-          undefined,
-          ids[i],
-        ),
-      ),
+    const bidding = await commitAndReveal(
+      { platform, clock, relayer, schedule },
+      period,
+      bids.map((b, i) => ({
+        participant: signers[i]!,
+        participantId: ids[i]!,
+        intent: { side: b.side, quantityWh: b.quantityWh, pricePerWh: b.pricePerWh },
+      })),
+      progress,
     );
-    const commits = sealed.map((s) => relayer.commit(s.commit));
-    await relayer.flush();
-    await Promise.all(commits);
-    await clock.advanceTo(w.commitCloses);
-    progress(`period ${period}: revealing`);
-    const reveals = sealed.map((s) => relayer.reveal(s.sealed));
-    await relayer.flush();
-    await Promise.all(reveals);
+    if (bidding.refused.length > 0) throw bidding.refused[0]!.error;
     const withdrawals: { hash: Hash; gasUsed: bigint }[] = [];
     for (const [i, b] of bids.entries()) {
       const wallet = request.wallets.get(b.participant);

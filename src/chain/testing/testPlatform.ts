@@ -57,7 +57,8 @@ export async function startTestPlatform(
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wattledger-test-'));
-  const chain = await startAnvil({ dataDir, enforceTransactionGasCap: true });
+  // A clean stop writes the state; periodic dumps of a large state would only slow the chain down.
+  const chain = await startAnvil({ dataDir, enforceTransactionGasCap: true, stateIntervalSeconds: 3_600 });
   const connection = await connectChain(chain.rpcUrl, { embedded: true, pollingIntervalMs: 10 });
   // Each block one second after the last, whatever the wall clock: simulations are repeatable and
   // slow machines never miss a window.

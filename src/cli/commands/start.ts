@@ -52,6 +52,14 @@ ${CONFIG_HELP}
   },
 };
 
+/** Money for reading in a terminal: six places, rounded half away from zero. Exact figures are on chain. */
+function money(baseUnits: bigint): string {
+  const step = 10n ** 12n;
+  const magnitude = baseUnits < 0n ? -baseUnits : baseUnits;
+  const rounded = ((magnitude + step / 2n) / step) * step;
+  return formatMoney(baseUnits < 0n ? -rounded : rounded);
+}
+
 function printReport(output: Output, r: CaseStudyPeriodReport, unit: string): void {
   const name = (id: number) => r.participants.find((p) => p.id === id)?.role.profile.name ?? `#${id}`;
   const when = new Date(Number(r.deliveryStarts) * 1000).toISOString().replace('T', ' ').slice(0, 16);
@@ -88,9 +96,10 @@ function printReport(output: Output, r: CaseStudyPeriodReport, unit: string): vo
   output.out(
     r.averagePrice === null
       ? '  no trade: settled at the reference price\n\n'
-      : `  market average price ${formatMoney(averagePricePerKwh(r.averagePrice))} ${unit}/kWh\n\n`,
+      : `  market average price ${money(averagePricePerKwh(r.averagePrice))} ${unit}/kWh\n\n`,
   );
-  output.out('Meter readings and settlement against the public grid (W′ 1.1, W″ 0.9, M′ 0.01, M″ 0.05)\n');
+  output.out('Meter readings and settlement against the public grid (W′ 1.1, W″ 0.9, M′ 0.01, M″ 0.05;\n');
+  output.out('amounts rounded to 0.000001 for display, exact to 10^-18 on chain)\n');
   output.out(
     `${formatTable(
       [
@@ -109,22 +118,31 @@ function printReport(output: Output, r: CaseStudyPeriodReport, unit: string): vo
           formatKwh(bid.quantityWh, 3),
           formatKwh(r.awardedWh.get(s.participantId) ?? 0n, 3),
           s.readingMissing ? 'missing' : formatKwh(s.actualWh, 3),
-          formatMoney(s.imbalanceAmount),
-          formatMoney(s.reward),
-          formatMoney(-s.penalty),
+          money(s.imbalanceAmount),
+          money(s.reward),
+          money(-s.penalty),
         ];
       }),
     )}\n\n`,
   );
-  output.out('Wallets\n');
+  output.out(
+    'Wallets (token balances; the public grid is the counterparty of every imbalance and incentive)\n',
+  );
+  const walletRow = (label: string, before: bigint, after: bigint) => [
+    label,
+    money(before),
+    money(after),
+    money(after - before),
+  ];
   output.out(
     `${formatTable(
       ['participant', `before ${unit}`, `after ${unit}`, `change ${unit}`],
-      r.participants.map((p) => {
-        const before = r.balancesBefore.get(p.id)!;
-        const after = r.balancesAfter.get(p.id)!;
-        return [p.role.profile.name, formatMoney(before), formatMoney(after), formatMoney(after - before)];
-      }),
+      [
+        ...r.participants.map((p) =>
+          walletRow(p.role.profile.name, r.balancesBefore.get(p.id)!, r.balancesAfter.get(p.id)!),
+        ),
+        walletRow('Public grid', r.gridBefore, r.gridAfter),
+      ],
     )}\n\n`,
   );
   const gas = r.transactions.reduce((sum, t) => sum + t.gasUsed, 0n);
