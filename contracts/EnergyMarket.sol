@@ -23,10 +23,13 @@ contract EnergyMarket is EIP712, Nonces {
     using BidSlots for BidSlots.Bid;
     using PeriodClock for PeriodClock.Schedule;
 
+    /// @notice EIP-712 type of a participant's signed commitment.
     bytes32 public constant COMMIT_TYPEHASH = keccak256("Commit(address participant,uint256 period,bytes32 commitment)");
+    /// @notice EIP-712 type of a meter's signed reading.
     bytes32 public constant READING_TYPEHASH = keccak256(
         "Reading(address meter,uint32 participantId,uint256 period,uint256 importWh,uint256 exportWh)"
     );
+    /// @notice EIP-712 type of a participant's consent to a withdrawal.
     bytes32 public constant WITHDRAWAL_TYPEHASH =
         keccak256("Withdrawal(address participant,uint256 amount,uint256 nonce,uint256 deadline)");
     uint256 private constant MAX_WH = type(uint48).max;
@@ -180,7 +183,9 @@ contract EnergyMarket is EIP712, Nonces {
     error WithdrawalExpired(uint256 deadline, uint256 now);
     error WithdrawalExceedsAvailable(address participant, uint256 available, uint256 requested);
 
+    /// @notice Participants, roles and meters.
     IParticipantRegistry public immutable registry;
+    /// @notice The settlement token this market moves.
     SettlementToken public immutable token;
     PeriodClock.Schedule private _schedule;
     Parameters private _parameters;

@@ -12,8 +12,11 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 /// meter (its own account and its DL/T 645 address). Roles: the default admin, the operator, the
 /// settlement agent; the public grid is one named account.
 contract ParticipantRegistry is AccessControl, EIP712, IParticipantRegistry {
+    /// @notice Authorises participants, binds meters, sets market parameters.
     bytes32 public constant override OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    /// @notice Mints against fiat deposits and executes withdrawals.
     bytes32 public constant override SETTLEMENT_AGENT_ROLE = keccak256("SETTLEMENT_AGENT_ROLE");
+    /// @notice EIP-712 type of a signed registration.
     bytes32 public constant REGISTRATION_TYPEHASH =
         keccak256("Registration(address account,string name,uint8 kind,bool greenSupply,bool greenPreference)");
 
@@ -52,6 +55,7 @@ contract ParticipantRegistry is AccessControl, EIP712, IParticipantRegistry {
     Participant[] private _participants;
     mapping(address account => uint32) private _idOf;
     mapping(address meter => uint32) private _participantOfMeter;
+    /// @notice The public grid's account: the counterparty of every imbalance and incentive.
     address public override publicGrid;
 
     constructor(address admin) EIP712("WattLedger Registry", "1") {

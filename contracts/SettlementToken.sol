@@ -40,7 +40,9 @@ contract SettlementToken is ERC20 {
     error TokenZeroAmount();
     error TokenBatchLengthMismatch();
 
+    /// @notice Where the settlement agent and administrator roles are kept.
     IParticipantRegistry public immutable registry;
+    /// @notice The market contract that moves and burns tokens (bound once).
     address public ledger;
 
     constructor(string memory name_, string memory symbol_, IParticipantRegistry registry_) ERC20(name_, symbol_) {

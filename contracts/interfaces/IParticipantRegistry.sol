@@ -23,11 +23,18 @@ interface IParticipantRegistry is IAccessControl {
         bool authorised;
     }
 
+    /// @notice The operator role's identifier.
     function OPERATOR_ROLE() external view returns (bytes32);
+    /// @notice The settlement agent role's identifier.
     function SETTLEMENT_AGENT_ROLE() external view returns (bytes32);
+    /// @notice The public grid's account.
     function publicGrid() external view returns (address);
+    /// @notice The participant id of `account`, 0 when not registered.
     function participantIdOf(address account) external view returns (uint32);
+    /// @notice The id and profile of `account`.
     function participantByAccount(address account) external view returns (uint32 participantId, Profile memory);
+    /// @notice What the market needs of a participant.
     function profile(uint32 participantId) external view returns (Profile memory);
+    /// @notice The participant a meter reports for, 0 when unbound.
     function participantOfMeter(address meter) external view returns (uint32);
 }

@@ -46,7 +46,7 @@ export function anvilBinaryPath(): string {
     return join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', 'anvil');
   } catch (cause) {
     throw new ChainUnavailableError(
-      `the anvil binary package ${pkg} is not installed (run npm ci; anvil ships for linux/darwin x64 and arm64)`,
+      `the anvil binary package ${pkg} is not installed (run npm ci; npm has anvil 1.7.1 for Linux x64 only — elsewhere point chain.mode "rpc" at a node)`,
       { pkg },
       cause,
     );
