@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { LocalAccount } from 'viem';
 import { newAccount } from '../src/chain/devAccounts.ts';
-import { deposit, enrolMany } from '../src/chain/participants.ts';
+import { enrolMany } from '../src/chain/participants.ts';
 import { startTestPlatform, type TestPlatform } from '../src/chain/testing/testPlatform.ts';
 
 export const UNIT = 10n ** 18n;
@@ -47,13 +47,7 @@ export async function benchPlatform(
         (done % 1000 === 0 || done === total) && log(`  enrolled ${done}/${total}`),
     },
   );
-  await deposit(
-    t.platform,
-    t.accounts.settlementAgent,
-    t.accounts.publicGrid.address,
-    1_000_000n * UNIT,
-    'float',
-  );
+  await t.fundGrid(1_000_000n * UNIT);
   log(`  ${participants} participants enrolled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return {
     t,

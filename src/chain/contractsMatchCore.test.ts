@@ -89,13 +89,7 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
         ),
       );
     }
-    await deposit(
-      t.platform,
-      t.accounts.settlementAgent,
-      t.accounts.publicGrid.address,
-      10_000n * UNIT,
-      'test deposit 11',
-    );
+    await t.fundGrid(10_000n * UNIT);
   }, 120_000);
   afterAll(async () => t?.stop());
 

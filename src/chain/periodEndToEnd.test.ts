@@ -9,7 +9,6 @@ import {
   asCoreBids,
   walletStatement,
 } from './periodRecords.ts';
-import { deposit } from './participants.ts';
 import { runPeriod } from './periodDriver.ts';
 import {
   startTestPlatform,
@@ -43,13 +42,7 @@ describe('one period of the reference case study, on the embedded chain', () => 
       { name: 'Regular load', kind: 'consumer', greenSupply: false, greenPreference: false },
       money('10'),
     );
-    await deposit(
-      t.platform,
-      t.accounts.settlementAgent,
-      t.accounts.publicGrid.address,
-      money('100'),
-      'test deposit 00',
-    );
+    await t.fundGrid(money('100'));
   });
   afterAll(async () => t?.stop());
 

@@ -81,13 +81,7 @@ describe('refusals: each with its custom error, nothing changed', () => {
       { name: 'other', kind: 'prosumer', greenSupply: false, greenPreference: false },
       5n * UNIT,
     );
-    await deposit(
-      t.platform,
-      t.accounts.settlementAgent,
-      t.accounts.publicGrid.address,
-      100n * UNIT,
-      'grid float',
-    );
+    await t.fundGrid(100n * UNIT);
   });
   afterAll(async () => t?.stop());
 

@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startAnvil } from './anvil.ts';
 import { restoreMonotonicClock, simulatedClock } from './chainClock.ts';
 import { connectChain } from './connection.ts';
-import { deposit } from './participants.ts';
 import { periodTrades, walletStatement } from './periodRecords.ts';
 import { openPlatform } from './platform.ts';
 import { createRelayer } from './relayer.ts';
@@ -29,7 +28,7 @@ describe('restart of the embedded chain', () => {
       { name: 'home', kind: 'consumer', greenSupply: false, greenPreference: true },
       3n * UNIT,
     );
-    await deposit(t.platform, t.accounts.settlementAgent, t.accounts.publicGrid.address, 50n * UNIT, 'float');
+    await t.fundGrid(50n * UNIT);
     const people: Enrolled[] = [seller, buyer];
     const bids = [
       { participant: seller.account, intent: { side: 'sell' as const, quantityWh: 800n, pricePerWh: PRICE } },

@@ -38,6 +38,8 @@ export interface TestPlatform extends PeriodDriver {
   enrol(profile: ParticipantProfile, depositAmount: bigint): Promise<Enrolled>;
   /** The first period whose commit window has not opened yet. */
   nextOpenPeriod(): Promise<bigint>;
+  /** The settlement agent deposits `amount` into the public grid's float. */
+  fundGrid(amount: bigint): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,8 @@ export async function startTestPlatform(
         );
       return { account, id, meter, meterNumber, profile };
     },
+    fundGrid: (amount) =>
+      deposit(platform, accounts.settlementAgent, accounts.publicGrid.address, amount, 'grid float'),
     async nextOpenPeriod() {
       const now = (await connection.publicClient.getBlock()).timestamp;
       let period = 1n;
