@@ -25,16 +25,22 @@ export function decodeBcd(bytes: Uint8Array, field: string, options: { signed?: 
 }
 
 /** Encodes an integer into `length` BCD bytes, low byte first. */
-export function encodeBcd(value: bigint, length: number, field: string, options: { signed?: boolean } = {}): Uint8Array {
+export function encodeBcd(
+  value: bigint,
+  length: number,
+  field: string,
+  options: { signed?: boolean } = {},
+): Uint8Array {
   const negative = value < 0n;
   if (negative && !options.signed) throw new MeterDataError(field, `must not be negative, got ${value}`);
   let magnitude = negative ? -value : value;
-  if (magnitude >= 10n ** BigInt(length * 2)) throw new MeterDataError(field, `${value} does not fit ${length} BCD bytes`);
+  if (magnitude >= 10n ** BigInt(length * 2))
+    throw new MeterDataError(field, `${value} does not fit ${length} BCD bytes`);
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) {
     const pair = Number(magnitude % 100n);
     magnitude /= 100n;
-    bytes[i] = (Math.trunc(pair / 10) << 4) | pair % 10;
+    bytes[i] = (Math.trunc(pair / 10) << 4) | (pair % 10);
   }
   // A signed value keeps the top bit free for its sign.
   if (options.signed && bytes[length - 1]! & 0x80) {

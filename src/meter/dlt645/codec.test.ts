@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addressMatches, BROADCAST_ADDRESS, decodeAddress, encodeAddress, parseAddress, WILDCARD_ADDRESS } from './address.ts';
+import {
+  addressMatches,
+  BROADCAST_ADDRESS,
+  decodeAddress,
+  encodeAddress,
+  parseAddress,
+  WILDCARD_ADDRESS,
+} from './address.ts';
 import { decodeBcd, encodeBcd } from './bcd.ts';
 import { decodeControl, encodeControl } from './control.ts';
-import { DATA_IDENTIFIERS, decodeValue, describeValue, encodeValue, energyWh, type MeterValue, type ValueFormat } from './dataIdentifiers.ts';
+import {
+  DATA_IDENTIFIERS,
+  decodeValue,
+  describeValue,
+  encodeValue,
+  energyWh,
+  type MeterValue,
+  type ValueFormat,
+} from './dataIdentifiers.ts';
 import { FrameError, MeterDataError } from './errors.ts';
 import { decodeFrame, encodeFrame, parseHex } from './frame.ts';
 import {
@@ -22,21 +37,34 @@ import {
 function valueFor(format: ValueFormat): fc.Arbitrary<MeterValue> {
   switch (format.kind) {
     case 'decimal': {
-      const max = format.signed ? 8n * 10n ** BigInt(format.bytes * 2 - 1) - 1n : 10n ** BigInt(format.bytes * 2) - 1n;
+      const max = format.signed
+        ? 8n * 10n ** BigInt(format.bytes * 2 - 1) - 1n
+        : 10n ** BigInt(format.bytes * 2) - 1n;
       return fc
         .bigInt({ min: format.signed ? -max : 0n, max })
         .map((units) => ({ kind: 'decimal' as const, units, scale: format.scale, unit: format.unit }));
     }
     case 'date':
       return fc
-        .record({ year: fc.integer({ min: 2000, max: 2099 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }), weekday: fc.integer({ min: 0, max: 6 }) })
+        .record({
+          year: fc.integer({ min: 2000, max: 2099 }),
+          month: fc.integer({ min: 1, max: 12 }),
+          day: fc.integer({ min: 1, max: 31 }),
+          weekday: fc.integer({ min: 0, max: 6 }),
+        })
         .map((d) => ({ kind: 'date' as const, ...d }));
     case 'time':
       return fc
-        .record({ hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), second: fc.integer({ min: 0, max: 59 }) })
+        .record({
+          hour: fc.integer({ min: 0, max: 23 }),
+          minute: fc.integer({ min: 0, max: 59 }),
+          second: fc.integer({ min: 0, max: 59 }),
+        })
         .map((t) => ({ kind: 'time' as const, ...t }));
     case 'address':
-      return fc.bigInt({ min: 0n, max: 10n ** 12n - 1n }).map((n) => ({ kind: 'address' as const, address: n.toString().padStart(12, '0') }));
+      return fc
+        .bigInt({ min: 0n, max: 10n ** 12n - 1n })
+        .map((n) => ({ kind: 'address' as const, address: n.toString().padStart(12, '0') }));
   }
 }
 
@@ -50,7 +78,9 @@ describe('BCD', () => {
   });
 
   it('refuses digits that are not BCD and values that do not fit', () => {
-    expect(() => decodeBcd(Uint8Array.of(0x1a), 'register')).toThrow('register: byte 0x1a is not two BCD digits');
+    expect(() => decodeBcd(Uint8Array.of(0x1a), 'register')).toThrow(
+      'register: byte 0x1a is not two BCD digits',
+    );
     expect(() => encodeBcd(10_000n, 2, 'v')).toThrow(MeterDataError);
     expect(() => encodeBcd(800_000n, 3, 'v', { signed: true })).toThrow('does not fit 3 signed BCD bytes');
   });
@@ -75,18 +105,26 @@ describe('control codes', () => {
 });
 
 describe('every supported data identifier', () => {
-  it.each(DATA_IDENTIFIERS.map((d) => [d.name, d] as const))('%s: value → reply frame → value', (_, identifier) => {
-    fc.assert(
-      fc.property(address, valueFor(identifier.format), (meter, value) => {
-        const bytes = encodeFrame(readValueResponse(meter, identifier.id, value), { wakeUp: 2 });
-        const message = interpretFrame(decodeFrame(bytes));
-        expect(message).toMatchObject({ type: 'read-response', address: meter, di: identifier.id, followUp: false });
-        expect(message.type === 'read-response' && message.value).toEqual(value);
-        expect(decodeValue(identifier.format, encodeValue(identifier.format, value))).toEqual(value);
-      }),
-      { seed: 645, numRuns: 60 },
-    );
-  });
+  it.each(DATA_IDENTIFIERS.map((d) => [d.name, d] as const))(
+    '%s: value → reply frame → value',
+    (_, identifier) => {
+      fc.assert(
+        fc.property(address, valueFor(identifier.format), (meter, value) => {
+          const bytes = encodeFrame(readValueResponse(meter, identifier.id, value), { wakeUp: 2 });
+          const message = interpretFrame(decodeFrame(bytes));
+          expect(message).toMatchObject({
+            type: 'read-response',
+            address: meter,
+            di: identifier.id,
+            followUp: false,
+          });
+          expect(message.type === 'read-response' && message.value).toEqual(value);
+          expect(decodeValue(identifier.format, encodeValue(identifier.format, value))).toEqual(value);
+        }),
+        { seed: 645, numRuns: 60 },
+      );
+    },
+  );
 
   it('reads an energy register in watt-hours and describes values for people', () => {
     const value: MeterValue = { kind: 'decimal', units: 11228026n, scale: 2, unit: 'kWh' };
@@ -99,37 +137,76 @@ describe('every supported data identifier', () => {
 describe('every supported message', () => {
   it('round-trips through bytes', () => {
     fc.assert(
-      fc.property(address, fc.constantFrom(...DATA_IDENTIFIERS.map((d) => d.id)), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 20 }), (meter, di, sequence, raw) => {
-        const roundTrip = (f: ReturnType<typeof readRequest>) => interpretFrame(decodeFrame(encodeFrame(f, { wakeUp: 4 })));
-        expect(roundTrip(readRequest(meter, di))).toEqual({ type: 'read-request', address: meter, di });
-        expect(roundTrip(readFollowUpRequest(meter, di, sequence))).toEqual({ type: 'read-follow-up-request', address: meter, di, sequence });
-        expect(roundTrip(readResponse(meter, di, raw, { followUp: true }))).toMatchObject({ type: 'read-response', di, raw, followUp: true, sequence: undefined });
-        expect(roundTrip(readResponse(meter, di, raw, { sequence }))).toMatchObject({ type: 'read-response', di, raw, sequence });
-        expect(roundTrip(readAddressResponse(meter))).toEqual({ type: 'read-address-response', address: meter });
-        expect(roundTrip(errorResponse(meter, 0x11, ['no-requested-data', 'unauthorised']))).toEqual({
-          type: 'error-response',
-          address: meter,
-          function: 0x11,
-          errorWord: 0b110,
-          reasons: ['no-requested-data', 'unauthorised'],
-        });
-      }),
+      fc.property(
+        address,
+        fc.constantFrom(...DATA_IDENTIFIERS.map((d) => d.id)),
+        fc.integer({ min: 0, max: 255 }),
+        fc.uint8Array({ maxLength: 20 }),
+        (meter, di, sequence, raw) => {
+          const roundTrip = (f: ReturnType<typeof readRequest>) =>
+            interpretFrame(decodeFrame(encodeFrame(f, { wakeUp: 4 })));
+          expect(roundTrip(readRequest(meter, di))).toEqual({ type: 'read-request', address: meter, di });
+          expect(roundTrip(readFollowUpRequest(meter, di, sequence))).toEqual({
+            type: 'read-follow-up-request',
+            address: meter,
+            di,
+            sequence,
+          });
+          expect(roundTrip(readResponse(meter, di, raw, { followUp: true }))).toMatchObject({
+            type: 'read-response',
+            di,
+            raw,
+            followUp: true,
+            sequence: undefined,
+          });
+          expect(roundTrip(readResponse(meter, di, raw, { sequence }))).toMatchObject({
+            type: 'read-response',
+            di,
+            raw,
+            sequence,
+          });
+          expect(roundTrip(readAddressResponse(meter))).toEqual({
+            type: 'read-address-response',
+            address: meter,
+          });
+          expect(roundTrip(errorResponse(meter, 0x11, ['no-requested-data', 'unauthorised']))).toEqual({
+            type: 'error-response',
+            address: meter,
+            function: 0x11,
+            errorWord: 0b110,
+            reasons: ['no-requested-data', 'unauthorised'],
+          });
+        },
+      ),
       { seed: 2007, numRuns: 100 },
     );
-    expect(interpretFrame(decodeFrame(encodeFrame(readAddressRequest())))).toEqual({ type: 'read-address-request', address: WILDCARD_ADDRESS });
-    expect(interpretFrame(readResponse('000000000001', 0x00010000, Uint8Array.of(0, 0, 0x0a, 0)))).toMatchObject({
+    expect(interpretFrame(decodeFrame(encodeFrame(readAddressRequest())))).toEqual({
+      type: 'read-address-request',
+      address: WILDCARD_ADDRESS,
+    });
+    expect(
+      interpretFrame(readResponse('000000000001', 0x00010000, Uint8Array.of(0, 0, 0x0a, 0))),
+    ).toMatchObject({
       value: undefined,
       valueError: 'value: byte 0x0a is not two BCD digits',
     });
     const time = { year: 2026, month: 11, day: 22, hour: 23, minute: 45, second: 7 };
-    expect(interpretFrame(decodeFrame(encodeFrame(timeSyncBroadcast(time))))).toEqual({ type: 'time-sync', address: BROADCAST_ADDRESS, time });
+    expect(interpretFrame(decodeFrame(encodeFrame(timeSyncBroadcast(time))))).toEqual({
+      type: 'time-sync',
+      address: BROADCAST_ADDRESS,
+      time,
+    });
   });
 });
 
 describe('decodeFrame refuses broken frames with a typed error', () => {
   const good = '68 01 00 00 00 00 00 68 11 04 33 33 34 33 B3 16';
   it.each([
-    ['68 01 00 00 00 00 00 68 11 04 33 33 34 33 B4 16', 'FRAME_CHECKSUM', 'checksum is B4H but the bytes sum to B3H'],
+    [
+      '68 01 00 00 00 00 00 68 11 04 33 33 34 33 B4 16',
+      'FRAME_CHECKSUM',
+      'checksum is B4H but the bytes sum to B3H',
+    ],
     ['68 01 00 00 00 00 00 68 11 04 33 33 34 33 B3 17', 'FRAME_DELIMITER', 'a frame ends with 16H, got 17H'],
     ['68 01 00 00 00 00 00 68 11 05 33 33 34 33 B3 16', 'FRAME_LENGTH', 'length field says 5 data bytes'],
     ['68 01 00 00 00 00 00 69 11 04 33 33 34 33 B3 16', 'FRAME_DELIMITER', 'a frame starts with 68H'],

@@ -31,7 +31,10 @@ export interface Control {
 }
 
 export const encodeControl = (c: Control): number =>
-  (c.direction === 'response' ? 0x80 : 0) | (c.abnormal ? 0x40 : 0) | (c.followUp ? 0x20 : 0) | (c.code & 0x1f);
+  (c.direction === 'response' ? 0x80 : 0) |
+  (c.abnormal ? 0x40 : 0) |
+  (c.followUp ? 0x20 : 0) |
+  (c.code & 0x1f);
 
 export const decodeControl = (byte: number): Control => ({
   direction: byte & 0x80 ? 'response' : 'request',

@@ -7,7 +7,14 @@ import { decodeBcd, encodeBcd } from './bcd.ts';
 import { MeterDataError } from './errors.ts';
 
 export type ValueFormat =
-  | { readonly kind: 'decimal'; readonly bytes: number; readonly scale: number; readonly signed: boolean; readonly unit: string; readonly pattern: string }
+  | {
+      readonly kind: 'decimal';
+      readonly bytes: number;
+      readonly scale: number;
+      readonly signed: boolean;
+      readonly unit: string;
+      readonly pattern: string;
+    }
   | { readonly kind: 'date'; readonly bytes: 4; readonly pattern: 'YYMMDDWW' }
   | { readonly kind: 'time'; readonly bytes: 3; readonly pattern: 'hhmmss' }
   | { readonly kind: 'address'; readonly bytes: 6; readonly pattern: 'NNNNNNNNNNNN' };
@@ -20,19 +27,50 @@ export interface DataIdentifier {
 
 export type MeterValue =
   | { readonly kind: 'decimal'; readonly units: bigint; readonly scale: number; readonly unit: string }
-  | { readonly kind: 'date'; readonly year: number; readonly month: number; readonly day: number; readonly weekday: number }
+  | {
+      readonly kind: 'date';
+      readonly year: number;
+      readonly month: number;
+      readonly day: number;
+      readonly weekday: number;
+    }
   | { readonly kind: 'time'; readonly hour: number; readonly minute: number; readonly second: number }
   | { readonly kind: 'address'; readonly address: MeterAddress };
 
-const energy = (signed: boolean): ValueFormat => ({ kind: 'decimal', bytes: 4, scale: 2, signed, unit: 'kWh', pattern: 'XXXXXX.XX' });
-const voltage: ValueFormat = { kind: 'decimal', bytes: 2, scale: 1, signed: false, unit: 'V', pattern: 'XXX.X' };
-const current: ValueFormat = { kind: 'decimal', bytes: 3, scale: 3, signed: true, unit: 'A', pattern: 'XXX.XXX' };
+const energy = (signed: boolean): ValueFormat => ({
+  kind: 'decimal',
+  bytes: 4,
+  scale: 2,
+  signed,
+  unit: 'kWh',
+  pattern: 'XXXXXX.XX',
+});
+const voltage: ValueFormat = {
+  kind: 'decimal',
+  bytes: 2,
+  scale: 1,
+  signed: false,
+  unit: 'V',
+  pattern: 'XXX.X',
+};
+const current: ValueFormat = {
+  kind: 'decimal',
+  bytes: 3,
+  scale: 3,
+  signed: true,
+  unit: 'A',
+  pattern: 'XXX.XXX',
+};
 
 export const DATA_IDENTIFIERS: readonly DataIdentifier[] = [
   { id: 0x00000000, name: 'combined active total energy', format: energy(true) },
   { id: 0x00010000, name: 'forward active total energy', format: energy(false) },
   { id: 0x00020000, name: 'reverse active total energy', format: energy(false) },
-  { id: 0x02030000, name: 'instantaneous total active power', format: { kind: 'decimal', bytes: 3, scale: 4, signed: true, unit: 'kW', pattern: 'XX.XXXX' } },
+  {
+    id: 0x02030000,
+    name: 'instantaneous total active power',
+    format: { kind: 'decimal', bytes: 3, scale: 4, signed: true, unit: 'kW', pattern: 'XX.XXXX' },
+  },
   { id: 0x02010100, name: 'phase A voltage', format: voltage },
   { id: 0x02010200, name: 'phase B voltage', format: voltage },
   { id: 0x02010300, name: 'phase C voltage', format: voltage },
@@ -41,7 +79,11 @@ export const DATA_IDENTIFIERS: readonly DataIdentifier[] = [
   { id: 0x02020300, name: 'phase C current', format: current },
   { id: 0x04000101, name: 'date and week', format: { kind: 'date', bytes: 4, pattern: 'YYMMDDWW' } },
   { id: 0x04000102, name: 'time', format: { kind: 'time', bytes: 3, pattern: 'hhmmss' } },
-  { id: 0x04000401, name: 'communication address', format: { kind: 'address', bytes: 6, pattern: 'NNNNNNNNNNNN' } },
+  {
+    id: 0x04000401,
+    name: 'communication address',
+    format: { kind: 'address', bytes: 6, pattern: 'NNNNNNNNNNNN' },
+  },
   { id: 0x04000402, name: 'meter number', format: { kind: 'address', bytes: 6, pattern: 'NNNNNNNNNNNN' } },
 ];
 
@@ -65,7 +107,8 @@ export const DI = {
 export const formatDi = (id: number): string => id.toString(16).padStart(8, '0').toUpperCase();
 
 export function parseDi(text: string, field = 'di'): number {
-  if (!/^[0-9a-fA-F]{8}$/.test(text)) throw new MeterDataError(field, `"${text}" is not a data identifier (8 hex digits such as 00010000)`);
+  if (!/^[0-9a-fA-F]{8}$/.test(text))
+    throw new MeterDataError(field, `"${text}" is not a data identifier (8 hex digits such as 00010000)`);
   return Number.parseInt(text, 16);
 }
 
@@ -76,7 +119,10 @@ export function findDataIdentifier(id: number): DataIdentifier | undefined {
 export function requireDataIdentifier(id: number, field = 'di'): DataIdentifier {
   const found = findDataIdentifier(id);
   if (found === undefined) {
-    throw new MeterDataError(field, `${formatDi(id)} is not a supported data identifier (supported: ${DATA_IDENTIFIERS.map((d) => formatDi(d.id)).join(', ')})`);
+    throw new MeterDataError(
+      field,
+      `${formatDi(id)} is not a supported data identifier (supported: ${DATA_IDENTIFIERS.map((d) => formatDi(d.id)).join(', ')})`,
+    );
   }
   return found;
 }
@@ -91,7 +137,8 @@ export function decodeDi(bytes: Uint8Array): number {
 }
 
 const twoDigits = (value: number, field: string, min: number, max: number): bigint => {
-  if (!Number.isInteger(value) || value < min || value > max) throw new MeterDataError(field, `${value} is outside ${min}–${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new MeterDataError(field, `${value} is outside ${min}–${max}`);
   return BigInt(value);
 };
 
@@ -99,13 +146,16 @@ export function encodeValue(format: ValueFormat, value: MeterValue, field = 'val
   switch (format.kind) {
     case 'decimal': {
       if (value.kind !== 'decimal') throw new MeterDataError(field, `expected a ${format.unit} value`);
-      if (value.scale !== format.scale) throw new MeterDataError(field, `expected ${format.scale} decimal places (${format.pattern})`);
+      if (value.scale !== format.scale)
+        throw new MeterDataError(field, `expected ${format.scale} decimal places (${format.pattern})`);
       return encodeBcd(value.units, format.bytes, field, { signed: format.signed });
     }
     case 'date': {
       if (value.kind !== 'date') throw new MeterDataError(field, 'expected a date');
       return encodeBcd(
-        ((twoDigits(value.year - 2000, `${field}.year`, 0, 99) * 100n + twoDigits(value.month, `${field}.month`, 1, 12)) * 100n +
+        ((twoDigits(value.year - 2000, `${field}.year`, 0, 99) * 100n +
+          twoDigits(value.month, `${field}.month`, 1, 12)) *
+          100n +
           twoDigits(value.day, `${field}.day`, 1, 31)) *
           100n +
           twoDigits(value.weekday, `${field}.weekday`, 0, 6),
@@ -116,7 +166,9 @@ export function encodeValue(format: ValueFormat, value: MeterValue, field = 'val
     case 'time': {
       if (value.kind !== 'time') throw new MeterDataError(field, 'expected a time of day');
       return encodeBcd(
-        (twoDigits(value.hour, `${field}.hour`, 0, 23) * 100n + twoDigits(value.minute, `${field}.minute`, 0, 59)) * 100n +
+        (twoDigits(value.hour, `${field}.hour`, 0, 23) * 100n +
+          twoDigits(value.minute, `${field}.minute`, 0, 59)) *
+          100n +
           twoDigits(value.second, `${field}.second`, 0, 59),
         3,
         field,
@@ -135,10 +187,21 @@ export function decodeValue(format: ValueFormat, bytes: Uint8Array, field = 'val
   }
   switch (format.kind) {
     case 'decimal':
-      return { kind: 'decimal', units: decodeBcd(bytes, field, { signed: format.signed }), scale: format.scale, unit: format.unit };
+      return {
+        kind: 'decimal',
+        units: decodeBcd(bytes, field, { signed: format.signed }),
+        scale: format.scale,
+        unit: format.unit,
+      };
     case 'date': {
       const n = Number(decodeBcd(bytes, field));
-      return { kind: 'date', year: 2000 + Math.floor(n / 1e6), month: Math.floor(n / 1e4) % 100, day: Math.floor(n / 100) % 100, weekday: n % 100 };
+      return {
+        kind: 'date',
+        year: 2000 + Math.floor(n / 1e6),
+        month: Math.floor(n / 1e4) % 100,
+        day: Math.floor(n / 100) % 100,
+        weekday: n % 100,
+      };
     }
     case 'time': {
       const n = Number(decodeBcd(bytes, field));
@@ -155,7 +218,8 @@ export function describeValue(value: MeterValue): string {
     case 'decimal': {
       const negative = value.units < 0n;
       const digits = (negative ? -value.units : value.units).toString().padStart(value.scale + 1, '0');
-      const text = value.scale === 0 ? digits : `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}`;
+      const text =
+        value.scale === 0 ? digits : `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}`;
       return `${negative ? '-' : ''}${text} ${value.unit}`;
     }
     case 'date':
@@ -169,6 +233,7 @@ export function describeValue(value: MeterValue): string {
 
 /** An energy register (scale 2, kWh) in watt-hours. */
 export function energyWh(value: MeterValue): bigint {
-  if (value.kind !== 'decimal' || value.unit !== 'kWh' || value.scale !== 2) throw new MeterDataError('value', 'is not an energy register');
+  if (value.kind !== 'decimal' || value.unit !== 'kWh' || value.scale !== 2)
+    throw new MeterDataError('value', 'is not an energy register');
   return value.units * 10n;
 }

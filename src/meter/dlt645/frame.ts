@@ -36,7 +36,10 @@ export function checksum(bytes: Uint8Array, from: number, to: number): number {
 export function encodeFrame(frame: Frame, options: { wakeUp?: number } = {}): Uint8Array {
   const wakeUp = options.wakeUp ?? 0;
   if (frame.data.length > MAX_DATA_LENGTH) {
-    throw new FrameError('FRAME_LENGTH', `data field of ${frame.data.length} bytes exceeds ${MAX_DATA_LENGTH}`);
+    throw new FrameError(
+      'FRAME_LENGTH',
+      `data field of ${frame.data.length} bytes exceeds ${MAX_DATA_LENGTH}`,
+    );
   }
   const bytes = new Uint8Array(wakeUp + FRAME_OVERHEAD + frame.data.length);
   bytes.fill(WAKE_UP, 0, wakeUp);
@@ -62,7 +65,10 @@ export function decodeFrame(input: Uint8Array): Frame {
   while (start < input.length && input[start] === WAKE_UP) start++;
   const bytes = input.subarray(start);
   if (bytes.length < FRAME_OVERHEAD) {
-    throw new FrameError('FRAME_TRUNCATED', `a frame has at least ${FRAME_OVERHEAD} bytes, got ${bytes.length}`);
+    throw new FrameError(
+      'FRAME_TRUNCATED',
+      `a frame has at least ${FRAME_OVERHEAD} bytes, got ${bytes.length}`,
+    );
   }
   if (bytes[0] !== START || bytes[7] !== START) {
     throw new FrameError('FRAME_DELIMITER', 'a frame starts with 68H, six address bytes and 68H again');
@@ -95,7 +101,10 @@ export function decodeFrame(input: Uint8Array): Frame {
   try {
     address = decodeAddress(bytes.subarray(1, 7));
   } catch {
-    throw new FrameError('FRAME_FIELD', `address bytes ${toHex(bytes.subarray(1, 7))} are not BCD digits or AAH wildcards`);
+    throw new FrameError(
+      'FRAME_FIELD',
+      `address bytes ${toHex(bytes.subarray(1, 7))} are not BCD digits or AAH wildcards`,
+    );
   }
   return { address, control: decodeControl(bytes[8]!), data };
 }

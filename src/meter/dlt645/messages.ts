@@ -41,7 +41,12 @@ export interface DateTime {
 
 export type MeterMessage =
   | { readonly type: 'read-request'; readonly address: MeterAddress; readonly di: number }
-  | { readonly type: 'read-follow-up-request'; readonly address: MeterAddress; readonly di: number; readonly sequence: number }
+  | {
+      readonly type: 'read-follow-up-request';
+      readonly address: MeterAddress;
+      readonly di: number;
+      readonly sequence: number;
+    }
   | {
       readonly type: 'read-response';
       readonly address: MeterAddress;
@@ -71,9 +76,18 @@ export type MeterMessage =
   | { readonly type: 'unsupported'; readonly frame: Frame };
 
 const request = (code: number): Control => ({ direction: 'request', abnormal: false, followUp: false, code });
-const response = (code: number, followUp = false): Control => ({ direction: 'response', abnormal: false, followUp, code });
+const response = (code: number, followUp = false): Control => ({
+  direction: 'response',
+  abnormal: false,
+  followUp,
+  code,
+});
 
-export const readRequest = (address: MeterAddress, di: number): Frame => ({ address, control: request(FUNCTION.readData), data: encodeDi(di) });
+export const readRequest = (address: MeterAddress, di: number): Frame => ({
+  address,
+  control: request(FUNCTION.readData),
+  data: encodeDi(di),
+});
 
 export const readFollowUpRequest = (address: MeterAddress, di: number, sequence: number): Frame => ({
   address,
@@ -81,22 +95,33 @@ export const readFollowUpRequest = (address: MeterAddress, di: number, sequence:
   data: Uint8Array.of(...encodeDi(di), sequence & 0xff),
 });
 
-export const readAddressRequest = (): Frame => ({ address: WILDCARD_ADDRESS, control: request(FUNCTION.readAddress), data: new Uint8Array() });
+export const readAddressRequest = (): Frame => ({
+  address: WILDCARD_ADDRESS,
+  control: request(FUNCTION.readAddress),
+  data: new Uint8Array(),
+});
 
 export function timeSyncBroadcast(time: DateTime): Frame {
   const bcd = (n: number, field: string, min: number, max: number) => {
-    if (!Number.isInteger(n) || n < min || n > max) throw new MeterDataError(`time.${field}`, `${n} is outside ${min}–${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new MeterDataError(`time.${field}`, `${n} is outside ${min}–${max}`);
     return BigInt(n);
   };
   // ss mm hh DD MM YY, second first.
   const value =
-    ((((bcd(time.year - 2000, 'year', 0, 99) * 100n + bcd(time.month, 'month', 1, 12)) * 100n + bcd(time.day, 'day', 1, 31)) * 100n +
+    ((((bcd(time.year - 2000, 'year', 0, 99) * 100n + bcd(time.month, 'month', 1, 12)) * 100n +
+      bcd(time.day, 'day', 1, 31)) *
+      100n +
       bcd(time.hour, 'hour', 0, 23)) *
       100n +
       bcd(time.minute, 'minute', 0, 59)) *
       100n +
     bcd(time.second, 'second', 0, 59);
-  return { address: BROADCAST_ADDRESS, control: request(FUNCTION.broadcastTimeSync), data: encodeBcd(value, 6, 'time') };
+  return {
+    address: BROADCAST_ADDRESS,
+    control: request(FUNCTION.broadcastTimeSync),
+    data: encodeBcd(value, 6, 'time'),
+  };
 }
 
 /** A meter's normal reply to a read: the DI, the value's bytes, and (for follow-up replies) the sequence. */
@@ -108,7 +133,11 @@ export function readResponse(
 ): Frame {
   const code = options.sequence === undefined ? FUNCTION.readData : FUNCTION.readFollowUp;
   const tail = options.sequence === undefined ? [] : [options.sequence & 0xff];
-  return { address, control: response(code, options.followUp), data: Uint8Array.of(...encodeDi(di), ...raw, ...tail) };
+  return {
+    address,
+    control: response(code, options.followUp),
+    data: Uint8Array.of(...encodeDi(di), ...raw, ...tail),
+  };
 }
 
 /** A normal reply carrying a known identifier's value. */
@@ -124,21 +153,37 @@ export const readAddressResponse = (address: MeterAddress): Frame => ({
   data: encodeValue({ kind: 'address', bytes: 6, pattern: 'NNNNNNNNNNNN' }, { kind: 'address', address }),
 });
 
-export function errorResponse(address: MeterAddress, failedFunction: number, reasons: readonly ErrorReason[]): Frame {
+export function errorResponse(
+  address: MeterAddress,
+  failedFunction: number,
+  reasons: readonly ErrorReason[],
+): Frame {
   const word = reasons.reduce((w, r) => w | (1 << ERROR_REASONS.find((e) => e.reason === r)!.bit), 0);
-  return { address, control: { direction: 'response', abnormal: true, followUp: false, code: failedFunction }, data: Uint8Array.of(word) };
+  return {
+    address,
+    control: { direction: 'response', abnormal: true, followUp: false, code: failedFunction },
+    data: Uint8Array.of(word),
+  };
 }
 
-export const errorReasons = (word: number): ErrorReason[] => ERROR_REASONS.filter((e) => word & (1 << e.bit)).map((e) => e.reason);
+export const errorReasons = (word: number): ErrorReason[] =>
+  ERROR_REASONS.filter((e) => word & (1 << e.bit)).map((e) => e.reason);
 
-export const describeReason = (reason: ErrorReason): string => ERROR_REASONS.find((e) => e.reason === reason)!.text;
+export const describeReason = (reason: ErrorReason): string =>
+  ERROR_REASONS.find((e) => e.reason === reason)!.text;
 
 /** Reads a frame as one of the messages above ('unsupported' for other functions or shapes). */
 export function interpretFrame(frame: Frame): MeterMessage {
   const { address, control, data } = frame;
   if (control.direction === 'response' && control.abnormal) {
     const errorWord = data[0] ?? 0;
-    return { type: 'error-response', address, function: control.code, errorWord, reasons: errorReasons(errorWord) };
+    return {
+      type: 'error-response',
+      address,
+      function: control.code,
+      errorWord,
+      reasons: errorReasons(errorWord),
+    };
   }
   switch (control.code) {
     case FUNCTION.readData:
@@ -147,7 +192,8 @@ export function interpretFrame(frame: Frame): MeterMessage {
       return readResponseMessage(frame, data.subarray(4), undefined);
     case FUNCTION.readFollowUp:
       if (data.length < 5) break;
-      if (control.direction === 'request') return { type: 'read-follow-up-request', address, di: decodeDi(data), sequence: data[4]! };
+      if (control.direction === 'request')
+        return { type: 'read-follow-up-request', address, di: decodeDi(data), sequence: data[4]! };
       return readResponseMessage(frame, data.subarray(4, data.length - 1), data[data.length - 1]!);
     case FUNCTION.readAddress:
       if (control.direction === 'request') return { type: 'read-address-request', address };
@@ -166,7 +212,14 @@ export function interpretFrame(frame: Frame): MeterMessage {
       return {
         type: 'time-sync',
         address,
-        time: { year: 2000 + digits(5), month: digits(4), day: digits(3), hour: digits(2), minute: digits(1), second: digits(0) },
+        time: {
+          year: 2000 + digits(5),
+          month: digits(4),
+          day: digits(3),
+          hour: digits(2),
+          minute: digits(1),
+          second: digits(0),
+        },
       };
     }
   }
@@ -175,7 +228,14 @@ export function interpretFrame(frame: Frame): MeterMessage {
 
 function readResponseMessage(frame: Frame, raw: Uint8Array, sequence: number | undefined): MeterMessage {
   const di = decodeDi(frame.data);
-  const message = { type: 'read-response' as const, address: frame.address, di, raw: raw.slice(), followUp: frame.control.followUp, sequence };
+  const message = {
+    type: 'read-response' as const,
+    address: frame.address,
+    di,
+    raw: raw.slice(),
+    followUp: frame.control.followUp,
+    sequence,
+  };
   const identifier = findDataIdentifier(di);
   if (identifier === undefined) return { ...message, value: undefined };
   try {

@@ -23,7 +23,9 @@ describe('FrameStreamParser', () => {
     const bad = parseHex('68 01 00 00 00 00 00 68 11 04 33 33 34 33 B4 16');
     const good = encodeFrame(readRequest('000000000002', 0x00020000));
     const events = parser.push(Uint8Array.of(...bad, 0x99, ...good));
-    expect(events.filter((e) => e.kind === 'error').map((e) => e.kind === 'error' && e.error.code)).toContain('FRAME_CHECKSUM');
+    expect(events.filter((e) => e.kind === 'error').map((e) => e.kind === 'error' && e.error.code)).toContain(
+      'FRAME_CHECKSUM',
+    );
     expect(frames(events)).toEqual([toHex(good)]);
   });
 
@@ -31,7 +33,10 @@ describe('FrameStreamParser', () => {
     const parser = new FrameStreamParser();
     const good = encodeFrame(readRequest('000000000003', 0x00010000));
     // A 68H with a plausible header whose length field (0x40) swallows the good frame that follows.
-    const events = [...parser.push(Uint8Array.of(0x68, 1, 2, 3, 4, 5, 6, 0x68, 0x11, 0x40, ...good)), ...parser.end()];
+    const events = [
+      ...parser.push(Uint8Array.of(0x68, 1, 2, 3, 4, 5, 6, 0x68, 0x11, 0x40, ...good)),
+      ...parser.end(),
+    ];
     expect(frames(events)).toEqual([toHex(good)]);
     expect(events.some((e) => e.kind === 'error' && e.error.code === 'FRAME_TRUNCATED')).toBe(true);
   });

@@ -5,7 +5,16 @@
  * It never throws: everything comes out as events.
  */
 import { FrameError } from './errors.ts';
-import { checksum, decodeFrame, END, FRAME_OVERHEAD, hexByte, MAX_DATA_LENGTH, START, type Frame } from './frame.ts';
+import {
+  checksum,
+  decodeFrame,
+  END,
+  FRAME_OVERHEAD,
+  hexByte,
+  MAX_DATA_LENGTH,
+  START,
+  type Frame,
+} from './frame.ts';
 
 export type ParseEvent =
   | { readonly kind: 'frame'; readonly frame: Frame; readonly bytes: Uint8Array }
@@ -63,16 +72,27 @@ export class FrameStreamParser {
       error: new FrameError(code, message, { offset: at }),
       skipped: 1,
     });
-    if (available >= 8 && bytes[at + 7] !== START) return fail('FRAME_DELIMITER', 'no second 68H after the address');
-    if (available < 10) return ending ? fail('FRAME_TRUNCATED', `the stream ended ${available} bytes into a frame`) : 'wait';
+    if (available >= 8 && bytes[at + 7] !== START)
+      return fail('FRAME_DELIMITER', 'no second 68H after the address');
+    if (available < 10)
+      return ending ? fail('FRAME_TRUNCATED', `the stream ended ${available} bytes into a frame`) : 'wait';
     const length = bytes[at + 9]!;
-    if (length > MAX_DATA_LENGTH) return fail('FRAME_LENGTH', `length field ${length} exceeds ${MAX_DATA_LENGTH}`);
+    if (length > MAX_DATA_LENGTH)
+      return fail('FRAME_LENGTH', `length field ${length} exceeds ${MAX_DATA_LENGTH}`);
     const size = FRAME_OVERHEAD + length;
-    if (available < size) return ending ? fail('FRAME_TRUNCATED', `the stream ended before the ${size}-byte frame was complete`) : 'wait';
+    if (available < size)
+      return ending
+        ? fail('FRAME_TRUNCATED', `the stream ended before the ${size}-byte frame was complete`)
+        : 'wait';
     const expected = checksum(bytes, at, at + 10 + length);
     const actual = bytes[at + 10 + length]!;
-    if (expected !== actual) return fail('FRAME_CHECKSUM', `checksum is ${hexByte(actual)} but the bytes sum to ${hexByte(expected)}`);
-    if (bytes[at + 11 + length] !== END) return fail('FRAME_DELIMITER', `a frame ends with 16H, got ${hexByte(bytes[at + 11 + length]!)}`);
+    if (expected !== actual)
+      return fail(
+        'FRAME_CHECKSUM',
+        `checksum is ${hexByte(actual)} but the bytes sum to ${hexByte(expected)}`,
+      );
+    if (bytes[at + 11 + length] !== END)
+      return fail('FRAME_DELIMITER', `a frame ends with 16H, got ${hexByte(bytes[at + 11 + length]!)}`);
     const frameBytes = bytes.slice(at, at + size);
     try {
       return { kind: 'frame', frame: decodeFrame(frameBytes), bytes: frameBytes };

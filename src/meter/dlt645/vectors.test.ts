@@ -31,7 +31,11 @@ describe('published DL/T 645-2007 frames', () => {
   it('read forward active total energy, and a reply of 112280.26 kWh', () => {
     // dwdcth/go645 dlt_test.go
     const request = '68 01 00 00 00 00 00 68 11 04 33 33 34 33 B3 16';
-    expect(interpretFrame(frame(request))).toEqual({ type: 'read-request', address: '000000000001', di: DI.forwardActiveEnergy });
+    expect(interpretFrame(frame(request))).toEqual({
+      type: 'read-request',
+      address: '000000000001',
+      di: DI.forwardActiveEnergy,
+    });
     expect(toHex(encodeFrame(readRequest('000000000001', DI.forwardActiveEnergy)))).toBe(request);
     const reply = interpretFrame(frame('68 01 00 00 00 00 00 68 91 08 33 33 34 33 59 b3 55 44 dc 16'));
     expect(reply).toMatchObject({ type: 'read-response', di: DI.forwardActiveEnergy, followUp: false });
@@ -41,7 +45,11 @@ describe('published DL/T 645-2007 frames', () => {
   it('a reply of 0.06 kWh from meter 218231000114, and a request to 000000000161', () => {
     // cqqqq/go645 protocol_test.go
     const reply = interpretFrame(frame('681401003182216891083333343339333333f116'));
-    expect(reply).toMatchObject({ type: 'read-response', address: '218231000114', di: DI.forwardActiveEnergy });
+    expect(reply).toMatchObject({
+      type: 'read-response',
+      address: '218231000114',
+      di: DI.forwardActiveEnergy,
+    });
     expect(reply.type === 'read-response' && describeValue(reply.value!)).toBe('0.06 kWh');
     expect(toHex(encodeFrame(readRequest('000000000161', DI.forwardActiveEnergy)))).toBe(
       toHex(parseHex('68610100000000681104333334331416')),
@@ -54,7 +62,10 @@ describe('published DL/T 645-2007 frames', () => {
     expect(request).toEqual({ type: 'read-request', address: '002241020208', di: DI.meterNumber });
     const reply = interpretFrame(frame('68 08 02 02 41 22 00 68 91 0A 35 37 33 37 3B 35 35 74 55 33 51 16'));
     expect(reply.type === 'read-response' && formatDi(reply.di)).toBe('04000402');
-    expect(reply.type === 'read-response' && reply.value).toEqual({ kind: 'address', address: '002241020208' });
+    expect(reply.type === 'read-response' && reply.value).toEqual({
+      kind: 'address',
+      address: '002241020208',
+    });
   });
 
   it('an abnormal reply: no requested data', () => {

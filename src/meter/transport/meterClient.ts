@@ -1,0 +1,100 @@
+/** What a master station asks of meters: registers, addresses, the time. */
+import type { MeterAddress } from '../dlt645/address.ts';
+import {
+  describeValue,
+  DI,
+  energyWh,
+  findDataIdentifier,
+  formatDi,
+  type MeterValue,
+} from '../dlt645/dataIdentifiers.ts';
+import {
+  readAddressRequest,
+  readFollowUpRequest,
+  readRequest,
+  timeSyncBroadcast,
+  type DateTime,
+  type MeterMessage,
+} from '../dlt645/messages.ts';
+import { decodeValue } from '../dlt645/dataIdentifiers.ts';
+import { MeterDataError } from '../dlt645/errors.ts';
+import { MeterRefusedError } from './errors.ts';
+import type { MeterBus } from './meterBus.ts';
+
+export interface RegisterReading {
+  readonly address: MeterAddress;
+  readonly di: number;
+  /** All value bytes, follow-up frames joined. */
+  readonly raw: Uint8Array;
+  readonly value: MeterValue | undefined;
+}
+
+/** Both energy registers of a bidirectional meter, in Wh (the registers count 10 Wh steps). */
+export interface EnergyRegisters {
+  readonly forwardWh: bigint;
+  readonly reverseWh: bigint;
+}
+
+export function createMeterClient(bus: MeterBus) {
+  const expectReply = (message: MeterMessage, address: MeterAddress, what: string) => {
+    if (message.type === 'error-response') throw new MeterRefusedError(address, what, message.reasons);
+    return message;
+  };
+
+  async function readRegister(address: MeterAddress, di: number): Promise<RegisterReading> {
+    const what = `a read of ${formatDi(di)}`;
+    let message = expectReply(await bus.request(readRequest(address, di), what), address, what);
+    if (message.type !== 'read-response' || message.di !== di) {
+      throw new MeterDataError('reply', `meter ${address} answered ${what} with ${message.type}`);
+    }
+    const parts = [message.raw];
+    // Follow-up frames: ask for each with 12H and a sequence number until the meter says no more.
+    for (let sequence = 1; message.type === 'read-response' && message.followUp; sequence++) {
+      message = expectReply(
+        await bus.request(readFollowUpRequest(address, di, sequence), `${what} (follow-up ${sequence})`),
+        address,
+        what,
+      );
+      if (message.type !== 'read-response' || message.sequence !== (sequence & 0xff)) {
+        throw new MeterDataError(
+          'reply',
+          `meter ${address} answered follow-up ${sequence} of ${what} out of sequence`,
+        );
+      }
+      parts.push(message.raw);
+    }
+    const raw = Uint8Array.from(parts.flatMap((p) => [...p]));
+    const identifier = findDataIdentifier(di);
+    const value =
+      identifier !== undefined && raw.length === identifier.format.bytes
+        ? decodeValue(identifier.format, raw, 'value')
+        : undefined;
+    return { address, di, raw, value };
+  }
+
+  return {
+    readRegister,
+    async readEnergy(address: MeterAddress): Promise<EnergyRegisters> {
+      const forward = await readRegister(address, DI.forwardActiveEnergy);
+      const reverse = await readRegister(address, DI.reverseActiveEnergy);
+      return { forwardWh: energyWh(forward.value!), reverseWh: energyWh(reverse.value!) };
+    },
+    /** Asks the only meter on a point-to-point line for its address (wildcard request). */
+    async readAddress(): Promise<MeterAddress> {
+      const request = readAddressRequest();
+      const message = expectReply(
+        await bus.request(request, 'a read of its address'),
+        request.address,
+        'a read of its address',
+      );
+      if (message.type !== 'read-address-response')
+        throw new MeterDataError('reply', `answered a read of its address with ${message.type}`);
+      return message.address;
+    },
+    /** Broadcast time sync: every meter on the bus sets its clock; none answers. */
+    syncTime: (time: DateTime) => bus.send(timeSyncBroadcast(time)),
+    describe: describeValue,
+  };
+}
+
+export type MeterClient = ReturnType<typeof createMeterClient>;
