@@ -4,7 +4,7 @@
  * traffic (echoes of the request, other meters, noise), and is retried after a timeout or a garbled
  * reply.
  */
-import { addressMatches, type MeterAddress } from '../dlt645/address.ts';
+import { addressMatches } from '../dlt645/address.ts';
 import { FUNCTION } from '../dlt645/control.ts';
 import { encodeFrame, type Frame } from '../dlt645/frame.ts';
 import { interpretFrame, type MeterMessage } from '../dlt645/messages.ts';
