@@ -28,7 +28,7 @@ export interface VirtualMeterOptions {
   readonly profile: PowerProfile;
   /** The simulation's clock in ms; the meter adds its own offset after a time sync. */
   readonly clock: () => number;
-  /** Register contents at the first reading, in 0.01 kWh steps. */
+  /** Register contents when the meter is created, in 0.01 kWh steps. */
   readonly forwardSteps?: bigint;
   readonly reverseSteps?: bigint;
   /** Extra identifiers and their value bytes (e.g. a block too long for one frame). */
@@ -51,6 +51,7 @@ export function createVirtualMeter(options: VirtualMeterOptions): VirtualMeter {
   const { address, profile } = options;
   let clockOffset = 0;
   const now = () => options.clock() + clockOffset;
+  // The registers count from the moment the meter is created (installed).
   let integratedUntil = Math.floor(options.clock() / MINUTE) * MINUTE;
   let forwardWattMinutes = (options.forwardSteps ?? 0n) * WATT_MINUTES_PER_STEP;
   let reverseWattMinutes = (options.reverseSteps ?? 0n) * WATT_MINUTES_PER_STEP;
