@@ -3,9 +3,10 @@ import { summarize } from '../chain/transactions.ts';
 import { UsageError, type Command, type Output } from './command.ts';
 import { clearCommand } from './commands/clear.ts';
 import { settleCommand } from './commands/settle.ts';
+import { meterCommand } from './commands/meter.ts';
 import { startCommand } from './commands/start.ts';
 
-const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand];
+const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand, meterCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
