@@ -5,7 +5,6 @@ import { describeFrame } from '../../meter/describeFrame.ts';
 import { createPtyPair } from '../../meter/simulator/ptyPair.ts';
 import {
   combined,
-  constantPower,
   dailyLoad,
   evCharging,
   solar,
