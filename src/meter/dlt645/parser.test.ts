@@ -29,6 +29,15 @@ describe('FrameStreamParser', () => {
     expect(frames(events)).toEqual([toHex(good)]);
   });
 
+  it('does not let noise that looks like a header hold a good frame back', () => {
+    const parser = new FrameStreamParser();
+    const good = encodeFrame(readRequest('000000000004', 0x00010000));
+    // 68H, six bytes, 68H, a control byte and a length of 0x40: a header waiting for 76 bytes.
+    const events = parser.push(Uint8Array.of(0x68, 1, 2, 3, 4, 5, 6, 0x68, 0x11, 0x40, ...good));
+    expect(frames(events)).toEqual([toHex(good)]);
+    expect(parser.pending).toBe(0);
+  });
+
   it('gives up a truncated frame when the stream ends, and finds a frame behind it', () => {
     const parser = new FrameStreamParser();
     const good = encodeFrame(readRequest('000000000003', 0x00010000));
@@ -86,7 +95,7 @@ describe('FrameStreamParser', () => {
             events.push(...parser.push(stream.subarray(at, at + size)));
             at += size;
           }
-          events.push(...parser.end());
+          // A live bus never ends: every intact frame must come out without end().
           const found = frames(events);
           // Each intact frame appears, in order (noise may add frames of its own, never lose one).
           let cursor = 0;

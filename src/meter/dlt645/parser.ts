@@ -52,7 +52,24 @@ export class FrameStreamParser {
       while (at < bytes.length && bytes[at] !== START) at++;
       if (at >= bytes.length) break;
       const outcome = this.candidate(bytes, at, ending);
-      if (outcome === 'wait') break;
+      if (outcome === 'wait') {
+        // A candidate still waiting for bytes may be noise that happens to look like a header: if a
+        // complete, valid frame already stands further on, the candidate was garbage. Without this a
+        // live bus (whose stream never ends) would hold good frames back behind it.
+        const later = this.laterFrame(bytes, at + 1);
+        if (later === undefined) break;
+        events.push({
+          kind: 'error',
+          error: new FrameError(
+            'FRAME_TRUNCATED',
+            'a frame start was followed by another complete frame before it was complete',
+            { offset: at },
+          ),
+          skipped: later - at,
+        });
+        at = later;
+        continue;
+      }
       if (outcome.kind === 'frame') {
         events.push(outcome);
         at += outcome.bytes.length;
@@ -63,6 +80,15 @@ export class FrameStreamParser {
     }
     this.buffer = bytes.slice(at);
     return events;
+  }
+
+  /** The offset of the first complete, valid frame at or after `from`, if any. */
+  private laterFrame(bytes: Uint8Array, from: number): number | undefined {
+    for (let at = bytes.indexOf(START, from); at >= 0; at = bytes.indexOf(START, at + 1)) {
+      const outcome = this.candidate(bytes, at, false);
+      if (outcome !== 'wait' && outcome.kind === 'frame') return at;
+    }
+    return undefined;
   }
 
   private candidate(bytes: Uint8Array, at: number, ending: boolean): ParseEvent | 'wait' {

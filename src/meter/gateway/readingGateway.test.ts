@@ -78,8 +78,11 @@ describe.skipIf(!socatAvailable())(
     });
 
     async function gatewayMeters(): Promise<{ meters: GatewayMeter[]; buses: MeterBus[] }> {
-      const tcp = createMeterBus(await openTcpChannel('127.0.0.1', tcpPort), { timeoutMs: 250, retries: 2 });
-      const serial = createMeterBus(await openSerialChannel(serialPath), { timeoutMs: 600, retries: 2 });
+      const tcp = createMeterBus(await openTcpChannel('127.0.0.1', tcpPort), {
+        timeoutMs: 1_000,
+        retries: 2,
+      });
+      const serial = createMeterBus(await openSerialChannel(serialPath), { timeoutMs: 1_500, retries: 2 });
       const clients = [createMeterClient(tcp), createMeterClient(tcp), createMeterClient(serial)];
       return {
         meters: people.map((p, i) => ({
@@ -146,7 +149,7 @@ describe.skipIf(!socatAvailable())(
       remember(P + 1n);
       const port = chain.port;
       await chain.stop();
-      tcpBus.faults.script({ kind: 'delay', ms: 400 });
+      tcpBus.faults.script({ kind: 'delay', ms: 1_500 });
       expect((await gateway.readBoundary(P + 2n)).queued).toBe(3);
       expect(await gateway.submitPending()).toMatchObject({ submitted: 0, waiting: 3 });
       expect(events.some((e) => e.type === 'chain-unreachable')).toBe(true);

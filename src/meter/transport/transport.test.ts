@@ -19,7 +19,7 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function tcpSite(faults = {}) {
+async function tcpSite(faults = {}, timeoutMs = 1_000) {
   const clock = manualClock(NOON);
   const site: SimulatedSite = await simulatedSite(
     clock,
@@ -37,7 +37,7 @@ async function tcpSite(faults = {}) {
   );
   cleanups.push(() => site.close());
   const channel = await openTcpChannel('127.0.0.1', site.server.port!);
-  const bus = createMeterBus(channel, { timeoutMs: 300, retries: 2 });
+  const bus = createMeterBus(channel, { timeoutMs, retries: 2 });
   cleanups.push(() => bus.close());
   return { clock, site, bus, client: createMeterClient(bus) };
 }
@@ -87,8 +87,8 @@ describe('meters over a TCP transparent gateway', () => {
     expect((await client.readRegister('000000000101', DI.forwardActiveEnergy)).value).toMatchObject({
       units: 0n,
     });
-    // Answered late (after the 300 ms timeout): the retry's answer is taken, the late one ignored.
-    site.bus.faults.script({ kind: 'delay', ms: 500 });
+    // Answered late (after the 1 s timeout): the retry's answer is taken, the late one ignored.
+    site.bus.faults.script({ kind: 'delay', ms: 1_500 });
     expect((await client.readRegister('000000000101', DI.reverseActiveEnergy)).value).toMatchObject({
       units: 0n,
     });
@@ -98,7 +98,7 @@ describe('meters over a TCP transparent gateway', () => {
   });
 
   it('gives up after its retries with a typed error naming the meter', async () => {
-    const { client } = await tcpSite({ drop: 1 });
+    const { client } = await tcpSite({ drop: 1 }, 300);
     const error = await client.readEnergy('000000000101').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MeterTimeoutError);
     expect((error as MeterTimeoutError).message).toBe(
@@ -128,7 +128,7 @@ describe('meters over a TCP transparent gateway', () => {
       },
     };
     channel.onData(() => (inFlight = Math.max(0, inFlight - 1)));
-    const client = createMeterClient(createMeterBus(watched, { timeoutMs: 300 }) as MeterBus);
+    const client = createMeterClient(createMeterBus(watched, { timeoutMs: 1_000 }) as MeterBus);
     const reads = ['000000000101', '000000000102', '000000000103'].flatMap((a) => [
       client.readEnergy(a),
       client.readRegister(a, DI.voltageB),
@@ -158,7 +158,7 @@ describe.skipIf(!socatAvailable())('a meter on a serial line (socat pseudo-termi
     cleanups.push(() => server.close());
     const channel = await openSerialChannel(pair.masterSide);
     expect(channel.description).toBe(`serial:${pair.masterSide} 2400 8E1`);
-    const meterBus = createMeterBus(channel, { timeoutMs: 800 });
+    const meterBus = createMeterBus(channel, { timeoutMs: 1_500 });
     cleanups.push(() => meterBus.close());
     const client = createMeterClient(meterBus);
     expect(await client.readAddress()).toBe('123456789012');
