@@ -1,8 +1,6 @@
 /** Serving a simulated bus the way real meters are reached: a TCP transparent gateway, or a serial line. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { SerialPort } from 'serialport';
-import { DLT645_SERIAL, type SerialSettings } from '../transport/serialChannel.ts';
-import { MeterLinkError } from '../transport/errors.ts';
+import { openSerialChannel, type SerialSettings } from '../transport/serialChannel.ts';
 import type { SimulatedBus } from './simulatedBus.ts';
 
 export interface RunningServer {
@@ -53,25 +51,18 @@ export async function serveBusOverSerial(
   path: string,
   settings: Partial<SerialSettings> = {},
 ): Promise<RunningServer> {
-  const line = { ...DLT645_SERIAL, ...settings };
-  const port = await new Promise<SerialPort>((resolve, reject) => {
-    const p = new SerialPort({ path, ...line, autoOpen: false });
-    p.open((error) =>
-      error ? reject(new MeterLinkError(`serial:${path}: ${error.message}`, error)) : resolve(p),
-    );
-  });
+  const channel = await openSerialChannel(path, settings);
   const session = bus.connect((bytes) => {
-    if (port.isOpen) port.write(Buffer.from(bytes));
+    channel.write(bytes).catch(() => {
+      // A closed line loses the reply, as a real bus would.
+    });
   });
-  port.on('data', (chunk: Buffer) => session.receive(new Uint8Array(chunk)));
-  port.on('error', () => {});
+  channel.onData((chunk) => session.receive(chunk));
   return {
-    description: `serial:${path}`,
-    close: () =>
-      new Promise((resolve) => {
-        session.close();
-        if (port.isOpen) port.close(() => resolve());
-        else resolve();
-      }),
+    description: channel.description,
+    async close() {
+      session.close();
+      await channel.close();
+    },
   };
 }
