@@ -201,7 +201,12 @@ describe.skipIf(!socatAvailable())(
       await boundary(P + 3n);
       remember(P + 2n);
       tcpBus.faults.script({ kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' });
-      const report = await gateway.readBoundary(P + 3n);
+      // Driven by the period clock this time: a tick a few seconds into period P+3 reads its boundary
+      // and submits; a later tick in the same period reads no meter again.
+      const ticked = await gateway.tick((await t.clock.now()) + 5n, t.schedule);
+      const report = ticked.boundary!;
+      expect(ticked.submitted).toMatchObject({ submitted: 2, waiting: 0 });
+      expect((await gateway.tick((await t.clock.now()) + 10n, t.schedule)).boundary).toBeUndefined();
       expect(report).toMatchObject({ unreachable: [people[0]!.meterNumber], queued: 2 });
       expect(
         events

@@ -8,6 +8,7 @@
  */
 import type { LocalAccount } from 'viem';
 import { WattLedgerError } from '../../core/errors.ts';
+import { periodAt, type PeriodSchedule } from '../../core/periodClock.ts';
 import { signReading } from '../../chain/bidding.ts';
 import { ContractRefusedError } from '../../chain/errors.ts';
 import type { Platform } from '../../chain/platform.ts';
@@ -223,7 +224,25 @@ export function createReadingGateway(options: GatewayOptions) {
     return logs[0]?.transactionHash ?? null;
   }
 
-  return { readBoundary, submitPending, store };
+  let lastBoundary = 0n;
+  /**
+   * Called on the period clock (every few seconds is fine): reads the boundary that opened the
+   * delivery period under way, once, then submits what is queued.
+   */
+  async function tick(
+    nowSeconds: bigint,
+    schedule: PeriodSchedule,
+  ): Promise<{ boundary: BoundaryReport | undefined; submitted: SubmitReport }> {
+    const period = periodAt(schedule, nowSeconds);
+    let boundary: BoundaryReport | undefined;
+    if (period > lastBoundary) {
+      boundary = await readBoundary(period);
+      lastBoundary = period;
+    }
+    return { boundary, submitted: await submitPending() };
+  }
+
+  return { readBoundary, submitPending, tick, store };
 }
 
 export type ReadingGateway = ReturnType<typeof createReadingGateway>;
