@@ -1,7 +1,13 @@
 import { parseAddress } from '../../meter/dlt645/address.ts';
-import { describeValue, findDataIdentifier, formatDi, parseDi } from '../../meter/dlt645/dataIdentifiers.ts';
+import {
+  DATA_IDENTIFIERS,
+  formatDi,
+  parseDi,
+  requireDataIdentifier,
+} from '../../meter/dlt645/dataIdentifiers.ts';
+import { FrameError } from '../../meter/dlt645/errors.ts';
 import { decodeFrame, parseHex, toHex } from '../../meter/dlt645/frame.ts';
-import { describeFrame } from '../../meter/describeFrame.ts';
+import { describeDataIdentifier, describeFrame, describeValueJson } from '../../meter/describeFrame.ts';
 import { createPtyPair } from '../../meter/simulator/ptyPair.ts';
 import {
   combined,
@@ -16,7 +22,12 @@ import { createSimulatedBus } from '../../meter/simulator/simulatedBus.ts';
 import { createVirtualMeter } from '../../meter/simulator/virtualMeter.ts';
 import { createMeterBus } from '../../meter/transport/meterBus.ts';
 import { createMeterClient } from '../../meter/transport/meterClient.ts';
-import { openSerialChannel, type SerialSettings } from '../../meter/transport/serialChannel.ts';
+import {
+  describeSerialSettings,
+  DLT645_SERIAL,
+  openSerialChannel,
+  type SerialSettings,
+} from '../../meter/transport/serialChannel.ts';
 import { openTcpChannel } from '../../meter/transport/tcpChannel.ts';
 import {
   parseCommandArgs,
@@ -27,30 +38,34 @@ import {
   type ParsedArgs,
 } from '../command.ts';
 
-const HELP = `Usage: wattledger meter decode HEX
-       wattledger meter read (--tcp HOST:PORT | --serial PATH) --address ADDR --di DI [options]
-       wattledger meter simulate [options]
+const DECODE_HELP = `Usage: wattledger meter decode HEX
 
-DL/T 645-2007 smart meters, for field engineers.
+Decodes one DL/T 645-2007 frame (spaces allowed, leading FE bytes too) and prints it as JSON: address,
+control fields, data identifier and its name, value with its unit, or the error reasons.
 
-  decode HEX      decodes one frame (spaces allowed, leading FE bytes too) and prints it as JSON:
-                  address, control fields, data identifier, value with its unit, or the error reason
-  read            reads one register of a live meter through an RS-485-to-TCP gateway or a serial
-                  port and prints it as JSON
-  simulate        starts simulated meters that answer real frames over TCP (and, with --pty, over a
-                  pseudo-terminal), until Ctrl-C
+  wattledger meter decode "68 01 00 00 00 00 00 68 91 08 33 33 34 33 59 B3 55 44 DC 16"
+`;
 
-read options:
+const READ_HELP = `Usage: wattledger meter read (--tcp HOST:PORT | --serial PATH) --address ADDR --di DI [options]
+
+Reads one register of a live meter through an RS-485-to-TCP gateway or a serial port, prints JSON.
+
   --tcp HOST:PORT       an RS-485 transparent gateway
   --serial PATH         a serial port (RS-485 adapter)
   --address ADDR        the meter's 12-digit address (AAAAAAAAAAAA: whichever meter is on the line)
-  --di DI               data identifier, 8 hex digits (00010000 forward active energy, 00020000
-                        reverse, 02030000 power, 02010100 phase A voltage, 04000102 time, …)
-  --baud N --parity P --data-bits N --stop-bits N   serial line (default 2400 8E1)
+  --di DI               data identifier, 8 hex digits, one of:
+${DATA_IDENTIFIERS.map((d) => `                          ${formatDi(d.id)}  ${d.name}`).join('\n')}
+  --raw                 also accept an identifier this tool does not know, and print its bytes
+  --baud N --parity P --data-bits N --stop-bits N   serial line (default ${describeSerialSettings(DLT645_SERIAL)})
   --timeout MS          reply timeout per attempt (default 1500)
   --retries N           further attempts (default 2)
+`;
 
-simulate options:
+const SIMULATE_HELP = `Usage: wattledger meter simulate [options]
+
+Starts simulated meters that answer real DL/T 645-2007 frames over TCP (and, with --pty, over a
+pseudo-terminal pair made by socat), until Ctrl-C.
+
   --meters N            how many meters (default 3), addresses 000000000001 upwards
   --address LIST        comma-separated addresses instead of --meters
   --profile NAME        load | solar | wind | ev | prosumer (default: a mix)
@@ -58,6 +73,17 @@ simulate options:
   --pty                 also answer on a pseudo-terminal pair (needs socat); prints the path to open
   --speed X             simulated time runs X times faster than real time (default 1)
   --drop R --corrupt R --delay R --delay-ms MS --seed N   fault rates (0–1) and their seed
+`;
+
+const HELP = `Usage: wattledger meter decode HEX
+       wattledger meter read (--tcp HOST:PORT | --serial PATH) --address ADDR --di DI [options]
+       wattledger meter simulate [options]
+
+DL/T 645-2007 smart meters, for field engineers. "wattledger meter SUBCOMMAND --help" for each.
+
+  decode HEX      decodes one frame and prints it as JSON
+  read            reads one register of a live meter and prints it as JSON
+  simulate        starts simulated meters over TCP (and a pseudo-terminal) until Ctrl-C
 `;
 
 const serialOptions = (values: ParsedArgs['values']): Partial<SerialSettings> => {
@@ -91,7 +117,14 @@ function rate(text: unknown, option: string): number | undefined {
 async function decode(args: readonly string[], output: Output): Promise<number> {
   const { positionals } = parseCommandArgs(args, {}, { min: 1, max: 1, names: 'HEX (the frame)' });
   const bytes = parseHex(positionals[0]!, 'HEX');
-  printJson(output, { ...describeFrame(decodeFrame(bytes)), bytes: toHex(bytes) });
+  let frame;
+  try {
+    frame = decodeFrame(bytes);
+  } catch (error) {
+    if (!(error instanceof FrameError)) throw error;
+    throw new FrameError(error.code, `HEX: ${error.message}`, { ...error.details });
+  }
+  printJson(output, { ...describeFrame(frame), bytes: toHex(bytes) });
   return 0;
 }
 
@@ -109,6 +142,7 @@ async function read(args: readonly string[], output: Output): Promise<number> {
       'stop-bits': { type: 'string' },
       timeout: { type: 'string' },
       retries: { type: 'string' },
+      raw: { type: 'boolean' },
     },
     { min: 0, max: 0, names: '' },
   );
@@ -118,6 +152,7 @@ async function read(args: readonly string[], output: Output): Promise<number> {
   if (typeof values.di !== 'string') throw new UsageError('missing --di');
   const address = parseAddress(values.address, '--address');
   const di = parseDi(values.di, '--di');
+  if (values.raw !== true) requireDataIdentifier(di, '--di');
   let channel;
   if (typeof values.tcp === 'string') {
     const match = /^(.+):(\d+)$/.exec(values.tcp);
@@ -133,10 +168,10 @@ async function read(args: readonly string[], output: Output): Promise<number> {
   try {
     const reading = await createMeterClient(bus).readRegister(address, di);
     printJson(output, {
-      address,
+      address: reading.address,
       link: channel.description,
-      dataIdentifier: { code: formatDi(di), name: findDataIdentifier(di)?.name ?? null },
-      value: reading.value === undefined ? null : describeValue(reading.value),
+      dataIdentifier: describeDataIdentifier(di),
+      value: reading.value === undefined ? null : describeValueJson(reading.value),
       raw: toHex(reading.raw),
     });
     return 0;
@@ -220,7 +255,7 @@ async function simulate(args: readonly string[], output: Output): Promise<number
     const pair = await createPtyPair();
     servers.push(await serveBusOverSerial(bus, pair.meterSide));
     closers.push(() => pair.close());
-    output.out(`pseudo-terminal: open ${pair.masterSide} (2400 8E1)\n`);
+    output.out(`pseudo-terminal: open ${pair.masterSide} (${describeSerialSettings(DLT645_SERIAL)})\n`);
   }
   output.out(`listening: ${servers[0]!.description}\n`);
   output.out(`meters: ${meters.map((m) => m.address).join(', ')} (time × ${speed})\n`);
@@ -236,6 +271,12 @@ async function simulate(args: readonly string[], output: Output): Promise<number
   );
   return 0;
 }
+
+const SUBCOMMAND_HELP: Record<string, string> = {
+  decode: DECODE_HELP,
+  read: READ_HELP,
+  simulate: SIMULATE_HELP,
+};
 
 const SUBCOMMANDS: Record<string, (args: readonly string[], output: Output) => Promise<number>> = {
   decode,
@@ -256,7 +297,7 @@ export const meterCommand: Command = {
     const handler = SUBCOMMANDS[sub];
     if (handler === undefined) throw new UsageError(`unknown subcommand "${sub}" (decode, read or simulate)`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      output.out(HELP);
+      output.out(SUBCOMMAND_HELP[sub]!);
       return 0;
     }
     return await handler(rest, output);

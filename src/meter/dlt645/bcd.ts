@@ -49,3 +49,40 @@ export function encodeBcd(
   if (negative) bytes[length - 1]! |= 0x80;
   return bytes;
 }
+
+/** One two-digit field of a packed date or time (YY, MM, DD, WW, hh, mm, ss) and its valid range. */
+export interface DigitField {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * Packs two-digit fields, most significant first as written (YYMMDDWW), into BCD bytes sent low byte
+ * first — so the last field written is the first byte on the wire.
+ */
+export function encodeDigitFields(
+  fields: readonly DigitField[],
+  values: readonly number[],
+  field: string,
+): Uint8Array {
+  let packed = 0n;
+  fields.forEach((f, i) => {
+    const value = values[i]!;
+    if (!Number.isInteger(value) || value < f.min || value > f.max)
+      throw new MeterDataError(`${field}.${f.name}`, `${value} is outside ${f.min}–${f.max}`);
+    packed = packed * 100n + BigInt(value);
+  });
+  return encodeBcd(packed, fields.length, field);
+}
+
+/** The inverse of encodeDigitFields: refuses a field outside its range (a month of 13 is no date). */
+export function decodeDigitFields(fields: readonly DigitField[], bytes: Uint8Array, field: string): number[] {
+  const packed = decodeBcd(bytes, field);
+  return fields.map((f, i) => {
+    const value = Number((packed / 100n ** BigInt(fields.length - 1 - i)) % 100n);
+    if (value < f.min || value > f.max)
+      throw new MeterDataError(`${field}.${f.name}`, `${value} is outside ${f.min}–${f.max}`);
+    return value;
+  });
+}

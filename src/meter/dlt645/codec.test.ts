@@ -126,6 +126,28 @@ describe('every supported data identifier', () => {
     },
   );
 
+  it('refuses a date or time whose digits are no calendar value, naming the field', () => {
+    const date = DATA_IDENTIFIERS.find((d) => d.name === 'date and week')!.format;
+    const time = DATA_IDENTIFIERS.find((d) => d.name === 'time')!.format;
+    // 26-13-22 weekday 0: BCD bytes WW DD MM YY.
+    expect(() => decodeValue(date, Uint8Array.of(0x00, 0x22, 0x13, 0x26), 'date')).toThrow(
+      'date.month: 13 is outside 1–12',
+    );
+    expect(() => decodeValue(time, Uint8Array.of(0x00, 0x60, 0x12), 'time')).toThrow(
+      'time.minute: 60 is outside 0–59',
+    );
+    expect(() =>
+      encodeValue(date, { kind: 'date', year: 2026, month: 2, day: 30, weekday: 7 }, 'date'),
+    ).toThrow('date.weekday: 7 is outside 0–6');
+    expect(decodeValue(date, Uint8Array.of(0x01, 0x11, 0x01, 0x16))).toEqual({
+      kind: 'date',
+      year: 2016,
+      month: 1,
+      day: 11,
+      weekday: 1,
+    });
+  });
+
   it('reads an energy register in watt-hours and describes values for people', () => {
     const value: MeterValue = { kind: 'decimal', units: 11228026n, scale: 2, unit: 'kWh' };
     expect(energyWh(value)).toBe(112_280_260n);
@@ -191,11 +213,19 @@ describe('every supported message', () => {
       valueError: 'value: byte 0x0a is not two BCD digits',
     });
     const time = { year: 2026, month: 11, day: 22, hour: 23, minute: 45, second: 7 };
-    expect(interpretFrame(decodeFrame(encodeFrame(timeSyncBroadcast(time))))).toEqual({
+    const sync = timeSyncBroadcast(time);
+    // ss mm hh DD MM YY on the wire, second first.
+    expect([...sync.data]).toEqual([0x07, 0x45, 0x23, 0x22, 0x11, 0x26]);
+    expect(interpretFrame(decodeFrame(encodeFrame(sync)))).toEqual({
       type: 'time-sync',
       address: BROADCAST_ADDRESS,
       time,
     });
+    // A time sync whose digits are no time is not taken for one.
+    expect(interpretFrame({ ...sync, data: Uint8Array.of(0x07, 0x45, 0x24, 0x22, 0x11, 0x26) }).type).toBe(
+      'unsupported',
+    );
+    expect(() => timeSyncBroadcast({ ...time, hour: 24 })).toThrow('time.hour: 24 is outside 0–23');
   });
 });
 

@@ -3,7 +3,7 @@
  * exact: a decimal register is an integer with a scale, never a float.
  */
 import { decodeAddress, encodeAddress, type MeterAddress } from './address.ts';
-import { decodeBcd, encodeBcd } from './bcd.ts';
+import { decodeBcd, decodeDigitFields, encodeBcd, encodeDigitFields, type DigitField } from './bcd.ts';
 import { MeterDataError } from './errors.ts';
 
 export type ValueFormat =
@@ -136,11 +136,21 @@ export function decodeDi(bytes: Uint8Array): number {
   return (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0;
 }
 
-const twoDigits = (value: number, field: string, min: number, max: number): bigint => {
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new MeterDataError(field, `${value} is outside ${min}–${max}`);
-  return BigInt(value);
-};
+const YEAR: DigitField = { name: 'year', min: 0, max: 99 };
+const MONTH: DigitField = { name: 'month', min: 1, max: 12 };
+const DAY: DigitField = { name: 'day', min: 1, max: 31 };
+const HOUR: DigitField = { name: 'hour', min: 0, max: 23 };
+const MINUTE: DigitField = { name: 'minute', min: 0, max: 59 };
+const SECOND: DigitField = { name: 'second', min: 0, max: 59 };
+/** YYMMDDWW: the week day counts from 0, Sunday. */
+export const DATE_FIELDS: readonly DigitField[] = [YEAR, MONTH, DAY, { name: 'weekday', min: 0, max: 6 }];
+/** hhmmss. */
+export const TIME_FIELDS: readonly DigitField[] = [HOUR, MINUTE, SECOND];
+/** YYMMDDhhmmss, the data of a broadcast time sync (sent ss first). */
+export const DATE_TIME_FIELDS: readonly DigitField[] = [YEAR, MONTH, DAY, HOUR, MINUTE, SECOND];
+
+/** The standard's years are two digits; this platform reads them as 2000–2099. */
+export const CENTURY = 2000;
 
 export function encodeValue(format: ValueFormat, value: MeterValue, field = 'value'): Uint8Array {
   switch (format.kind) {
@@ -150,30 +160,16 @@ export function encodeValue(format: ValueFormat, value: MeterValue, field = 'val
         throw new MeterDataError(field, `expected ${format.scale} decimal places (${format.pattern})`);
       return encodeBcd(value.units, format.bytes, field, { signed: format.signed });
     }
-    case 'date': {
+    case 'date':
       if (value.kind !== 'date') throw new MeterDataError(field, 'expected a date');
-      return encodeBcd(
-        ((twoDigits(value.year - 2000, `${field}.year`, 0, 99) * 100n +
-          twoDigits(value.month, `${field}.month`, 1, 12)) *
-          100n +
-          twoDigits(value.day, `${field}.day`, 1, 31)) *
-          100n +
-          twoDigits(value.weekday, `${field}.weekday`, 0, 6),
-        4,
+      return encodeDigitFields(
+        DATE_FIELDS,
+        [value.year - CENTURY, value.month, value.day, value.weekday],
         field,
       );
-    }
-    case 'time': {
+    case 'time':
       if (value.kind !== 'time') throw new MeterDataError(field, 'expected a time of day');
-      return encodeBcd(
-        (twoDigits(value.hour, `${field}.hour`, 0, 23) * 100n +
-          twoDigits(value.minute, `${field}.minute`, 0, 59)) *
-          100n +
-          twoDigits(value.second, `${field}.second`, 0, 59),
-        3,
-        field,
-      );
-    }
+      return encodeDigitFields(TIME_FIELDS, [value.hour, value.minute, value.second], field);
     case 'address': {
       if (value.kind !== 'address') throw new MeterDataError(field, 'expected an address');
       return encodeAddress(value.address);
@@ -194,18 +190,12 @@ export function decodeValue(format: ValueFormat, bytes: Uint8Array, field = 'val
         unit: format.unit,
       };
     case 'date': {
-      const n = Number(decodeBcd(bytes, field));
-      return {
-        kind: 'date',
-        year: 2000 + Math.floor(n / 1e6),
-        month: Math.floor(n / 1e4) % 100,
-        day: Math.floor(n / 100) % 100,
-        weekday: n % 100,
-      };
+      const [year, month, day, weekday] = decodeDigitFields(DATE_FIELDS, bytes, field);
+      return { kind: 'date', year: CENTURY + year!, month: month!, day: day!, weekday: weekday! };
     }
     case 'time': {
-      const n = Number(decodeBcd(bytes, field));
-      return { kind: 'time', hour: Math.floor(n / 1e4), minute: Math.floor(n / 100) % 100, second: n % 100 };
+      const [hour, minute, second] = decodeDigitFields(TIME_FIELDS, bytes, field);
+      return { kind: 'time', hour: hour!, minute: minute!, second: second! };
     }
     case 'address':
       return { kind: 'address', address: decodeAddress(bytes) };

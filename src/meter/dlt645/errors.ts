@@ -1,13 +1,13 @@
 import { WattLedgerError } from '../../core/errors.ts';
 
+export type FrameErrorCode =
+  'FRAME_CHECKSUM' | 'FRAME_LENGTH' | 'FRAME_DELIMITER' | 'FRAME_TRUNCATED' | 'FRAME_FIELD';
+
 /** A frame that is not a valid DL/T 645-2007 frame: bad checksum, length, delimiter or field. */
 export class FrameError extends WattLedgerError {
   override readonly name = 'FrameError';
-  constructor(
-    code: 'FRAME_CHECKSUM' | 'FRAME_LENGTH' | 'FRAME_DELIMITER' | 'FRAME_TRUNCATED' | 'FRAME_FIELD',
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
+  declare readonly code: FrameErrorCode;
+  constructor(code: FrameErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(code, message, { details });
   }
 }

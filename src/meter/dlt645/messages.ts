@@ -3,15 +3,24 @@
  * read data (11H) and its normal, follow-up and error replies, read follow-up data (12H),
  * read communication address (13H), broadcast time sync (08H).
  */
-import { BROADCAST_ADDRESS, decodeAddress, WILDCARD_ADDRESS, type MeterAddress } from './address.ts';
-import { decodeBcd, encodeBcd } from './bcd.ts';
+import {
+  BROADCAST_ADDRESS,
+  decodeAddress,
+  encodeAddress,
+  WILDCARD_ADDRESS,
+  type MeterAddress,
+} from './address.ts';
+import { decodeDigitFields, encodeDigitFields } from './bcd.ts';
 import { FUNCTION, type Control } from './control.ts';
 import {
+  CENTURY,
+  DATE_TIME_FIELDS,
   decodeDi,
   decodeValue,
   encodeDi,
   encodeValue,
   findDataIdentifier,
+  formatDi,
   type MeterValue,
 } from './dataIdentifiers.ts';
 import { MeterDataError } from './errors.ts';
@@ -101,28 +110,16 @@ export const readAddressRequest = (): Frame => ({
   data: new Uint8Array(),
 });
 
-export function timeSyncBroadcast(time: DateTime): Frame {
-  const bcd = (n: number, field: string, min: number, max: number) => {
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new MeterDataError(`time.${field}`, `${n} is outside ${min}–${max}`);
-    return BigInt(n);
-  };
-  // ss mm hh DD MM YY, second first.
-  const value =
-    ((((bcd(time.year - 2000, 'year', 0, 99) * 100n + bcd(time.month, 'month', 1, 12)) * 100n +
-      bcd(time.day, 'day', 1, 31)) *
-      100n +
-      bcd(time.hour, 'hour', 0, 23)) *
-      100n +
-      bcd(time.minute, 'minute', 0, 59)) *
-      100n +
-    bcd(time.second, 'second', 0, 59);
-  return {
-    address: BROADCAST_ADDRESS,
-    control: request(FUNCTION.broadcastTimeSync),
-    data: encodeBcd(value, 6, 'time'),
-  };
-}
+/** Broadcast time sync: every meter on the bus sets its clock; none answers. */
+export const timeSyncBroadcast = (time: DateTime): Frame => ({
+  address: BROADCAST_ADDRESS,
+  control: request(FUNCTION.broadcastTimeSync),
+  data: encodeDigitFields(
+    DATE_TIME_FIELDS,
+    [time.year - CENTURY, time.month, time.day, time.hour, time.minute, time.second],
+    'time',
+  ),
+});
 
 /** A meter's normal reply to a read: the DI, the value's bytes, and (for follow-up replies) the sequence. */
 export function readResponse(
@@ -143,14 +140,14 @@ export function readResponse(
 /** A normal reply carrying a known identifier's value. */
 export function readValueResponse(address: MeterAddress, di: number, value: MeterValue): Frame {
   const identifier = findDataIdentifier(di);
-  if (identifier === undefined) throw new MeterDataError('di', `no format is known for ${di.toString(16)}`);
+  if (identifier === undefined) throw new MeterDataError('di', `no format is known for ${formatDi(di)}`);
   return readResponse(address, di, encodeValue(identifier.format, value));
 }
 
 export const readAddressResponse = (address: MeterAddress): Frame => ({
   address,
   control: response(FUNCTION.readAddress),
-  data: encodeValue({ kind: 'address', bytes: 6, pattern: 'NNNNNNNNNNNN' }, { kind: 'address', address }),
+  data: encodeAddress(address),
 });
 
 export function errorResponse(
@@ -207,18 +204,23 @@ export function interpretFrame(frame: Frame): MeterMessage {
       break;
     case FUNCTION.broadcastTimeSync: {
       if (data.length !== 6) break;
-      const n = Number(decodeBcd(data, 'time'));
-      const digits = (k: number) => Math.floor(n / 100 ** k) % 100;
+      let fields: number[];
+      try {
+        fields = decodeDigitFields(DATE_TIME_FIELDS, data, 'time');
+      } catch {
+        break;
+      }
+      const [year, month, day, hour, minute, second] = fields;
       return {
         type: 'time-sync',
         address,
         time: {
-          year: 2000 + digits(5),
-          month: digits(4),
-          day: digits(3),
-          hour: digits(2),
-          minute: digits(1),
-          second: digits(0),
+          year: CENTURY + year!,
+          month: month!,
+          day: day!,
+          hour: hour!,
+          minute: minute!,
+          second: second!,
         },
       };
     }

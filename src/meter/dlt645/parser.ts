@@ -4,7 +4,7 @@
  * a typed error and resynchronises one byte further on, so a good frame after garbage is still found.
  * It never throws: everything comes out as events.
  */
-import { FrameError } from './errors.ts';
+import { FrameError, type FrameErrorCode } from './errors.ts';
 import {
   checksum,
   decodeFrame,
@@ -93,7 +93,7 @@ export class FrameStreamParser {
 
   private candidate(bytes: Uint8Array, at: number, ending: boolean): ParseEvent | 'wait' {
     const available = bytes.length - at;
-    const fail = (code: ConstructorParameters<typeof FrameError>[0], message: string): ParseEvent => ({
+    const fail = (code: FrameErrorCode, message: string): ParseEvent => ({
       kind: 'error',
       error: new FrameError(code, message, { offset: at }),
       skipped: 1,

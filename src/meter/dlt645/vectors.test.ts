@@ -7,13 +7,21 @@
  *   active energy with its reply (value noted there as 11228026 → 112280.26 kWh), a read of DI 04000402.
  * - cqqqq/go645, protocol_test.go (TestDecode, TestSend): a reply of 0.06 kWh forward energy and a read request.
  * - LoverITer/energy-management-sys_communication-sub-sys,
- *   src/main/java/cn/edu/xust/communication/protocol/Dlt645Frame.java (comment in analysis()): an abnormal
- *   reply D1H with error word 02H, and a reply for DI 02030000 (instantaneous active power).
+ *   src/main/java/cn/edu/xust/communication/protocol/Dlt645Frame.java (comment in analysis(), in an
+ *   earlier version of the file than the newest): an abnormal reply D1H with error word 02H, and a
+ *   reply for DI 02030000 (instantaneous active power).
+ * - https://hwhale.com/article/138066 ("DLT645-2007 规约 电表 报文解析", a repost of a worked-example
+ *   sheet from wenku.baidu.com): reads of forward and reverse active total energy of meter
+ *   000000000161 with replies of 0.26 kWh and 1.26 kWh, and a read of phase A voltage.
+ *
+ * No published broadcast time sync (08H) whose source could be named was found; 08H is covered by
+ * round trips (codec.test.ts) and by the simulator answering it (transport.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { describeValue, DI, formatDi } from './dataIdentifiers.ts';
 import { decodeFrame, encodeFrame, parseHex, toHex } from './frame.ts';
 import { interpretFrame, readAddressRequest, readRequest } from './messages.ts';
+import { FrameStreamParser } from './parser.ts';
 
 const frame = (hex: string) => decodeFrame(parseHex(hex));
 
@@ -86,5 +94,52 @@ describe('published DL/T 645-2007 frames', () => {
     const reply = interpretFrame(frame('68 37 03 00 92 81 39 68 91 07 33 33 36 35 33 33 33 58 16'));
     expect(reply).toMatchObject({ type: 'read-response', di: DI.activePower });
     expect(reply.type === 'read-response' && describeValue(reply.value!)).toBe('0.0000 kW');
+  });
+
+  it('reads of forward and reverse energy of meter 000000000161 (0.26 and 1.26 kWh), and of phase A voltage', () => {
+    // https://hwhale.com/article/138066
+    const forwardRead = '68 61 01 00 00 00 00 68 11 04 33 33 34 33 14 16';
+    const reverseRead = '68 61 01 00 00 00 00 68 11 04 33 33 35 33 15 16';
+    const voltageRead = '68 61 01 00 00 00 00 68 11 04 33 34 34 35 17 16';
+    expect(toHex(encodeFrame(readRequest('000000000161', DI.forwardActiveEnergy)))).toBe(forwardRead);
+    expect(toHex(encodeFrame(readRequest('000000000161', DI.reverseActiveEnergy)))).toBe(reverseRead);
+    expect(toHex(encodeFrame(readRequest('000000000161', DI.voltageA)))).toBe(voltageRead);
+    const forward = interpretFrame(frame('68 61 01 00 00 00 00 68 91 08 33 33 34 33 59 33 33 33 8A 16'));
+    expect(forward).toMatchObject({
+      type: 'read-response',
+      address: '000000000161',
+      di: DI.forwardActiveEnergy,
+    });
+    expect(forward.type === 'read-response' && forward.value).toEqual({
+      kind: 'decimal',
+      units: 26n,
+      scale: 2,
+      unit: 'kWh',
+    });
+    const reverse = interpretFrame(frame('68 61 01 00 00 00 00 68 91 08 33 33 35 33 59 34 33 33 8C 16'));
+    expect(reverse).toMatchObject({ type: 'read-response', di: DI.reverseActiveEnergy });
+    expect(reverse.type === 'read-response' && describeValue(reverse.value!)).toBe('1.26 kWh');
+  });
+
+  it('the published frames, run together with wake-up bytes and noise, all come out of the stream parser', () => {
+    const published = [
+      'FE FE FE FE 68 AA AA AA AA AA AA 68 13 00 DF 16',
+      '68 01 00 00 00 00 00 68 93 06 34 33 33 33 33 33 9D 16',
+      '68 01 00 00 00 00 00 68 91 08 33 33 34 33 59 b3 55 44 dc 16',
+      '681401003182216891083333343339333333f116',
+      '68 37 03 00 92 81 39 68 D1 01 35 5D 16',
+      '68 37 03 00 92 81 39 68 91 07 33 33 36 35 33 33 33 58 16',
+      '68 61 01 00 00 00 00 68 91 08 33 33 35 33 59 34 33 33 8C 16',
+    ].map((hex) => parseHex(hex));
+    // Noise between them: a stray 68H, a cut-off header, bytes that look like nothing.
+    const noise = [[0x68], [0x00, 0x16], [0x68, 0x01, 0x02], [0x99, 0x68, 0x68], [0x33], [0xfe], []];
+    const stream = published.flatMap((bytes, i) => [...noise[i]!, ...bytes]);
+    const parser = new FrameStreamParser();
+    const found = Array.from({ length: Math.ceil(stream.length / 5) }, (_, i) =>
+      parser.push(Uint8Array.from(stream.slice(i * 5, i * 5 + 5))),
+    )
+      .flat()
+      .flatMap((event) => (event.kind === 'frame' ? [toHex(event.bytes)] : []));
+    expect(found).toEqual(published.map((bytes) => toHex(bytes.subarray(bytes.indexOf(0x68)))));
   });
 });

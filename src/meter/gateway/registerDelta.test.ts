@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { periodEnergy, REGISTER_WRAP_WH, RegisterWentBackwardsError } from './registerDelta.ts';
 
 describe('periodEnergy', () => {
@@ -33,6 +34,24 @@ describe('periodEnergy', () => {
     expect(attempt).toThrow(RegisterWentBackwardsError);
     expect(attempt).toThrow(
       'meter 000000000007: the reverse active energy register went from 900 Wh to 100 Wh',
+    );
+  });
+
+  it('gives back exactly the energy that flowed, whether or not a register rolled over', () => {
+    const register = fc.bigInt({ min: 0n, max: REGISTER_WRAP_WH / 10n - 1n }).map((steps) => steps * 10n);
+    const flow = fc.bigInt({ min: 0n, max: 100_000n }).map((steps) => steps * 10n);
+    fc.assert(
+      fc.property(register, register, flow, flow, (forward, reverse, imported, exported) => {
+        const after = {
+          forwardWh: (forward + imported) % REGISTER_WRAP_WH,
+          reverseWh: (reverse + exported) % REGISTER_WRAP_WH,
+        };
+        expect(periodEnergy('000000000001', { forwardWh: forward, reverseWh: reverse }, after)).toEqual({
+          importWh: imported,
+          exportWh: exported,
+        });
+      }),
+      { seed: 999_999, numRuns: 2_000 },
     );
   });
 });

@@ -4,8 +4,7 @@
  * watt-minutes, and it answers real DL/T 645-2007 frames for its own address.
  */
 import { addressMatches, BROADCAST_ADDRESS, type MeterAddress } from '../dlt645/address.ts';
-import { DI, findDataIdentifier, type MeterValue } from '../dlt645/dataIdentifiers.ts';
-import { encodeValue } from '../dlt645/dataIdentifiers.ts';
+import { DI, encodeValue, findDataIdentifier, type MeterValue } from '../dlt645/dataIdentifiers.ts';
 import type { Frame } from '../dlt645/frame.ts';
 import {
   errorResponse,

@@ -1,13 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DI, describeValue } from '../dlt645/dataIdentifiers.ts';
+import { DI, describeValue, formatDi } from '../dlt645/dataIdentifiers.ts';
+import { MeterDataError } from '../dlt645/errors.ts';
+import type { Frame } from '../dlt645/frame.ts';
+import { interpretFrame } from '../dlt645/messages.ts';
 import { createPtyPair, socatAvailable } from '../simulator/ptyPair.ts';
 import { constantPower, solar } from '../simulator/profiles.ts';
-import { serveBusOverSerial } from '../simulator/servers.ts';
+import { serveBusOverSerial, serveBusOverTcp } from '../simulator/servers.ts';
 import { createSimulatedBus } from '../simulator/simulatedBus.ts';
 import { createVirtualMeter } from '../simulator/virtualMeter.ts';
 import { manualClock, simulatedSite, type SimulatedSite } from '../testing/simulatedMeters.ts';
 import type { ByteChannel } from './byteChannel.ts';
-import { MeterRefusedError, MeterTimeoutError } from './errors.ts';
+import { MeterLinkError, MeterRefusedError, MeterTimeoutError } from './errors.ts';
 import { createMeterBus, type MeterBus } from './meterBus.ts';
 import { createMeterClient } from './meterClient.ts';
 import { openSerialChannel } from './serialChannel.ts';
@@ -146,25 +149,175 @@ describe('meters over a TCP transparent gateway', () => {
   });
 });
 
-describe.skipIf(!socatAvailable())('a meter on a serial line (socat pseudo-terminal pair)', () => {
-  it('answers its address and registers at 2400 baud 8E1, and survives a corrupted reply', async () => {
-    const pair = await createPtyPair();
-    cleanups.push(() => pair.close());
+describe('the bus under load and failure', () => {
+  it('serves requests in the order they were asked, one at a time', async () => {
     const clock = manualClock(NOON);
-    const bus = createSimulatedBus([
-      createVirtualMeter({ address: '123456789012', profile: constantPower(2_000), clock: clock.now }),
-    ]);
-    const server = await serveBusOverSerial(bus, pair.meterSide);
+    const seen: string[] = [];
+    const meters = ['000000000201', '000000000202'].map((address) => {
+      const meter = createVirtualMeter({ address, profile: constantPower(100), clock: clock.now });
+      return {
+        ...meter,
+        handle(frame: Frame) {
+          const message = interpretFrame(frame);
+          if (message.type === 'read-request' && frame.address === address)
+            seen.push(`${address}/${formatDi(message.di)}`);
+          return meter.handle(frame);
+        },
+      };
+    });
+    const server = await serveBusOverTcp(createSimulatedBus(meters));
     cleanups.push(() => server.close());
-    const channel = await openSerialChannel(pair.masterSide);
-    expect(channel.description).toBe(`serial:${pair.masterSide} 2400 8E1`);
-    const meterBus = createMeterBus(channel, { timeoutMs: 1_500 });
-    cleanups.push(() => meterBus.close());
-    const client = createMeterClient(meterBus);
-    expect(await client.readAddress()).toBe('123456789012');
-    clock.advance(30 * 60_000);
-    bus.faults.script({ kind: 'corrupt' });
-    expect(await client.readEnergy('123456789012')).toEqual({ forwardWh: 1_000n, reverseWh: 0n });
-    expect(bus.faults.counts.corrupt).toBe(1);
+    const bus = createMeterBus(await openTcpChannel('127.0.0.1', server.port!), { timeoutMs: 1_000 });
+    cleanups.push(() => bus.close());
+    const client = createMeterClient(bus);
+    const asked = [DI.voltageA, DI.currentB, DI.forwardActiveEnergy, DI.time, DI.activePower].flatMap((di) =>
+      ['000000000202', '000000000201'].map((address) => ({ address, di })),
+    );
+    const readings = await Promise.all(asked.map(({ address, di }) => client.readRegister(address, di)));
+    expect(seen).toEqual(asked.map(({ address, di }) => `${address}/${formatDi(di)}`));
+    expect(readings.map((r) => `${r.address}/${formatDi(r.di)}`)).toEqual(seen);
+  });
+
+  it('reads every register right through seeded random drops, corruptions and delays', async () => {
+    const clock = manualClock(NOON);
+    const addresses = ['000000000301', '000000000302', '000000000303'];
+    const simulated = createSimulatedBus(
+      addresses.map((address, i) =>
+        createVirtualMeter({
+          address,
+          profile: constantPower(500),
+          clock: clock.now,
+          forwardSteps: BigInt(1_000 * (i + 1)),
+        }),
+      ),
+      { drop: 0.15, corrupt: 0.15, delay: 0.1, delayMs: 250, seed: 2024 },
+    );
+    const server = await serveBusOverTcp(simulated);
+    cleanups.push(() => server.close());
+    const bus = createMeterBus(await openTcpChannel('127.0.0.1', server.port!), {
+      timeoutMs: 150,
+      retries: 8,
+    });
+    cleanups.push(() => bus.close());
+    const client = createMeterClient(bus);
+    for (let round = 0; round < 5; round++) {
+      for (const [i, address] of addresses.entries()) {
+        expect(await client.readEnergy(address)).toEqual({
+          forwardWh: BigInt(10_000 * (i + 1)),
+          reverseWh: 0n,
+        });
+        expect((await client.readRegister(address, DI.address)).value).toEqual({ kind: 'address', address });
+      }
+    }
+    // The faults did happen (the seed fixes how many), and every one was retried through.
+    const { drop, corrupt, delay } = simulated.faults.counts;
+    expect(drop).toBeGreaterThan(0);
+    expect(corrupt).toBeGreaterThan(0);
+    expect(delay).toBeGreaterThan(0);
+    expect(simulated.stats.requests).toBeGreaterThan(45 + drop + corrupt);
+  });
+
+  it('fails at once with a link error when the gateway hangs up, rather than waiting out its retries', async () => {
+    const { site, client } = await tcpSite({ drop: 1 }, 2_000);
+    const started = Date.now();
+    const pending = client.readRegister('000000000101', DI.voltageA).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await site.server.close();
+    const error = await pending;
+    expect(error).toBeInstanceOf(MeterLinkError);
+    expect((error as MeterLinkError).message).toMatch(
+      /^tcp:\/\/127\.0\.0\.1:\d+: the gateway closed the connection \(waiting for a read of 02010100\)$/,
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const next = await client.readRegister('000000000101', DI.voltageA).catch((e: unknown) => e);
+    expect(next).toBeInstanceOf(MeterLinkError);
+  });
+
+  it('refuses a known register whose bytes are not valid BCD, naming meter and register', async () => {
+    const clock = manualClock(NOON);
+    const server = await serveBusOverTcp(
+      createSimulatedBus([
+        createVirtualMeter({
+          address: '000000000401',
+          profile: constantPower(0),
+          clock: clock.now,
+          extraRegisters: new Map([[DI.forwardActiveEnergy, Uint8Array.of(0x00, 0x0a, 0x00, 0x00)]]),
+        }),
+      ]),
+    );
+    cleanups.push(() => server.close());
+    const bus = createMeterBus(await openTcpChannel('127.0.0.1', server.port!), { timeoutMs: 1_000 });
+    cleanups.push(() => bus.close());
+    const error = await createMeterClient(bus)
+      .readEnergy('000000000401')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MeterDataError);
+    expect((error as Error).message).toBe(
+      'meter 000000000401 register 00010000: byte 0x0a is not two BCD digits',
+    );
   });
 });
+
+const HAS_SOCAT = socatAvailable();
+const SERIAL_SUITE = 'meters on a serial line (socat pseudo-terminal pair)';
+describe.skipIf(!HAS_SOCAT)(
+  HAS_SOCAT ? SERIAL_SUITE : `${SERIAL_SUITE}: SKIPPED, socat is not installed (apt-get install socat)`,
+  () => {
+    async function serialSite(meters: { address: string; watts: number }[], timeoutMs = 1_500, retries = 2) {
+      const pair = await createPtyPair();
+      cleanups.push(() => pair.close());
+      const clock = manualClock(NOON);
+      const bus = createSimulatedBus(
+        meters.map(({ address, watts }) =>
+          createVirtualMeter({ address, profile: constantPower(watts), clock: clock.now }),
+        ),
+      );
+      const server = await serveBusOverSerial(bus, pair.meterSide);
+      cleanups.push(() => server.close());
+      const channel = await openSerialChannel(pair.masterSide);
+      const meterBus = createMeterBus(channel, { timeoutMs, retries });
+      cleanups.push(() => meterBus.close());
+      return { clock, bus, channel, client: createMeterClient(meterBus) };
+    }
+
+    it('answers its address and registers at 2400 baud 8E1, and survives a corrupted reply', async () => {
+      const { clock, bus, channel, client } = await serialSite([{ address: '123456789012', watts: 2_000 }]);
+      expect(channel.description).toMatch(/^serial:.+ 2400 8E1$/);
+      expect(await client.readAddress()).toBe('123456789012');
+      clock.advance(30 * 60_000);
+      bus.faults.script({ kind: 'corrupt' });
+      expect(await client.readEnergy('123456789012')).toEqual({ forwardWh: 1_000n, reverseWh: 0n });
+      expect(bus.faults.counts.corrupt).toBe(1);
+    });
+
+    it('reads several meters on one line through a dropped and a late reply, and times out a silent one', async () => {
+      const { clock, bus, client } = await serialSite(
+        [
+          { address: '000000000501', watts: 600 },
+          { address: '000000000502', watts: -1_800 },
+          { address: '000000000503', watts: 1_200 },
+        ],
+        300,
+        // Two replies are spoiled on purpose; a third spare attempt keeps a slow machine from failing.
+        3,
+      );
+      clock.advance(60 * 60_000);
+      bus.faults.script({ kind: 'drop' }, { kind: 'delay', ms: 450 });
+      const energies = await Promise.all(
+        ['000000000501', '000000000502', '000000000503'].map((a) => client.readEnergy(a)),
+      );
+      expect(energies).toEqual([
+        { forwardWh: 600n, reverseWh: 0n },
+        { forwardWh: 0n, reverseWh: 1_800n },
+        { forwardWh: 1_200n, reverseWh: 0n },
+      ]);
+      expect(bus.faults.counts).toMatchObject({ drop: 1, delay: 1 });
+      // No meter has this address: four attempts of 300 ms, then a typed error.
+      const error = await client.readRegister('000000000599', DI.voltageA).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MeterTimeoutError);
+      expect((error as Error).message).toBe(
+        'meter 000000000599 did not answer a read of 02010100 (4 attempts, 300 ms each)',
+      );
+    });
+  },
+);
