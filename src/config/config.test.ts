@@ -50,9 +50,20 @@ describe('buildConfig', () => {
     ],
     [
       { colour: 'blue' },
-      'w.json: colour: unknown setting (known: dataDir, chain, market, token, maxClearingEntriesPerTransaction)',
+      'w.json: colour: unknown setting (known: dataDir, chain, market, token, maxClearingEntriesPerTransaction, server, clock, caseStudy, keys)',
     ],
     [[], 'w.json: (root): expected a JSON object'],
+    [{ clock: { speed: 0 } }, 'w.json: clock.speed: must be a whole number from 1 to 3600, got 0'],
+    [
+      { chain: { mode: 'rpc', url: 'http://node:8545' }, clock: { speed: 10 } },
+      'w.json: clock.speed: must be 1 on a JSON-RPC network: only the embedded chain can move its clock',
+    ],
+    [
+      { chain: { mode: 'rpc', url: 'http://node:8545' }, clock: { speed: 1 } },
+      'w.json: keys.passwordFile: a JSON-RPC network needs the file holding the password of the platform keystores',
+    ],
+    [{ server: { port: 70000 } }, 'w.json: server.port: must be a whole number from 0 to 65535, got 70000'],
+    [{ caseStudy: { enabled: 'yes' } }, 'w.json: caseStudy.enabled: must be true or false, got "yes"'],
   ])('refuses %j naming the field', (file, message) => {
     expect(() => buildConfig(file, 'w.json', '/srv')).toThrow(ConfigError);
     expect(() => buildConfig(file, 'w.json', '/srv')).toThrow(message);

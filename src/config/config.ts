@@ -52,6 +52,17 @@ export interface WattLedgerConfig {
   readonly token: { readonly name: string; readonly symbol: string };
   /** Clearing transactions carry at most this many bids (each stays under the 16.7 M gas cap). */
   readonly maxClearingEntriesPerTransaction: number;
+  /** The API and web UI. */
+  readonly server: { readonly host: string; readonly port: number };
+  /**
+   * How fast the chain's clock runs against the wall clock. The embedded chain can run faster (a
+   * 15-minute period in 90 s at 10); a consortium network follows the wall clock (1).
+   */
+  readonly clock: { readonly speed: number };
+  /** The reference case study's participants bid every period, their simulated meters report. */
+  readonly caseStudy: { readonly enabled: boolean };
+  /** Where the platform's own keys come from on a consortium network (see docs/configuration.md). */
+  readonly keys: { readonly passwordFile: string | undefined };
 }
 
 /** The file format: every amount a decimal string, as in the interchange format. */
@@ -72,6 +83,10 @@ export const DEFAULT_CONFIG_FILE = {
   },
   token: { name: 'WattLedger settlement token (10^-3 ETH, case study)', symbol: 'mETH' },
   maxClearingEntriesPerTransaction: 400,
+  server: { host: '127.0.0.1', port: 8787 },
+  clock: { speed: 10 },
+  caseStudy: { enabled: true },
+  keys: { passwordFile: null },
 } as const;
 
 type Json = Readonly<Record<string, unknown>>;
@@ -158,6 +173,23 @@ export function buildConfig(
   };
   const t = isObject(raw.token) ? raw.token : fail('token', 'must be an object');
   known(t, 'token', ['name', 'symbol']);
+  const serverRaw = isObject(raw.server) ? raw.server : fail('server', 'must be an object');
+  known(serverRaw, 'server', ['host', 'port']);
+  const clockRaw = isObject(raw.clock) ? raw.clock : fail('clock', 'must be an object');
+  known(clockRaw, 'clock', ['speed']);
+  const speed = integer(clockRaw.speed, 'clock.speed', 1, 3_600);
+  if (chain.mode === 'rpc' && speed !== 1)
+    fail('clock.speed', 'must be 1 on a JSON-RPC network: only the embedded chain can move its clock');
+  const caseStudyRaw = isObject(raw.caseStudy) ? raw.caseStudy : fail('caseStudy', 'must be an object');
+  known(caseStudyRaw, 'caseStudy', ['enabled']);
+  if (typeof caseStudyRaw.enabled !== 'boolean')
+    fail('caseStudy.enabled', `must be true or false, got ${JSON.stringify(caseStudyRaw.enabled)}`);
+  const keysRaw = isObject(raw.keys) ? raw.keys : fail('keys', 'must be an object');
+  known(keysRaw, 'keys', ['passwordFile']);
+  const passwordFile =
+    keysRaw.passwordFile === null ? undefined : resolve(baseDir, text(keysRaw.passwordFile, 'keys.passwordFile'));
+  if (chain.mode === 'rpc' && passwordFile === undefined)
+    fail('keys.passwordFile', 'a JSON-RPC network needs the file holding the password of the platform keystores');
   return {
     dataDir: resolve(baseDir, text(raw.dataDir, 'dataDir')),
     chain,
@@ -180,6 +212,13 @@ export function buildConfig(
       1,
       5_000,
     ),
+    server: {
+      host: text(serverRaw.host, 'server.host'),
+      port: integer(serverRaw.port, 'server.port', 0, 65_535),
+    },
+    clock: { speed },
+    caseStudy: { enabled: caseStudyRaw.enabled as boolean },
+    keys: { passwordFile },
   };
 }
 
@@ -203,6 +242,10 @@ export function describeConfig(config: WattLedgerConfig): Json {
     },
     token: config.token,
     maxClearingEntriesPerTransaction: config.maxClearingEntriesPerTransaction,
+    server: config.server,
+    clock: config.clock,
+    caseStudy: config.caseStudy,
+    keys: { passwordFile: config.keys.passwordFile ?? null },
   };
 }
 

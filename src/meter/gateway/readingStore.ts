@@ -78,6 +78,9 @@ export function openReadingStore(path: string) {
     enqueue: db.prepare(
       "INSERT OR IGNORE INTO readings (meter_number, participant_id, period, import_wh, export_wh, signature, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
     ),
+    latestSnapshot: db.prepare(
+      'SELECT forward_wh, reverse_wh, period FROM snapshots WHERE meter_number = ? ORDER BY period DESC LIMIT 1',
+    ),
     pending: db.prepare("SELECT * FROM readings WHERE status = 'pending' ORDER BY period, meter_number"),
     all: db.prepare('SELECT * FROM readings ORDER BY period, meter_number'),
     mark: db.prepare(
@@ -93,6 +96,18 @@ export function openReadingStore(path: string) {
       return row === undefined
         ? undefined
         : { forwardWh: BigInt(row.forward_wh), reverseWh: BigInt(row.reverse_wh) };
+    },
+    /** The last boundary snapshot of a meter (what a restarted simulation resumes its registers from). */
+    latestSnapshot(meterNumber: MeterAddress): (EnergyRegisters & { period: bigint }) | undefined {
+      const row = statements.latestSnapshot.get(meterNumber) as
+        { forward_wh: string; reverse_wh: string; period: number } | undefined;
+      return row === undefined
+        ? undefined
+        : {
+            forwardWh: BigInt(row.forward_wh),
+            reverseWh: BigInt(row.reverse_wh),
+            period: BigInt(row.period),
+          };
     },
     /** Saves a boundary snapshot and, when there is one, the reading it completes: both or neither. */
     recordBoundary: db.transaction(

@@ -1,0 +1,38 @@
+/** What the API's routes work with: the platform's running services, passed in by whoever starts it. */
+import type { EventEmitter } from 'node:events';
+import type { Account } from 'viem';
+import type { WattLedgerConfig } from '../config/config.ts';
+import type { PeriodSchedule } from '../core/periodClock.ts';
+import type { PlatformAccounts } from '../chain/devAccounts.ts';
+import type { Platform } from '../chain/platform.ts';
+import type { BidBook } from '../app/bidBook.ts';
+import type { ChainLock } from '../app/chainLock.ts';
+import type { PlatformClock } from '../app/clockDriver.ts';
+import type { MeterFleet } from '../app/meterFleet.ts';
+import type { PlatformStore } from '../app/platformStore.ts';
+import type { Users } from '../app/users.ts';
+import type { PlatformHealth } from '../app/health.ts';
+import type { ReadModel } from '../app/readModel.ts';
+
+export interface ApiContext {
+  readonly config: WattLedgerConfig;
+  readonly platform: Platform;
+  readonly accounts: Pick<PlatformAccounts, 'operator' | 'settlementAgent' | 'publicGrid'> & { relayer: Account };
+  readonly schedule: PeriodSchedule;
+  readonly clock: PlatformClock;
+  readonly lock: ChainLock;
+  readonly store: PlatformStore;
+  readonly users: Users;
+  readonly bidBook: BidBook;
+  readonly meters: MeterFleet;
+  readonly readModel: ReadModel;
+  /** Live updates for server-sent events: 'clock', 'block', 'period', 'bids'. */
+  readonly events: EventEmitter;
+  health(): Promise<PlatformHealth>;
+  /** Wakes the platform's heartbeat (a bid to commit at once). */
+  nudge(): void;
+  /** Indexes what the chain has now, so an answer includes the transaction just mined. */
+  syncReadModel(): Promise<void>;
+  /** The delivery periods that start on a chain day, `YYYY-MM-DD` (UTC). */
+  periodsOfDay(date: string): { from: bigint; to: bigint };
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import { confirm } from '../../chain/transactions.ts';
+import { toContractParameters } from '../../chain/deploy.ts';
+import { parseMoney, parsePricePerKwh, parseRate } from '../../core/units.ts';
+import { RequestError } from '../../app/errors.ts';
+import { requireOperator } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { decimalString, location, S } from '../format.ts';
+import { describeParameters, parametersSchema } from './market.ts';
+
+export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(
+    '/api/meters',
+    {
+      schema: {
+        summary: 'Bound meters and the gateway reading them (operator)',
+        tags: ['operator'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              meters: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    participantId: S.num,
+                    number: S.str,
+                    address: S.str,
+                    lastPeriod: { type: ['integer', 'null'] },
+                    status: S.str,
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      requireOperator(ctx, request);
+      const unreachable = new Set(ctx.meters.status().unreachable);
+      return {
+        meters: ctx.readModel.meters().map((m) => ({
+          participantId: m.participantId,
+          number: m.number,
+          address: m.address,
+          lastPeriod: m.lastPeriod === null ? null : Number(m.lastPeriod),
+          status: unreachable.has(m.number) ? 'unreachable' : 'reporting',
+        })),
+      };
+    },
+  );
+
+  app.put(
+    '/api/parameters',
+    {
+      schema: {
+        summary: 'The operator sets the market parameters on chain',
+        tags: ['operator'],
+        body: {
+          type: 'object',
+          properties: {
+            margin: decimalString,
+            referencePrice: decimalString,
+            shortfallFactor: decimalString,
+            surplusFactor: decimalString,
+            rewardRate: decimalString,
+            penaltyRate: decimalString,
+          },
+          required: ['margin', 'referencePrice', 'shortfallFactor', 'surplusFactor', 'rewardRate', 'penaltyRate'],
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { parameters: parametersSchema, ...S.locationProps } },
+        },
+      },
+    },
+    async (request) => {
+      requireOperator(ctx, request);
+      const b = request.body as Record<string, string>;
+      const rate = (field: string, max: bigint) => {
+        const ppm = parseRate(b[field], field);
+        if (ppm > max) throw new RequestError('invalid', `must be at most ${max / 1_000_000n}`, field);
+        return Number(ppm);
+      };
+      const referencePricePerWh = parsePricePerKwh(b.referencePrice, 'referencePrice');
+      if (referencePricePerWh === 0n) throw new RequestError('invalid', 'must be greater than zero', 'referencePrice');
+      const parameters = {
+        marginAmount: parseMoney(b.margin, 'margin'),
+        referencePricePerWh,
+        shortfallFactorPpm: rate('shortfallFactor', 10_000_000n),
+        surplusFactorPpm: rate('surplusFactor', 10_000_000n),
+        rewardRatePpm: rate('rewardRate', 1_000_000n),
+        penaltyRatePpm: rate('penaltyRate', 1_000_000n),
+      };
+      const receipt = await ctx.lock.run(() =>
+        confirm(ctx.platform.connection, 'set market parameters', () =>
+          ctx.platform.as(ctx.accounts.operator).market.write.setParameters([toContractParameters(parameters)]),
+        ),
+      );
+      return { parameters: await describeParameters(ctx), ...location(receipt) };
+    },
+  );
+
+  app.get('/api/health', { schema: { summary: 'Health of chain, indexer, keeper and gateway', tags: ['operator'] } }, async () =>
+    ctx.health(),
+  );
+}
