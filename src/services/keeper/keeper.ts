@@ -1,0 +1,196 @@
+/**
+ * The keeper: the period clock's back office. Each tick it walks the periods not yet finished, oldest
+ * first: once a period's reveal window has closed it clears it on chain (with the core's sort hints),
+ * and once every reading is in or the reading deadline has passed it settles its participants.
+ *
+ * Every step is decided from the chain's state, never from memory: clearing resumes from the
+ * contract's cursors, settlement skips participants the contract marks settled. A keeper killed at any
+ * point and started again finishes each period once and pays nothing twice. The cursor it keeps (the
+ * oldest unfinished period) only saves reads; losing it costs a rescan, never a wrong action.
+ */
+import type { Account } from 'viem';
+import { clearPeriodOnChain, STAGES } from '../../chain/clearing.ts';
+import type { Platform } from '../../chain/platform.ts';
+import { settlePeriodOnChain } from '../../chain/settlement.ts';
+import { summarize } from '../../chain/transactions.ts';
+import { periodWindows, type PeriodSchedule } from '../../core/periodClock.ts';
+import type { ReadModelDb } from '../indexer/schema.ts';
+
+export type KeeperAction =
+  | { readonly kind: 'skipped'; readonly period: bigint; readonly reason: 'no revealed bid' }
+  | { readonly kind: 'cleared'; readonly period: bigint; readonly transactions: number }
+  | {
+      readonly kind: 'settled';
+      readonly period: bigint;
+      readonly participants: readonly number[];
+      readonly transactions: number;
+    }
+  | { readonly kind: 'finished'; readonly period: bigint };
+
+export type KeeperEvent =
+  KeeperAction | { readonly kind: 'error'; readonly period: bigint; readonly error: string };
+
+export interface KeeperTickReport {
+  /** The chain time the tick acted on. */
+  readonly at: bigint;
+  readonly actions: readonly KeeperAction[];
+  /** The oldest period still to clear or settle after the tick. */
+  readonly oldestUnfinished: bigint;
+  /** The first failure; the tick stops there and the next one retries from the chain's state. */
+  readonly error: string | null;
+}
+
+export interface KeeperStatus {
+  /** Wall-clock milliseconds of the last finished tick. */
+  readonly lastTickAt: number | null;
+  readonly lastAction: KeeperAction | null;
+  readonly lastError: string | null;
+  readonly oldestUnfinished: bigint;
+}
+
+/** Where the keeper keeps its cursor between runs (an optimisation: it may be lost). */
+export interface KeeperCursorStore {
+  load(): bigint | undefined;
+  save(oldestUnfinished: bigint): void;
+}
+
+export interface KeeperOptions {
+  readonly platform: Platform;
+  /** Pays the gas of clearing and settlement transactions (both are permissionless). */
+  readonly account: Account;
+  readonly schedule: PeriodSchedule;
+  readonly clock: { now(): Promise<bigint> };
+  /** Bids handed to the contract per clearing transaction, to stay under the gas cap. */
+  readonly maxClearingEntriesPerTransaction: number;
+  readonly settlementBatchSize?: number;
+  readonly onEvent?: (event: KeeperEvent) => void;
+  readonly cursor?: KeeperCursorStore;
+  /** Where to start without a stored cursor (default period 1). */
+  readonly firstPeriod?: bigint;
+}
+
+export interface Keeper {
+  tick(): Promise<KeeperTickReport>;
+  status(): KeeperStatus;
+  /** Ticks every `intervalMs` until stop(). */
+  start(intervalMs: number): void;
+  stop(): Promise<void>;
+}
+
+/** The keeper's cursor in the read model's database (dropped with it on a rebuild: harmless). */
+export function keeperCursorStore(db: ReadModelDb): KeeperCursorStore {
+  const get = db.prepare("SELECT value FROM keeper_state WHERE key = 'oldest_unfinished'");
+  const put = db.prepare(
+    "INSERT INTO keeper_state (key, value) VALUES ('oldest_unfinished', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  return {
+    load() {
+      const row = get.get() as { value: string } | undefined;
+      return row === undefined ? undefined : BigInt(row.value);
+    },
+    save: (period) => void put.run(period.toString()),
+  };
+}
+
+export function createKeeper(options: KeeperOptions): Keeper {
+  const { platform, account, schedule } = options;
+  const market = platform.read.market;
+  let oldestUnfinished = options.cursor?.load() ?? options.firstPeriod ?? 1n;
+  let lastTickAt: number | null = null;
+  let lastAction: KeeperAction | null = null;
+  let lastError: string | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // Periods finished behind an older one still waiting (for readings): not walked again.
+  const finishedAhead = new Set<bigint>();
+
+  /** Takes the period as far as the chain and the clock allow; true once nothing is left to do. */
+  async function advance(period: bigint, now: bigint, act: (a: KeeperAction) => void): Promise<boolean> {
+    const [book, totals] = await market.read.periodState([period]);
+    const revealed = book.sellers + book.buyers;
+    // Nothing was revealed: nothing to clear (the contract would walk empty queues) nor to settle.
+    if (revealed === 0) {
+      act({ kind: 'skipped', period, reason: 'no revealed bid' });
+      return true;
+    }
+    if (STAGES[totals.stage] !== 'cleared') {
+      const report = await clearPeriodOnChain(platform, account, period, {
+        maxEntriesPerTransaction: options.maxClearingEntriesPerTransaction,
+      });
+      act({ kind: 'cleared', period, transactions: report.transactions.length });
+    }
+    if (totals.settledCount >= revealed) {
+      act({ kind: 'finished', period });
+      return true;
+    }
+    // No meter may report before delivery ends: spare the reads until then.
+    if (now < periodWindows(schedule, period).deliveryEnds) return false;
+    const report = await settlePeriodOnChain(platform, account, period, {
+      batchSize: options.settlementBatchSize,
+    });
+    if (report.settled.length > 0)
+      act({
+        kind: 'settled',
+        period,
+        participants: report.settled,
+        transactions: report.transactions.length,
+      });
+    if (report.pending.length > 0) return false;
+    act({ kind: 'finished', period });
+    return true;
+  }
+
+  async function tick(): Promise<KeeperTickReport> {
+    const actions: KeeperAction[] = [];
+    const act = (action: KeeperAction) => {
+      if (action.kind !== 'skipped') lastAction = action;
+      actions.push(action);
+      options.onEvent?.(action);
+    };
+    const now = await options.clock.now();
+    let firstUnfinished: bigint | null = null;
+    let period = oldestUnfinished;
+    let error: string | null = null;
+    try {
+      for (; periodWindows(schedule, period).revealCloses <= now; period++) {
+        if (finishedAhead.has(period)) continue;
+        if (await advance(period, now, act)) finishedAhead.add(period);
+        else if (firstUnfinished === null) firstUnfinished = period;
+      }
+    } catch (failure) {
+      error = `period ${period}: ${summarize(failure)}`;
+      options.onEvent?.({ kind: 'error', period, error });
+      if (firstUnfinished === null) firstUnfinished = period;
+    }
+    oldestUnfinished = firstUnfinished ?? period;
+    for (const p of finishedAhead) if (p < oldestUnfinished) finishedAhead.delete(p);
+    options.cursor?.save(oldestUnfinished);
+    lastTickAt = Date.now();
+    lastError = error;
+    return { at: now, actions, oldestUnfinished, error };
+  }
+
+  const serialisedTick = () => {
+    const result = running.then(tick, tick);
+    running = result.catch(() => undefined);
+    return result;
+  };
+
+  return {
+    tick: serialisedTick,
+    status: () => ({ lastTickAt, lastAction, lastError, oldestUnfinished }),
+    start(intervalMs) {
+      if (timer !== undefined) return;
+      timer = setInterval(() => {
+        serialisedTick().catch((failure: unknown) => {
+          lastError = summarize(failure);
+        });
+      }, intervalMs);
+    },
+    async stop() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

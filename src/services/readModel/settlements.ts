@@ -1,0 +1,74 @@
+/** Settlements with what they were settled against: the bid declared, the trades awarded. */
+import type { ReadModelDb } from '../indexer/schema.ts';
+import { at, type ChainLocation } from './records.ts';
+
+export interface SettlementView extends ChainLocation {
+  readonly period: number;
+  readonly participantId: number;
+  readonly side: 'sell' | 'buy';
+  readonly declaredWh: bigint;
+  readonly awardedWh: bigint;
+  readonly actualWh: bigint;
+  readonly readingMissing: boolean;
+  readonly imbalanceWh: bigint;
+  /** Signed, from the participant's side as the contract reports it. */
+  readonly imbalanceAmount: bigint;
+  readonly reward: bigint;
+  readonly penalty: bigint;
+  readonly logIndex: number;
+}
+
+interface SettlementRow {
+  period: number;
+  participant_id: number;
+  side: 'sell' | 'buy';
+  quantity_wh: string;
+  awarded: string;
+  actual_wh: string;
+  reading_missing: number;
+  imbalance_wh: string;
+  imbalance_amount: string;
+  reward: string;
+  penalty: string;
+  transaction_hash: string;
+  block_number: number;
+  log_index: number;
+}
+
+/** Settlements matching a condition on `s` (settlements), in chain order. */
+export function settlementsWhere(db: ReadModelDb, condition: string, ...params: unknown[]): SettlementView[] {
+  const rows = db
+    .prepare(
+      `SELECT s.*, b.side, b.quantity_wh FROM settlements s
+       JOIN bids b ON b.period = s.period AND b.participant_id = s.participant_id
+       WHERE ${condition} ORDER BY s.block_number, s.log_index`,
+    )
+    .all(...params) as Omit<SettlementRow, 'awarded'>[];
+  return rows.map((r) => ({
+    period: r.period,
+    participantId: r.participant_id,
+    side: r.side,
+    declaredWh: BigInt(r.quantity_wh),
+    awardedWh: awardedWh(db, r.period, r.participant_id),
+    actualWh: BigInt(r.actual_wh),
+    readingMissing: r.reading_missing === 1,
+    imbalanceWh: BigInt(r.imbalance_wh),
+    imbalanceAmount: BigInt(r.imbalance_amount),
+    reward: BigInt(r.reward),
+    penalty: BigInt(r.penalty),
+    logIndex: r.log_index,
+    ...at(r),
+  }));
+}
+
+/** The energy a participant was awarded in a period: the sum of its trades on either side. */
+export function awardedWh(db: ReadModelDb, period: number, participantId: number): bigint {
+  const rows = db
+    .prepare('SELECT quantity_wh FROM trades WHERE period = ? AND (seller_id = ? OR buyer_id = ?)')
+    .all(period, participantId, participantId) as { quantity_wh: string }[];
+  return rows.reduce((sum, r) => sum + BigInt(r.quantity_wh), 0n);
+}
+
+export function participantSettlements(db: ReadModelDb, participantId: number): SettlementView[] {
+  return settlementsWhere(db, 's.participant_id = ?', participantId);
+}
