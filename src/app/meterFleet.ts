@@ -7,7 +7,7 @@
  */
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Account, LocalAccount } from 'viem';
-import { periodAt, type PeriodSchedule } from '../core/periodClock.ts';
+import { periodAt, periodWindows, type PeriodSchedule } from '../core/periodClock.ts';
 import { bindMeter } from '../chain/participants.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { Relayer } from '../chain/relayer.ts';
@@ -85,6 +85,13 @@ export async function startMeterFleet(deps: {
   const unreachable = new Set<string>();
   let lastError: string | null = null;
   let lastBoundary: bigint | null = null;
+  // A real gateway reads its meters within seconds of a boundary; at a fast simulated clock seconds are
+  // minutes, so the simulated meters stop at the next boundary until the gateway has read it.
+  const meterClock = () => {
+    const now = deps.clockMs();
+    if (lastBoundary === null) return now;
+    return Math.min(now, Number(periodWindows(schedule, lastBoundary).deliveryEnds) * 1000);
+  };
   const gateway = createReadingGateway({
     store: readingStore,
     meters: gatewayMeters,
@@ -105,7 +112,7 @@ export async function startMeterFleet(deps: {
       createVirtualMeter({
         address: meter.meterNumber,
         profile: simulationProfile(meter.simulation, schedule),
-        clock: deps.clockMs,
+        clock: meterClock,
         forwardSteps: last === undefined ? 0n : last.forwardWh / 10n,
         reverseSteps: last === undefined ? 0n : last.reverseWh / 10n,
       }),

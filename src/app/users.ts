@@ -72,6 +72,8 @@ export function createUsers(deps: {
   /** Opens the keystores of the participants the platform runs. */
   platformSecret: string;
   now?: () => number;
+  /** Told when a user's password changed (the first-login password is then forgotten). */
+  onPasswordChanged?: (username: string) => void;
 }) {
   const { store, platform, lock } = deps;
   const now = deps.now ?? Date.now;
@@ -178,6 +180,7 @@ export function createUsers(deps: {
         throw error;
       }
       store.setKeystore(user.username, await encryptKeystore(key, next));
+      deps.onPasswordChanged?.(user.username);
     },
 
     /** The account of a participant the platform runs, opened with the platform's secret. */

@@ -1,23 +1,30 @@
-import { runCaseStudyPeriod, type CaseStudyPeriodReport } from '../../app/caseStudyPeriod.ts';
-import { startPlatformRuntime } from '../../app/platformRuntime.ts';
-import { formatKwh, formatMoney, formatPricePerKwh } from '../../core/units.ts';
-import { averagePricePerKwh } from '../../core/trade.ts';
-import { parseCommandArgs, type Command, type Output } from '../command.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startPlatformService } from '../../app/platformService.ts';
+import { parseCommandArgs, type Command } from '../command.ts';
 import { CONFIG_HELP, CONFIG_OPTIONS, configFromArgs } from '../configOptions.ts';
-import { formatTable } from '../table.ts';
+
+/** The web UI as `npm run build:web` leaves it. */
+export const WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'starts the embedded chain and trades the next period of the reference case study',
+  summary: 'runs the platform: chain, keeper, indexer, meters, case study, API and web UI',
   help: `Usage: wattledger start [options]
 
-Starts the embedded Ethereum chain (anvil) with its state kept in the data folder, deploys the
-contracts on first start (then finds them again), enrols the reference case study's participants
-(a wind producer, a controllable source, an EV charging operator, a regular load and the public
-grid) and trades one 15-minute period end to end — sealed bids committed and revealed through the
-relayer, clearing verified on chain, signed meter readings, imbalance and incentive settlement —
-moving the chain clock from window to window. Every step and transaction is printed. Run it again to
-trade the next period: balances and trades carry over.
+Runs the platform on this machine until Ctrl-C: starts the embedded Ethereum chain (anvil) with its
+state kept in the data folder (or connects to a node, chain.mode "rpc"), deploys the contracts on the
+first start (then finds them again), and runs
+  · the keeper: clears each period after its reveal window, settles it when its readings are in or
+    its reading deadline has passed;
+  · the indexer: contract events into the SQLite read model behind the API;
+  · the bid book: sealed bids placed through the API, committed and revealed for their participants;
+  · simulated DL/T 645 meters on a loopback bus and the reading gateway that signs each period's
+    energy with the meter's own key;
+  · the reference case study's participants (a wind producer, a controllable source, an EV charging
+    operator, a regular load; the public grid as counterparty), bidding every period;
+  · the API (OpenAPI at /api/openapi.json) and the web UI.
+Prints the address and the first-login credentials. Started again, it resumes where it stopped.
 
 Options:
 ${CONFIG_HELP}
@@ -30,131 +37,36 @@ ${CONFIG_HELP}
       return 0;
     }
     const config = await configFromArgs(values);
-    const started = Date.now();
     const step = (line: string) => output.out(`· ${line}\n`);
-    output.out('WattLedger — reference case study, one trading period on the embedded chain\n\n');
-    const runtime = await startPlatformRuntime(config, step);
-    try {
-      const { deployment } = runtime.platform;
-      output.out(
-        `\nchain      ${runtime.chain!.rpcUrl} (chain id ${deployment.chainId})\n` +
-          `contracts  registry ${deployment.registry}\n           token    ${deployment.token} (${config.token.symbol})\n           market   ${deployment.market}\n\n`,
-      );
-      const report = await runCaseStudyPeriod(runtime, step);
-      printReport(output, report, config.token.symbol);
-      output.out(
-        `\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Data kept in ${config.dataDir}; run \`npm start\` again to trade the next period.\n`,
-      );
-    } finally {
-      await runtime.stop();
+    output.out('WattLedger — peer-to-peer electricity trading platform\n\n');
+    const service = await startPlatformService(config, {
+      progress: step,
+      webRoot: existsSync(WEB_ROOT) ? WEB_ROOT : undefined,
+      log: (line) => output.err(`${new Date().toISOString()} ${line}\n`),
+    });
+    const { deployment } = service.context.platform;
+    output.out(
+      `\nchain      ${config.chain.mode === 'embedded' ? 'embedded anvil' : config.chain.url}, chain id ${deployment.chainId}; clock ${config.clock.speed}× the wall clock\n` +
+        `contracts  registry ${deployment.registry}\n           token    ${deployment.token} (${config.token.symbol})\n           market   ${deployment.market}\n` +
+        `data       ${config.dataDir}\n\n` +
+        `Open ${service.url} in a browser.${existsSync(WEB_ROOT) ? '' : ' (The web UI is not built: run npm run build:web; the API answers meanwhile.)'}\n`,
+    );
+    if (service.operatorPassword !== undefined) {
+      output.out(`Operator login: operator / ${service.operatorPassword}   (change it on the operator page)\n`);
     }
+    const bots = Object.entries(service.caseStudyPasswords);
+    if (bots.length > 0) {
+      output.out(`Case-study logins: ${bots.map(([user, password]) => `${user} / ${password}`).join(', ')}\n`);
+    }
+    output.out(`(first-login passwords are kept in ${config.dataDir}/initial-credentials.json until changed)\n`);
+    output.out('\nRunning. Ctrl-C stops the platform cleanly; start it again to resume.\n');
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    output.out(`\n${signal}: stopping (the chain writes its state)…\n`);
+    await service.stop();
+    output.out('Stopped.\n');
     return 0;
   },
 };
-
-/** Money for reading in a terminal: six places, rounded half away from zero. Exact figures are on chain. */
-function money(baseUnits: bigint): string {
-  const step = 10n ** 12n;
-  const magnitude = baseUnits < 0n ? -baseUnits : baseUnits;
-  const rounded = ((magnitude + step / 2n) / step) * step;
-  return formatMoney(baseUnits < 0n ? -rounded : rounded);
-}
-
-function printReport(output: Output, r: CaseStudyPeriodReport, unit: string): void {
-  const name = (id: number) => r.participants.find((p) => p.id === id)?.role.profile.name ?? `#${id}`;
-  const when = new Date(Number(r.deliveryStarts) * 1000).toISOString().replace('T', ' ').slice(0, 16);
-  output.out(`\nPeriod ${r.period}, delivery from ${when} UTC (chain time)\n\n`);
-  output.out('Sealed bids (committed as hashes, revealed after bidding closed)\n');
-  output.out(
-    `${formatTable(
-      ['participant', 'side', 'green', 'kWh', `price ${unit}/kWh`],
-      r.bids.map((b) => [
-        b.participant.role.profile.name,
-        b.side,
-        b.participant.role.profile.greenSupply || b.participant.role.profile.greenPreference ? 'yes' : 'no',
-        formatKwh(b.quantityWh, 3),
-        formatPricePerKwh(b.pricePerWh),
-      ]),
-    )}\n\n`,
-  );
-  output.out(
-    `Trades (green stage first, then all; mid-price)${r.matchesCore ? ' — identical to the market core' : ' — DIFFERENT from the market core'}\n`,
-  );
-  output.out(
-    `${formatTable(
-      ['seller', 'buyer', 'stage', 'kWh', `price ${unit}/kWh`, `paid ${unit}`],
-      r.trades.map((t) => [
-        name(t.sellerId),
-        name(t.buyerId),
-        t.stage,
-        formatKwh(t.quantityWh, 3),
-        formatPricePerKwh(t.pricePerWh),
-        formatMoney(t.quantityWh * t.pricePerWh),
-      ]),
-    )}\n`,
-  );
-  output.out(
-    r.averagePrice === null
-      ? '  no trade: settled at the reference price\n\n'
-      : `  market average price ${money(averagePricePerKwh(r.averagePrice))} ${unit}/kWh\n\n`,
-  );
-  output.out('Meter readings and settlement against the public grid (W′ 1.1, W″ 0.9, M′ 0.01, M″ 0.05;\n');
-  output.out('amounts rounded to 0.000001 for display, exact to 10^-18 on chain)\n');
-  output.out(
-    `${formatTable(
-      [
-        'participant',
-        'declared',
-        'awarded',
-        'actual',
-        `imbalance ${unit}`,
-        `reward ${unit}`,
-        `penalty ${unit}`,
-      ],
-      r.settlements.map((s) => {
-        const bid = r.bids.find((b) => b.participant.id === s.participantId)!;
-        return [
-          name(s.participantId),
-          formatKwh(bid.quantityWh, 3),
-          formatKwh(r.awardedWh.get(s.participantId) ?? 0n, 3),
-          s.readingMissing ? 'missing' : formatKwh(s.actualWh, 3),
-          money(s.imbalanceAmount),
-          money(s.reward),
-          money(-s.penalty),
-        ];
-      }),
-    )}\n\n`,
-  );
-  output.out(
-    'Wallets (token balances; the public grid is the counterparty of every imbalance and incentive)\n',
-  );
-  const walletRow = (label: string, before: bigint, after: bigint) => [
-    label,
-    money(before),
-    money(after),
-    money(after - before),
-  ];
-  output.out(
-    `${formatTable(
-      ['participant', `before ${unit}`, `after ${unit}`, `change ${unit}`],
-      [
-        ...r.participants.map((p) =>
-          walletRow(p.role.profile.name, r.balancesBefore.get(p.id)!, r.balancesAfter.get(p.id)!),
-        ),
-        walletRow('Public grid', r.gridBefore, r.gridAfter),
-      ],
-    )}\n\n`,
-  );
-  const gas = r.transactions.reduce((sum, t) => sum + t.gasUsed, 0n);
-  output.out(
-    `Transactions (${r.transactions.length}, ${gas.toLocaleString('en')} gas; ${(gas / BigInt(r.participants.length)).toLocaleString('en')} gas per participant-period)\n`,
-  );
-  output.out(
-    `${formatTable(
-      ['step', 'gas', 'transaction'],
-      r.transactions.map((t) => [t.step, t.gasUsed.toLocaleString('en'), t.hash]),
-    )}\n`,
-  );
-  for (const refused of r.run.refused)
-    output.out(`  refused: ${refused.what}: ${(refused.error as Error).message}\n`);
-}

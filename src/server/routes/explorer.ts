@@ -45,7 +45,7 @@ export function explorerRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const q = request.query as { before?: number; limit?: number };
       return {
-        blocks: ctx.readModel.blocks(q.before === undefined ? undefined : BigInt(q.before), q.limit ?? 20).map(block),
+        blocks: ctx.readModel.blocks(q.before, q.limit ?? 20).map(block),
       };
     },
   );
@@ -61,7 +61,7 @@ export function explorerRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const n = (request.params as { number: number }).number;
-      const b = ctx.readModel.block(BigInt(n));
+      const b = ctx.readModel.block(n);
       if (b === undefined) throw new RequestError('not-found', `block ${n} is not indexed (yet)`, 'number');
       return { ...block(b), transactions: b.transactions.map(transaction) };
     },

@@ -12,7 +12,7 @@ import { formatRate } from '../../core/units.ts';
 
 const summary = (ctx: ApiContext, p: PeriodSummaryView) => ({
   period: Number(p.period),
-  deliveryStarts: Number(periodWindows(ctx.schedule, p.period).deliveryStarts),
+  deliveryStarts: Number(p.deliveryStarts),
   stage: p.stage,
   settled: p.settled,
   commitments: p.commitments,
@@ -131,7 +131,7 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const from = BigInt(query.from ?? Math.max(1, Number(to) - 95));
       if (to < from) throw new RequestError('invalid', 'must not be before from', 'to');
       if (to - from >= 200n) throw new RequestError('invalid', 'at most 200 periods at once', 'to');
-      return { periods: ctx.readModel.periodSummaries(from, to).map((p) => summary(ctx, p)) };
+      return { periods: ctx.readModel.periodSummaries(Number(from), Number(to)).map((p) => summary(ctx, p)) };
     },
   );
 
@@ -148,7 +148,7 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const period = BigInt((request.params as { period: number }).period);
       const now = await ctx.clock.now();
       const w = periodWindows(ctx.schedule, period);
-      const detail = ctx.readModel.periodDetail(period);
+      const detail = ctx.readModel.periodDetail(Number(period));
       // The chain publishes reveals as they land; the API shows a period's bids only once bidding is over
       // for everyone, so no page hints at a bid while others may still be revealing.
       const open = now < w.revealCloses;
@@ -200,7 +200,7 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const { date } = request.params as { date: string };
       const { from, to } = ctx.periodsOfDay(date);
-      const periods = to < from ? [] : ctx.readModel.periodSummaries(from, to);
+      const periods = to < from ? [] : ctx.readModel.periodSummaries(Number(from), Number(to));
       let value = 0n;
       let quantityWh = 0n;
       for (const p of periods) {

@@ -264,7 +264,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       requireSelfOrOperator(ctx, request, id);
       const participant = find(id);
       await ctx.syncReadModel();
-      const lines = ctx.readModel.statement(participant.account);
+      const { lines, balance } = ctx.readModel.statement(participant.account);
       return {
         lines: lines.map((l) => ({
           reason: l.reason,
@@ -275,7 +275,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
           time: Number(l.time),
           ...location(l),
         })),
-        balance: money(lines.reduce((sum, l) => sum + l.amount, 0n)),
+        balance: money(balance),
       };
     },
   );
@@ -395,7 +395,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       find(id);
       const { from, to } = ctx.periodsOfDay((request.query as { date: string }).date);
       return {
-        series: ctx.readModel.energySeries(id, from, to).map((p) => ({
+        series: ctx.readModel.energySeries(id, Number(from), Number(to)).map((p) => ({
           period: Number(p.period),
           side: p.side,
           declared: kwh(p.declaredWh),
