@@ -46,7 +46,11 @@ export async function enrolCaseStudy(deps: {
   for (const role of CASE_STUDY_ROLES) {
     const existing = store.user(role.key);
     if (existing !== undefined) {
-      bots.push({ role, participantId: existing.participantId!, account: await users.custodialAccount(existing) });
+      bots.push({
+        role,
+        participantId: existing.participantId!,
+        account: await users.custodialAccount(existing),
+      });
       continue;
     }
     const key = generatePrivateKey();
@@ -54,18 +58,28 @@ export async function enrolCaseStudy(deps: {
     const participantId = await lock.run(async () => {
       const id = await registerBySignature(platform, roles.relayer, account, role.profile);
       await authoriseParticipant(platform, roles.operator, id);
-      await deposit(platform, roles.settlementAgent, account.address, role.initialDeposit, `opening deposit ${role.key}`);
+      await deposit(
+        platform,
+        roles.settlementAgent,
+        account.address,
+        role.initialDeposit,
+        `opening deposit ${role.key}`,
+      );
       return id;
     });
     const password = generatePassword();
     await users.addUser({ username: role.key, role: 'participant', participantId }, key, password, true);
     await deps.meters.bind(participantId, role.meterNumber, `case-study:${role.key}`);
     passwords[role.key] = password;
-    deps.progress(`enrolled #${participantId} ${role.profile.name} (login "${role.key}"), meter ${role.meterNumber}`);
+    deps.progress(
+      `enrolled #${participantId} ${role.profile.name} (login "${role.key}"), meter ${role.meterNumber}`,
+    );
     bots.push({ role, participantId, account });
   }
   if (Object.keys(passwords).length > 0) {
-    await lock.run(() => deposit(platform, roles.settlementAgent, roles.publicGrid.address, GRID_FLOAT, 'grid company float'));
+    await lock.run(() =>
+      deposit(platform, roles.settlementAgent, roles.publicGrid.address, GRID_FLOAT, 'grid company float'),
+    );
     deps.progress('public grid float deposited by the settlement agent');
   }
   return { bots, passwords };
@@ -100,7 +114,13 @@ export function caseStudyBots(deps: {
         const balance = await deps.platform.read.token.read.balanceOf([bot.account.address]);
         if (balance < TOP_UP_BELOW) {
           await deps.lock.run(() =>
-            deposit(deps.platform, deps.settlementAgent, bot.account.address, TOP_UP, `case-study top-up ${bot.role.key} ${period}`),
+            deposit(
+              deps.platform,
+              deps.settlementAgent,
+              bot.account.address,
+              TOP_UP,
+              `case-study top-up ${bot.role.key} ${period}`,
+            ),
           );
         }
         const plan = planFor(period, bot.role.key);
@@ -122,7 +142,13 @@ export function caseStudyBots(deps: {
       const grid = await deps.platform.read.token.read.balanceOf([deps.publicGrid.address]);
       if (grid < GRID_FLOAT / 4n) {
         await deps.lock.run(() =>
-          deposit(deps.platform, deps.settlementAgent, deps.publicGrid.address, GRID_FLOAT, `grid float top-up ${period}`),
+          deposit(
+            deps.platform,
+            deps.settlementAgent,
+            deps.publicGrid.address,
+            GRID_FLOAT,
+            `grid float top-up ${period}`,
+          ),
         );
       }
       return placed;

@@ -39,19 +39,26 @@ export async function createClockDriver(
   // Anchored where the chain stands now: a restart resumes from the last block, never going back.
   const anchorChainMs = Number(await latestTimestamp()) * 1000;
   const anchorWallMs = wallClock();
-  const targetMs = () => anchorChainMs + speed * (wallClock() - anchorWallMs);
+  // Blocks mined back to back each add a second, so the chain can run ahead of the target; the clock
+  // then carries on from the chain rather than waiting for the wall clock to catch up.
+  let aheadMs = 0;
+  const targetMs = () => anchorChainMs + aheadMs + speed * (wallClock() - anchorWallMs);
+  const catchUp = (latest: bigint) => {
+    const behind = Number(latest) * 1000 - targetMs();
+    if (behind > 0) aheadMs += behind;
+  };
   const target = () => BigInt(Math.floor(targetMs() / 1000));
   return {
     speed,
     nowMs: targetMs,
     now: async () => {
-      const latest = await latestTimestamp();
-      const t = target();
-      return latest > t ? latest : t;
+      catchUp(await latestTimestamp());
+      return target();
     },
     async tick() {
-      const t = target();
       const latest = await latestTimestamp();
+      catchUp(latest);
+      const t = target();
       if (t <= latest) return latest;
       await testClient.setNextBlockTimestamp({ timestamp: t });
       await testClient.mine({ blocks: 1 });

@@ -20,7 +20,8 @@ export function periodsOfDay(schedule: PeriodSchedule, date: string): { from: bi
   const start = dayStart(date);
   const end = start + DAY_SECONDS;
   const P = BigInt(schedule.periodSeconds);
-  const firstAtOrAfter = (t: bigint) => (t <= schedule.genesis ? 1n : (t - schedule.genesis + P - 1n) / P + 1n);
+  const firstAtOrAfter = (t: bigint) =>
+    t <= schedule.genesis ? 1n : (t - schedule.genesis + P - 1n) / P + 1n;
   const from = firstAtOrAfter(start);
   const to = firstAtOrAfter(end) - 1n;
   // Sanity: the periods found start inside the day.

@@ -104,7 +104,7 @@ export async function startPlatformService(
       platformSecret: secret,
       // A first-login password is kept (0600) only until its owner changes it.
       onPasswordChanged: (username) => {
-        delete credentials[username];
+        Reflect.deleteProperty(credentials, username);
         saveCredentials();
       },
     });
@@ -183,6 +183,8 @@ export async function startPlatformService(
       });
     }
 
+    // Everything enrolment wrote is in the read model before the API answers its first request.
+    await indexer.syncOnce();
     let lastPhase = '';
     let beating: Promise<void> | undefined;
     async function beat(): Promise<void> {
@@ -215,11 +217,23 @@ export async function startPlatformService(
         });
       }
     }
-    /** One heartbeat at a time; a call during one waits for it and runs none of its own. */
-    const heartbeat = async () => {
-      if (beating !== undefined) return await beating;
-      beating = beat().finally(() => (beating = undefined));
-      return await beating;
+    /**
+     * One heartbeat at a time. A call while one runs gets the next one, which starts when the running
+     * one ends (so it sees everything before the call); calls in the meantime share it.
+     */
+    let queued: Promise<void> | undefined;
+    const heartbeat = async (): Promise<void> => {
+      if (beating === undefined) {
+        beating = beat().finally(() => (beating = undefined));
+        return await beating;
+      }
+      queued ??= beating
+        .catch(() => {})
+        .then(() => {
+          queued = undefined;
+          return heartbeat();
+        });
+      return await queued;
     };
 
     const health = async (): Promise<PlatformHealth> => {
@@ -233,7 +247,13 @@ export async function startPlatformService(
           chainTime: Number(block.timestamp),
         };
       } catch (error) {
-        chain = { ok: false, chainId: connection.chain.id, blockNumber: null, chainTime: null, error: summarize(error) };
+        chain = {
+          ok: false,
+          chainId: connection.chain.id,
+          blockNumber: null,
+          chainTime: null,
+          error: summarize(error),
+        };
       }
       const k = keeper.status();
       const i = indexer.status();

@@ -20,7 +20,8 @@ export function createReadModel(db: ReadModelDb) {
     periodSummaries: (from: number, to: number) => periodSummaries(db, from, to),
     periodDetail: (period: number) => periodDetail(db, period),
     statement: (account: Address) => participantStatement(db, account),
-    energySeries: (participantId: number, from: number, to: number) => energySeries(db, participantId, from, to),
+    energySeries: (participantId: number, from: number, to: number) =>
+      energySeries(db, participantId, from, to),
     settlementsOf: (participantId: number) => participantSettlements(db, participantId),
     readingsOf: (participantId: number) => participantReadings(db, participantId),
     meters: () => listMeters(db),

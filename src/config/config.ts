@@ -187,9 +187,14 @@ export function buildConfig(
   const keysRaw = isObject(raw.keys) ? raw.keys : fail('keys', 'must be an object');
   known(keysRaw, 'keys', ['passwordFile']);
   const passwordFile =
-    keysRaw.passwordFile === null ? undefined : resolve(baseDir, text(keysRaw.passwordFile, 'keys.passwordFile'));
+    keysRaw.passwordFile === null
+      ? undefined
+      : resolve(baseDir, text(keysRaw.passwordFile, 'keys.passwordFile'));
   if (chain.mode === 'rpc' && passwordFile === undefined)
-    fail('keys.passwordFile', 'a JSON-RPC network needs the file holding the password of the platform keystores');
+    fail(
+      'keys.passwordFile',
+      'a JSON-RPC network needs the file holding the password of the platform keystores',
+    );
   return {
     dataDir: resolve(baseDir, text(raw.dataDir, 'dataDir')),
     chain,

@@ -28,14 +28,24 @@ export function requireOperator(ctx: ApiContext, request: FastifyRequest): Sessi
 }
 
 /** A participant sees and acts on its own records only; the operator on everyone's. */
-export function requireSelfOrOperator(ctx: ApiContext, request: FastifyRequest, participantId: number): Session {
+export function requireSelfOrOperator(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  participantId: number,
+): Session {
   const session = requireSession(ctx, request);
   if (session.role !== 'operator' && session.participantId !== participantId)
-    throw new RequestError('forbidden', `participant ${participantId}'s records are private to it and the operator`);
+    throw new RequestError(
+      'forbidden',
+      `participant ${participantId}'s records are private to it and the operator`,
+    );
   return session;
 }
 
-export function requireParticipant(ctx: ApiContext, request: FastifyRequest): Session & { participantId: number } {
+export function requireParticipant(
+  ctx: ApiContext,
+  request: FastifyRequest,
+): Session & { participantId: number } {
   const session = requireSession(ctx, request);
   if (session.participantId === null) throw new RequestError('forbidden', 'only a participant may do this');
   return session as Session & { participantId: number };

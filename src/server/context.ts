@@ -17,7 +17,9 @@ import type { ReadModel } from '../app/readModel.ts';
 export interface ApiContext {
   readonly config: WattLedgerConfig;
   readonly platform: Platform;
-  readonly accounts: Pick<PlatformAccounts, 'operator' | 'settlementAgent' | 'publicGrid'> & { relayer: Account };
+  readonly accounts: Pick<PlatformAccounts, 'operator' | 'settlementAgent' | 'publicGrid'> & {
+    relayer: Account;
+  };
   readonly schedule: PeriodSchedule;
   readonly clock: PlatformClock;
   readonly lock: ChainLock;

@@ -47,11 +47,16 @@ export function describeError(error: unknown): { status: number; body: ApiErrorB
   if (error instanceof RequestError) {
     return {
       status: STATUS[error.kind],
-      body: { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } },
+      body: {
+        error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+      },
     };
   }
   if (error instanceof MarketInputError || error instanceof ConfigError) {
-    return { status: 400, body: { error: { code: 'INVALID_FIELD', field: error.field, message: error.message } } };
+    return {
+      status: 400,
+      body: { error: { code: 'INVALID_FIELD', field: error.field, message: error.message } },
+    };
   }
   if (error instanceof ContractRefusedError) {
     return {
@@ -78,7 +83,9 @@ export function describeError(error: unknown): { status: number; body: ApiErrorB
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
     return {
       status: statusCode,
-      body: { error: { code: (error as FastifyError).code ?? 'BAD_REQUEST', message: (error as Error).message } },
+      body: {
+        error: { code: (error as FastifyError).code ?? 'BAD_REQUEST', message: (error as Error).message },
+      },
     };
   }
   const message = error instanceof WattLedgerError ? error.message : 'internal error';

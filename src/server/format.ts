@@ -11,7 +11,10 @@ export const price = (pricePerWh: bigint): string => formatPricePerKwh(pricePerW
 export const averagePrice = (a: { value: bigint; quantityWh: bigint } | null): string | null =>
   a === null || a.quantityWh === 0n ? null : formatPricePerKwh(a.value / a.quantityWh);
 
-export const location = (l: { transactionHash: Location['transactionHash']; blockNumber: number | bigint }) => ({
+export const location = (l: {
+  transactionHash: Location['transactionHash'];
+  blockNumber: number | bigint;
+}) => ({
   transactionHash: l.transactionHash,
   blockNumber: Number(l.blockNumber),
 });

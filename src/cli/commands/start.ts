@@ -52,13 +52,19 @@ ${CONFIG_HELP}
         `Open ${service.url} in a browser.${existsSync(WEB_ROOT) ? '' : ' (The web UI is not built: run npm run build:web; the API answers meanwhile.)'}\n`,
     );
     if (service.operatorPassword !== undefined) {
-      output.out(`Operator login: operator / ${service.operatorPassword}   (change it on the operator page)\n`);
+      output.out(
+        `Operator login: operator / ${service.operatorPassword}   (change it on the operator page)\n`,
+      );
     }
     const bots = Object.entries(service.caseStudyPasswords);
     if (bots.length > 0) {
-      output.out(`Case-study logins: ${bots.map(([user, password]) => `${user} / ${password}`).join(', ')}\n`);
+      output.out(
+        `Case-study logins: ${bots.map(([user, password]) => `${user} / ${password}`).join(', ')}\n`,
+      );
     }
-    output.out(`(first-login passwords are kept in ${config.dataDir}/initial-credentials.json until changed)\n`);
+    output.out(
+      `(first-login passwords are kept in ${config.dataDir}/initial-credentials.json until changed)\n`,
+    );
     output.out('\nRunning. Ctrl-C stops the platform cleanly; start it again to resume.\n');
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

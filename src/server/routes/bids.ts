@@ -33,8 +33,14 @@ export const describeBid = (b: StoredBid) => ({
   price: price(b.pricePerWh),
   status: b.status,
   commitment: b.commitment,
-  commit: b.commitTx === null ? null : { transactionHash: b.commitTx.transactionHash, blockNumber: Number(b.commitTx.blockNumber) },
-  reveal: b.revealTx === null ? null : { transactionHash: b.revealTx.transactionHash, blockNumber: Number(b.revealTx.blockNumber) },
+  commit:
+    b.commitTx === null
+      ? null
+      : { transactionHash: b.commitTx.transactionHash, blockNumber: Number(b.commitTx.blockNumber) },
+  reveal:
+    b.revealTx === null
+      ? null
+      : { transactionHash: b.revealTx.transactionHash, blockNumber: Number(b.revealTx.blockNumber) },
   error: b.error,
 });
 
@@ -79,7 +85,8 @@ export function bidRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/bids',
     {
       schema: {
-        summary: "A participant's own bids, sealed ones included (itself or the operator after they are revealed)",
+        summary:
+          "A participant's own bids, sealed ones included (itself or the operator after they are revealed)",
         tags: ['bids'],
         querystring: {
           type: 'object',
@@ -101,7 +108,8 @@ export function bidRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (to < from) throw new RequestError('invalid', 'must not be before from', 'to');
       const bids = ctx.bidBook.list(participant, from, to);
       // Sealed means sealed: the operator sees a participant's bid only once the chain has it revealed.
-      const visible = session.participantId === participant ? bids : bids.filter((b) => b.status === 'revealed');
+      const visible =
+        session.participantId === participant ? bids : bids.filter((b) => b.status === 'revealed');
       return { bids: visible.map(describeBid) };
     },
   );

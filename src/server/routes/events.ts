@@ -7,7 +7,9 @@ export const LIVE_EVENTS = ['clock', 'block', 'period', 'bids'] as const;
 export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api/events',
-    { schema: { summary: 'Live updates (server-sent events): clock, block, period, bids', tags: ['market'] } },
+    {
+      schema: { summary: 'Live updates (server-sent events): clock, block, period, bids', tags: ['market'] },
+    },
     (request, reply) => {
       reply.hijack();
       const raw = reply.raw;

@@ -56,7 +56,11 @@ export function explorerRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: 'A block and its transactions',
         tags: ['explorer'],
-        params: { type: 'object', properties: { number: { type: 'integer', minimum: 0 } }, required: ['number'] },
+        params: {
+          type: 'object',
+          properties: { number: { type: 'integer', minimum: 0 } },
+          required: ['number'],
+        },
       },
     },
     async (request) => {
@@ -79,7 +83,8 @@ export function explorerRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const { hash } = request.params as { hash: Hex };
       const t = ctx.readModel.transaction(hash.toLowerCase() as Hex) ?? ctx.readModel.transaction(hash);
-      if (t === undefined) throw new RequestError('not-found', `transaction ${hash} is not indexed (yet)`, 'hash');
+      if (t === undefined)
+        throw new RequestError('not-found', `transaction ${hash} is not indexed (yet)`, 'hash');
       return { ...transaction(t), events: jsonSafe(t.events) };
     },
   );

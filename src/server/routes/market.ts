@@ -79,7 +79,12 @@ function curves(bids: readonly Bid[]) {
 export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api/market',
-    { schema: { summary: 'The market: contracts, schedule, clock, the periods under way, parameters', tags: ['market'] } },
+    {
+      schema: {
+        summary: 'The market: contracts, schedule, clock, the periods under way, parameters',
+        tags: ['market'],
+      },
+    },
     async () => {
       const now = await ctx.clock.now();
       const delivery = periodAt(ctx.schedule, now);
@@ -121,7 +126,9 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
           type: 'object',
           properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
         },
-        response: { 200: { type: 'object', properties: { periods: { type: 'array', items: summarySchema } } } },
+        response: {
+          200: { type: 'object', properties: { periods: { type: 'array', items: summarySchema } } },
+        },
       },
     },
     async (request) => {
@@ -141,7 +148,11 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: 'One period: windows, phase, revealed bids, trades, curves, settlements',
         tags: ['market'],
-        params: { type: 'object', properties: { period: { type: 'integer', minimum: 1 } }, required: ['period'] },
+        params: {
+          type: 'object',
+          properties: { period: { type: 'integer', minimum: 1 } },
+          required: ['period'],
+        },
       },
     },
     async (request) => {
@@ -224,7 +235,13 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get(
     '/api/parameters',
-    { schema: { summary: 'The market parameters in force', tags: ['market'], response: { 200: parametersSchema } } },
+    {
+      schema: {
+        summary: 'The market parameters in force',
+        tags: ['market'],
+        response: { 200: parametersSchema },
+      },
+    },
     async () => await describeParameters(ctx),
   );
 }

@@ -68,7 +68,14 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
             rewardRate: decimalString,
             penaltyRate: decimalString,
           },
-          required: ['margin', 'referencePrice', 'shortfallFactor', 'surplusFactor', 'rewardRate', 'penaltyRate'],
+          required: [
+            'margin',
+            'referencePrice',
+            'shortfallFactor',
+            'surplusFactor',
+            'rewardRate',
+            'penaltyRate',
+          ],
           additionalProperties: false,
         },
         response: {
@@ -85,7 +92,8 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
         return Number(ppm);
       };
       const referencePricePerWh = parsePricePerKwh(b.referencePrice, 'referencePrice');
-      if (referencePricePerWh === 0n) throw new RequestError('invalid', 'must be greater than zero', 'referencePrice');
+      if (referencePricePerWh === 0n)
+        throw new RequestError('invalid', 'must be greater than zero', 'referencePrice');
       const parameters = {
         marginAmount: parseMoney(b.margin, 'margin'),
         referencePricePerWh,
@@ -96,14 +104,18 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
       };
       const receipt = await ctx.lock.run(() =>
         confirm(ctx.platform.connection, 'set market parameters', () =>
-          ctx.platform.as(ctx.accounts.operator).market.write.setParameters([toContractParameters(parameters)]),
+          ctx.platform
+            .as(ctx.accounts.operator)
+            .market.write.setParameters([toContractParameters(parameters)]),
         ),
       );
       return { parameters: await describeParameters(ctx), ...location(receipt) };
     },
   );
 
-  app.get('/api/health', { schema: { summary: 'Health of chain, indexer, keeper and gateway', tags: ['operator'] } }, async () =>
-    ctx.health(),
+  app.get(
+    '/api/health',
+    { schema: { summary: 'Health of chain, indexer, keeper and gateway', tags: ['operator'] } },
+    async () => ctx.health(),
   );
 }

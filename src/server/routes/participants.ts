@@ -114,7 +114,9 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: 'Every registered participant (public profiles)',
         tags: ['participants'],
-        response: { 200: { type: 'object', properties: { participants: { type: 'array', items: participantSchema } } } },
+        response: {
+          200: { type: 'object', properties: { participants: { type: 'array', items: participantSchema } } },
+        },
       },
     },
     async () => ({ participants: ctx.readModel.participants().map(describeParticipant) }),
@@ -141,7 +143,8 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       method,
       url: '/api/participants/:id/authorisation',
       schema: {
-        summary: verb === 'authorise' ? 'The operator authorises a participant to bid' : 'The operator revokes it',
+        summary:
+          verb === 'authorise' ? 'The operator authorises a participant to bid' : 'The operator revokes it',
         tags: ['operator'],
         params: S.idParams,
         response: { 200: participantSchema },
@@ -151,7 +154,11 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
         const { id } = request.params as { id: number };
         find(id);
         await ctx.lock.run(() =>
-          (verb === 'authorise' ? authoriseParticipant : revokeParticipant)(ctx.platform, ctx.accounts.operator, id),
+          (verb === 'authorise' ? authoriseParticipant : revokeParticipant)(
+            ctx.platform,
+            ctx.accounts.operator,
+            id,
+          ),
         );
         return describeParticipant(await fresh(id));
       },
@@ -174,7 +181,10 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
         response: {
           200: {
             type: 'object',
-            properties: { meter: { type: 'object', properties: { address: S.str, number: S.str } }, ...S.locationProps },
+            properties: {
+              meter: { type: 'object', properties: { address: S.str, number: S.str } },
+              ...S.locationProps,
+            },
           },
         },
       },
@@ -185,7 +195,11 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { meterNumber } = request.body as { meterNumber: string };
       const participant = find(id);
       if (participant.meter !== null)
-        throw new RequestError('conflict', `participant ${id} has meter ${participant.meter.number} already`, 'meterNumber');
+        throw new RequestError(
+          'conflict',
+          `participant ${id} has meter ${participant.meter.number} already`,
+          'meterNumber',
+        );
       const { meter, receipt } = await ctx.meters.bind(id, meterNumber, participant.kind);
       await ctx.syncReadModel();
       return {
@@ -215,7 +229,9 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { id } = request.params as { id: number };
       requireSelfOrOperator(ctx, request, id);
       find(id);
-      const [account, balance, debt, withdrawable] = await ctx.platform.read.market.read.participantState([id]);
+      const [account, balance, debt, withdrawable] = await ctx.platform.read.market.read.participantState([
+        id,
+      ]);
       const { marginAmount } = await ctx.platform.read.market.read.parameters();
       return {
         account,

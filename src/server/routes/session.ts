@@ -30,7 +30,10 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['session'],
         body: {
           type: 'object',
-          properties: { username: { type: 'string', minLength: 1 }, password: { type: 'string', minLength: 1 } },
+          properties: {
+            username: { type: 'string', minLength: 1 },
+            password: { type: 'string', minLength: 1 },
+          },
           required: ['username', 'password'],
           additionalProperties: false,
         },
@@ -49,16 +52,26 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get(
     '/api/session',
-    { schema: { summary: 'Who is logged in', tags: ['session'], response: { 200: { type: 'object', properties: { user: userSchema } } } } },
+    {
+      schema: {
+        summary: 'Who is logged in',
+        tags: ['session'],
+        response: { 200: { type: 'object', properties: { user: userSchema } } },
+      },
+    },
     async (request) => ({ user: describeUser(requireSession(ctx, request)) }),
   );
 
-  app.delete('/api/session', { schema: { summary: 'Log out', tags: ['session'] } }, async (request, reply) => {
-    const token = tokenOf(request);
-    if (token !== undefined) ctx.users.logout(token);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/session',
+    { schema: { summary: 'Log out', tags: ['session'] } },
+    async (request, reply) => {
+      const token = tokenOf(request);
+      if (token !== undefined) ctx.users.logout(token);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
 
   app.put(
     '/api/session/password',
@@ -76,7 +89,10 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const session = requireSession(ctx, request);
-      const { currentPassword, newPassword } = request.body as { currentPassword: string; newPassword: string };
+      const { currentPassword, newPassword } = request.body as {
+        currentPassword: string;
+        newPassword: string;
+      };
       await ctx.users.changePassword(session, currentPassword, newPassword);
       return reply.status(204).send();
     },

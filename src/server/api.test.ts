@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Answers are JSON of many shapes; the assertions below check them field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+import { startTestService, type TestService } from './testing/testService.ts';
+
+/** The API against a real embedded chain, with the case study's participants trading beside. */
+describe('platform API', () => {
+  let t: TestService;
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    token?: string,
+  ) => {
+    const response = await t.service.app.inject({
+      method,
+      url,
+      ...(body === undefined ? {} : { payload: body as object }),
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: response.statusCode,
+      body: response.body === '' ? undefined : (response.json() as Json),
+      response,
+    };
+  };
+  let operator: string;
+  let alice: { token: string; id: number };
+  let bob: { token: string; id: number };
+
+  beforeAll(async () => {
+    t = await startTestService();
+    const login = await call('POST', '/api/session', {
+      username: 'operator',
+      password: t.service.operatorPassword,
+    });
+    expect(login.status).toBe(200);
+    operator = login.body.token;
+  }, 120_000);
+  afterAll(async () => await t?.stop());
+
+  it('signs a participant up on chain and logs it in', async () => {
+    const signUp = await call('POST', '/api/participants', {
+      username: 'alice',
+      password: 'alice-password',
+      name: 'Alice (EV and home)',
+      kind: 'consumer',
+      greenSupply: false,
+      greenPreference: true,
+    });
+    expect(signUp.status).toBe(201);
+    expect(signUp.response.headers['set-cookie']).toMatch(
+      /wattledger_session=.+; Path=\/; HttpOnly; SameSite=Strict/,
+    );
+    expect(signUp.body.participant).toMatchObject({
+      name: 'Alice (EV and home)',
+      kind: 'consumer',
+      authorised: false,
+    });
+    expect(signUp.body.participant.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+    alice = { token: signUp.body.token, id: signUp.body.participant.id };
+    const me = await call('GET', '/api/session', undefined, alice.token);
+    expect(me.body.user).toEqual({ username: 'alice', role: 'participant', participantId: alice.id });
+    const b = await call('POST', '/api/participants', {
+      username: 'bob',
+      password: 'bob-password',
+      name: 'Bob',
+      kind: 'prosumer',
+      greenSupply: true,
+      greenPreference: false,
+    });
+    bob = { token: b.body.token, id: b.body.participant.id };
+  });
+
+  it.each([
+    [
+      {
+        username: 'A!',
+        password: 'long-enough',
+        name: 'x',
+        kind: 'consumer',
+        greenSupply: false,
+        greenPreference: false,
+      },
+      'username',
+    ],
+    [
+      {
+        username: 'carol',
+        password: 'short',
+        name: 'x',
+        kind: 'consumer',
+        greenSupply: false,
+        greenPreference: false,
+      },
+      'password',
+    ],
+    [
+      {
+        username: 'carol',
+        password: 'long-enough',
+        name: 'x',
+        kind: 'consumer',
+        greenSupply: true,
+        greenPreference: false,
+      },
+      'greenSupply',
+    ],
+    [
+      {
+        username: 'carol',
+        password: 'long-enough',
+        name: 'x',
+        kind: 'trader',
+        greenSupply: false,
+        greenPreference: false,
+      },
+      'kind',
+    ],
+    [
+      {
+        username: 'carol',
+        password: 'long-enough',
+        kind: 'consumer',
+        greenSupply: false,
+        greenPreference: false,
+      },
+      'name',
+    ],
+    [
+      {
+        username: 'alice',
+        password: 'long-enough',
+        name: 'x',
+        kind: 'consumer',
+        greenSupply: false,
+        greenPreference: false,
+      },
+      'username',
+    ],
+  ])('refuses a bad sign-up %j naming the field, registering nothing', async (body, field) => {
+    const before = (await call('GET', '/api/participants')).body.participants.length;
+    const r = await call('POST', '/api/participants', body);
+    expect([400, 409]).toContain(r.status);
+    expect(r.body.error.field).toBe(field);
+    expect(r.body.error.message).toMatch(new RegExp(`^${field}: `));
+    expect((await call('GET', '/api/participants')).body.participants.length).toBe(before);
+  });
+
+  it('keeps operator actions for the operator and private records for their owner', async () => {
+    expect((await call('POST', `/api/participants/${alice.id}/authorisation`)).status).toBe(401);
+    expect(
+      (await call('POST', `/api/participants/${alice.id}/authorisation`, undefined, alice.token)).status,
+    ).toBe(403);
+    expect((await call('GET', `/api/participants/${alice.id}/wallet`, undefined, bob.token)).status).toBe(
+      403,
+    );
+    expect((await call('GET', `/api/participants/${alice.id}/statement`, undefined, bob.token)).status).toBe(
+      403,
+    );
+    const bid = await call('POST', '/api/bids', { side: 'buy', quantity: '0.3', price: '0.9' }, alice.token);
+    expect(bid.status).toBe(403);
+    expect(bid.body.error.message).toContain('not authorised');
+    expect(
+      (await call('POST', '/api/session', { username: 'alice', password: 'wrong-password' })).status,
+    ).toBe(401);
+  });
+
+  it('authorises, binds a meter, deposits, and refuses bad amounts naming the field', async () => {
+    const authorised = await call('POST', `/api/participants/${alice.id}/authorisation`, undefined, operator);
+    expect(authorised.status).toBe(200);
+    expect(authorised.body.authorised).toBe(true);
+    await call('POST', `/api/participants/${bob.id}/authorisation`, undefined, operator);
+    const meter = await call(
+      'POST',
+      `/api/participants/${alice.id}/meter`,
+      { meterNumber: '000000000201' },
+      operator,
+    );
+    expect(meter.status).toBe(200);
+    expect(meter.body.meter.number).toBe('000000000201');
+    const badMeter = await call(
+      'POST',
+      `/api/participants/${bob.id}/meter`,
+      { meterNumber: '12345' },
+      operator,
+    );
+    expect(badMeter.body.error.field).toBe('meterNumber');
+    const bad = await call(
+      'POST',
+      `/api/participants/${alice.id}/deposits`,
+      { amount: '1.0000000000000000001', reference: 'x' },
+      alice.token,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('amount');
+    const deposit = await call(
+      'POST',
+      `/api/participants/${alice.id}/deposits`,
+      { amount: '10', reference: 'bank 1' },
+      alice.token,
+    );
+    expect(deposit.status).toBe(200);
+    expect(deposit.body.balance).toBe('10');
+    const wallet = await call('GET', `/api/participants/${alice.id}/wallet`, undefined, alice.token);
+    expect(wallet.body).toMatchObject({ balance: '10', debt: '0', margin: '0.1' });
+  });
+
+  it('trades a sealed bid: sealed until bidding closes, then cleared, metered and settled', async () => {
+    const tooFine = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '0.3001', price: '0.9' },
+      alice.token,
+    );
+    expect(tooFine.status).toBe(400);
+    expect(tooFine.body.error.field).toBe('quantity');
+    const wrongSide = await call(
+      'POST',
+      '/api/bids',
+      { side: 'sell', quantity: '0.3', price: '0.9' },
+      alice.token,
+    );
+    expect(wrongSide.body.error.field).toBe('side');
+    const placed = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '0.300', price: '0.9' },
+      alice.token,
+    );
+    expect(placed.status).toBe(201);
+    const period = BigInt(placed.body.period);
+    expect(placed.body).toMatchObject({ status: 'scheduled', quantity: '0.300', price: '0.9' });
+    const again = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '0.1', price: '0.9', period: Number(period) },
+      alice.token,
+    );
+    expect(again.status).toBe(409);
+
+    const w = t.windowsOf(period);
+    await t.advanceTo(w.commitOpens + 1n);
+    const own = await call('GET', '/api/bids', undefined, alice.token);
+    expect(own.body.bids[0]).toMatchObject({ status: 'committed', period: Number(period) });
+    expect(own.body.bids[0].commit.transactionHash).toMatch(/^0x/);
+    // Sealed: nobody else sees it, not the operator, not the period page, not the explorer.
+    expect((await call('GET', `/api/bids?participant=${alice.id}`, undefined, bob.token)).status).toBe(403);
+    expect((await call('GET', `/api/bids?participant=${alice.id}`, undefined, operator)).body.bids).toEqual(
+      [],
+    );
+    const periodPage = await call('GET', `/api/periods/${period}`);
+    expect(periodPage.body.bids).toEqual([]);
+    expect(periodPage.body.commitments).toBeGreaterThanOrEqual(5);
+    const commitTx = await call('GET', `/api/transactions/${own.body.bids[0].commit.transactionHash}`);
+    expect(JSON.stringify(commitTx.body)).not.toContain('300');
+
+    await t.runPeriod(period);
+    const detail = await call('GET', `/api/periods/${period}`);
+    expect(detail.body.stage).toBe('cleared');
+    expect(detail.body.settled).toBe(true);
+    expect(detail.body.bids.some((b: Json) => b.participantId === alice.id && b.quantity === '0.300')).toBe(
+      true,
+    );
+    const bought = detail.body.trades.filter((tr: Json) => tr.buyerId === alice.id);
+    expect(bought.length).toBeGreaterThan(0);
+    expect(detail.body.curves.demand.length).toBeGreaterThan(0);
+    const settlement = detail.body.settlements.find((s: Json) => s.participantId === alice.id);
+    expect(settlement).toMatchObject({ declared: '0.300' });
+    expect(settlement.transactionHash).toMatch(/^0x/);
+
+    const statement = await call('GET', `/api/participants/${alice.id}/statement`, undefined, alice.token);
+    const reasons = statement.body.lines.map((l: Json) => l.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['deposit', 'trade', 'incentive']));
+    const wallet = await call('GET', `/api/participants/${alice.id}/wallet`, undefined, alice.token);
+    expect(statement.body.balance).toBe(wallet.body.balance);
+    const ownAfter = await call('GET', '/api/bids', undefined, alice.token);
+    expect(ownAfter.body.bids[0].status).toBe('revealed');
+    // Once revealed, the operator sees it too.
+    expect(
+      (await call('GET', `/api/bids?participant=${alice.id}`, undefined, operator)).body.bids,
+    ).toHaveLength(1);
+  }, 120_000);
+
+  it('serves the explorer, the health of every part and an OpenAPI document', async () => {
+    const blocks = await call('GET', '/api/blocks?limit=5');
+    expect(blocks.body.blocks).toHaveLength(5);
+    const health = await call('GET', '/api/health');
+    expect(health.body).toMatchObject({ chain: { ok: true }, indexer: { ok: true }, keeper: { ok: true } });
+    expect(health.body.gateway.meters).toBe(5);
+    const openapi = await call('GET', '/api/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/bids',
+        '/api/participants/{id}/statement',
+        '/api/periods/{period}',
+        '/api/events',
+      ]),
+    );
+    expect(
+      openapi.body.paths['/api/bids'].post.requestBody.content['application/json'].schema.required,
+    ).toEqual(['side', 'quantity', 'price']);
+    const unknown = await call('GET', '/api/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('NOT_FOUND');
+  });
+});

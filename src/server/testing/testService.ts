@@ -1,0 +1,74 @@
+/**
+ * The whole platform service on a fresh embedded chain, for API and browser tests: a wall clock the
+ * test moves by hand, heartbeats the test runs itself, and helpers to reach a period's windows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildConfig } from '../../config/config.ts';
+import { periodWindows, type PeriodWindows } from '../../core/periodClock.ts';
+import { startPlatformService, type PlatformService } from '../../app/platformService.ts';
+
+export interface TestService {
+  readonly service: PlatformService;
+  readonly url: string;
+  readonly dataDir: string;
+  /** Moves the chain's clock to at least `chainTime` and runs a heartbeat there. */
+  advanceTo(chainTime: bigint): Promise<void>;
+  windowsOf(period: bigint): PeriodWindows;
+  /** Runs heartbeats through every window of `period` until it is settled. */
+  runPeriod(period: bigint): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestService(
+  options: { webRoot?: string; caseStudy?: boolean; speed?: number } = {},
+): Promise<TestService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wattledger-service-'));
+  const speed = options.speed ?? 60;
+  const config = buildConfig(
+    {
+      server: { host: '127.0.0.1', port: 0 },
+      clock: { speed },
+      caseStudy: { enabled: options.caseStudy ?? true },
+      chain: { mode: 'embedded', port: 0, stateIntervalSeconds: 3_600 },
+    },
+    'test',
+    dataDir,
+    { dataDir },
+  );
+  let wall = Date.now();
+  const service = await startPlatformService(config, {
+    heartbeatMs: 0,
+    webRoot: options.webRoot,
+    wallClock: () => wall,
+    log: (line) => console.error(line),
+  });
+  const { schedule, clock } = service.context;
+  const advanceTo = async (chainTime: bigint) => {
+    const now = await clock.now();
+    if (chainTime > now) wall += Math.ceil((Number(chainTime - now) * 1000) / speed);
+    await service.heartbeat();
+  };
+  return {
+    service,
+    url: service.url,
+    dataDir,
+    advanceTo,
+    windowsOf: (period) => periodWindows(schedule, period),
+    async runPeriod(period) {
+      const w = periodWindows(schedule, period);
+      for (const t of [w.commitOpens, w.commitCloses, w.revealCloses, w.deliveryStarts, w.deliveryEnds]) {
+        await advanceTo(t + 1n);
+      }
+      // Readings land at the boundary; the keeper settles on the next beat (or at the deadline).
+      await advanceTo(w.deliveryEnds + 30n);
+      await advanceTo(w.readingDeadline + 1n);
+      await service.heartbeat();
+    },
+    async stop() {
+      await service.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
