@@ -3,7 +3,7 @@
  * the read model. Each block range is written in one SQLite transaction together with the cursor, and
  * every raw log is keyed by (block, log index), so a range read twice changes nothing.
  */
-import type { Hex, Log } from 'viem';
+import { getAddress, type Hex, type Log } from 'viem';
 import { readSchedule } from '../../chain/periodDriver.ts';
 import type { Platform } from '../../chain/platform.ts';
 import { WattLedgerError } from '../../core/errors.ts';
@@ -154,8 +154,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
             tx.hash,
             number,
             tx.transactionIndex,
-            tx.from,
-            tx.to ?? null,
+            getAddress(tx.from),
+            tx.to ? getAddress(tx.to) : null,
             call.functionName,
             call.period,
             (receipt?.gasUsed ?? 0n).toString(),
