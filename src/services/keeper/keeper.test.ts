@@ -1,0 +1,242 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from 'viem';
+import { signReading } from '../../chain/bidding.ts';
+import { STAGES } from '../../chain/clearing.ts';
+import { commitAndReveal, type PeriodBid } from '../../chain/periodDriver.ts';
+import { periodSettlements, periodTrades } from '../../chain/periodRecords.ts';
+import type { Platform } from '../../chain/platform.ts';
+import { startTestPlatform, type Enrolled, type TestPlatform } from '../../chain/testing/testPlatform.ts';
+import { periodWindows } from '../../core/periodClock.ts';
+import { parseMoney, parsePricePerKwh } from '../../core/units.ts';
+import { openReadModel } from '../indexer/schema.ts';
+import { createKeeper, keeperCursorStore, type KeeperEvent, type KeeperTickReport } from './keeper.ts';
+
+const money = (text: string) => parseMoney(text, 'amount');
+const price = (text: string) => parsePricePerKwh(text, 'price');
+
+/** The platform as seen by a keeper process that dies after sending `sends` transactions. */
+function dyingAfter(platform: Platform, sends: number): Platform {
+  let sent = 0;
+  const connection = {
+    ...platform.connection,
+    wallet(account: Account) {
+      const wallet = platform.connection.wallet(account);
+      return new Proxy(wallet, {
+        get(target, property, receiver) {
+          if (property !== 'sendTransaction') return Reflect.get(target, property, receiver);
+          return async (...args: Parameters<typeof wallet.sendTransaction>) => {
+            if (sent >= sends) throw new Error(`keeper killed after ${sends} transactions`);
+            sent += 1;
+            return await target.sendTransaction(...args);
+          };
+        },
+      });
+    },
+  };
+  return { ...platform, connection };
+}
+
+interface Market {
+  t: TestPlatform;
+  members: Enrolled[];
+}
+
+const PROFILES = [
+  { name: 'Wind', kind: 'producer', greenSupply: true, greenPreference: false },
+  { name: 'Solar', kind: 'producer', greenSupply: true, greenPreference: false },
+  { name: 'Gas', kind: 'producer', greenSupply: false, greenPreference: false },
+  { name: 'EV', kind: 'consumer', greenSupply: false, greenPreference: true },
+  { name: 'Load', kind: 'consumer', greenSupply: false, greenPreference: false },
+  { name: 'Heat pump', kind: 'consumer', greenSupply: false, greenPreference: true },
+] as const;
+
+const INTENTS = [
+  { side: 'sell', quantityWh: 400n, pricePerWh: price('0.700') },
+  { side: 'sell', quantityWh: 300n, pricePerWh: price('0.720') },
+  { side: 'sell', quantityWh: 500n, pricePerWh: price('0.690') },
+  { side: 'buy', quantityWh: 250n, pricePerWh: price('0.760') },
+  { side: 'buy', quantityWh: 600n, pricePerWh: price('0.750') },
+  { side: 'buy', quantityWh: 350n, pricePerWh: price('0.740') },
+] as const;
+
+// What each meter measured; the heat pump's meter (last) never reports.
+const MEASURED = [
+  { importWh: 0n, exportWh: 380n },
+  { importWh: 0n, exportWh: 320n },
+  { importWh: 5n, exportWh: 500n },
+  { importWh: 260n, exportWh: 0n },
+  { importWh: 550n, exportWh: 0n },
+] as const;
+
+async function market(): Promise<Market> {
+  const t = await startTestPlatform();
+  const members: Enrolled[] = [];
+  for (const profile of PROFILES) members.push(await t.enrol(profile, money('10')));
+  await t.fundGrid(money('100'));
+  return { t, members };
+}
+
+const bidsOf = (m: Market): PeriodBid[] =>
+  m.members.map((p, i) => ({ participant: p.account, participantId: p.id, intent: INTENTS[i]! }));
+
+async function submitReadings(m: Market, period: bigint) {
+  const signed = await Promise.all(
+    MEASURED.map((r, i) =>
+      signReading(m.t.platform, m.members[i]!.meter, { participantId: m.members[i]!.id, period, ...r }),
+    ),
+  );
+  const receipts = signed.map((r) => m.t.relayer.reading(r));
+  await m.t.relayer.flush();
+  await Promise.all(receipts);
+}
+
+const keeperFor = (
+  m: Market,
+  platform: Platform,
+  onEvent?: (e: KeeperEvent) => void,
+  db = openReadModel(':memory:'),
+) =>
+  createKeeper({
+    platform,
+    account: m.t.keeper,
+    schedule: m.t.schedule,
+    clock: m.t.clock,
+    maxClearingEntriesPerTransaction: 2,
+    settlementBatchSize: 2,
+    onEvent,
+    cursor: keeperCursorStore(db),
+  });
+
+async function balances(m: Market) {
+  const accounts = [...m.members.map((p) => p.account.address), m.t.accounts.publicGrid.address];
+  return await Promise.all(accounts.map((a) => m.t.platform.read.token.read.balanceOf([a])));
+}
+
+/** What a tick did, leaving out the empty periods it walked past. */
+const acted = (report: KeeperTickReport) => report.actions.filter((x) => x.kind !== 'skipped');
+
+const stageOf = async (m: Market, period: bigint) =>
+  STAGES[(await m.t.platform.read.market.read.periodState([period]))[1].stage];
+
+describe('the keeper, killed mid-way and restarted, finishes each period once', () => {
+  let a: Market; // interrupted
+  let b: Market; // uninterrupted, the reference
+  let period: bigint;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([market(), market()]);
+    const [pa, pb] = await Promise.all([a.t.nextOpenPeriod(), b.t.nextOpenPeriod()]);
+    period = pa > pb ? pa : pb;
+    await Promise.all([a, b].map((m) => commitAndReveal(m.t, period, bidsOf(m))));
+    await Promise.all(
+      [a, b].map((m) => m.t.clock.advanceTo(periodWindows(m.t.schedule, period).revealCloses)),
+    );
+  }, 120_000);
+  afterAll(async () => Promise.all([a?.t.stop(), b?.t.stop()]));
+
+  it('skips the periods without a revealed bid and resumes a clearing cut short', async () => {
+    const db = openReadModel(':memory:');
+    const dying = keeperFor(a, dyingAfter(a.t.platform, 1), undefined, db);
+    const cut = await dying.tick();
+    expect(cut.error).toMatch(/keeper killed after 1 transactions/);
+    expect(cut.actions.filter((x) => x.kind === 'skipped').map((x) => x.period)).toEqual(
+      Array.from({ length: Number(period) - 1 }, (_, i) => BigInt(i + 1)),
+    );
+    expect(cut.oldestUnfinished).toBe(period);
+    expect(await stageOf(a, period)).not.toBe('cleared');
+    expect(await stageOf(a, period)).not.toBe('bidding');
+    expect(dying.status().lastError).toBe(cut.error);
+
+    const events: KeeperEvent[] = [];
+    const fresh = keeperFor(a, a.t.platform, (e) => events.push(e), db);
+    expect(fresh.status().oldestUnfinished).toBe(period); // the stored cursor
+    const resumed = await fresh.tick();
+    expect(resumed.error).toBeNull();
+    expect(resumed.actions).toEqual([{ kind: 'cleared', period, transactions: expect.any(Number) }]);
+    expect(events).toEqual(resumed.actions);
+
+    const reference = await keeperFor(b, b.t.platform).tick();
+    expect(reference.error).toBeNull();
+    const clearing = reference.actions.find((x) => x.kind === 'cleared');
+    expect(clearing).toMatchObject({ kind: 'cleared', period });
+    // Cut into transactions of 2 bids: the split run handed over the same bids in more transactions.
+    expect(clearing!.kind === 'cleared' && clearing!.transactions).toBeGreaterThan(1);
+
+    const trades = async (m: Market) =>
+      (await periodTrades(m.t.platform, period)).map((x) => [
+        x.sellerId,
+        x.buyerId,
+        x.quantityWh,
+        x.pricePerWh,
+        x.stage,
+      ]);
+    expect(await trades(a)).toEqual(await trades(b));
+    expect((await trades(a)).length).toBeGreaterThan(2);
+    expect(await balances(a)).toEqual(await balances(b));
+  });
+
+  it('settles when the readings are in, resumes a settlement cut short, and settles a missing reading at the deadline', async () => {
+    for (const m of [a, b]) {
+      await m.t.clock.advanceTo(periodWindows(m.t.schedule, period).deliveryEnds);
+      await submitReadings(m, period);
+    }
+    const db = openReadModel(':memory:');
+    const cut = await keeperFor(a, dyingAfter(a.t.platform, 1), undefined, db).tick();
+    expect(cut.error).toMatch(/killed/);
+    expect((await periodSettlements(a.t.platform, period)).length).toBe(2);
+
+    const fresh = keeperFor(a, a.t.platform, undefined, db);
+    const resumed = await fresh.tick();
+    expect(resumed.error).toBeNull();
+    expect(acted(resumed)).toEqual([
+      {
+        kind: 'settled',
+        period,
+        participants: [a.members[2]!.id, a.members[3]!.id, a.members[4]!.id],
+        transactions: 2,
+      },
+    ]);
+    // The heat pump's reading is awaited until the deadline.
+    expect(resumed.oldestUnfinished).toBe(period);
+    expect(acted(await fresh.tick())).toEqual([]);
+
+    await keeperFor(b, b.t.platform).tick();
+    for (const m of [a, b]) await m.t.clock.advanceTo(periodWindows(m.t.schedule, period).readingDeadline);
+    const late = await fresh.tick();
+    expect(acted(late)).toEqual([
+      { kind: 'settled', period, participants: [a.members[5]!.id], transactions: 1 },
+      { kind: 'finished', period },
+    ]);
+    expect(late.oldestUnfinished).toBeGreaterThan(period);
+    expect(fresh.status()).toMatchObject({ lastError: null, lastAction: { kind: 'finished', period } });
+    await keeperFor(b, b.t.platform).tick();
+
+    for (const m of [a, b]) {
+      const settled = await periodSettlements(m.t.platform, period);
+      expect(settled.map((s) => s.participantId).sort()).toEqual(m.members.map((p) => p.id).sort());
+      expect(settled.find((s) => s.participantId === m.members[5]!.id)!.readingMissing).toBe(true);
+      const periodSettled = await m.t.platform.read.market.getEvents.PeriodSettled(
+        { period },
+        { fromBlock: m.t.platform.deployment.fromBlock },
+      );
+      expect(periodSettled.length).toBe(1);
+    }
+    const outcome = async (m: Market) =>
+      (await periodSettlements(m.t.platform, period))
+        .map(({ transactionHash: _h, blockNumber: _b, ...s }) => s)
+        .sort((x, y) => x.participantId - y.participantId);
+    expect(await outcome(a)).toEqual(await outcome(b));
+    expect(await balances(a)).toEqual(await balances(b));
+    // A keeper started afresh without a cursor finds nothing left to do and pays nothing.
+    const before = await balances(a);
+    const again = await createKeeper({
+      platform: a.t.platform,
+      account: a.t.keeper,
+      schedule: a.t.schedule,
+      clock: a.t.clock,
+      maxClearingEntriesPerTransaction: 2,
+    }).tick();
+    expect(acted(again)).toEqual([{ kind: 'finished', period }]);
+    expect(await balances(a)).toEqual(before);
+  });
+});
