@@ -13,7 +13,13 @@ import { marketParameters, publicGridAccount } from '../readModel/market.ts';
 import { listMeters } from '../readModel/meters.ts';
 import { participantBids, participantReadings } from '../readModel/participantRecords.ts';
 import { listParticipants, participantByAccount, participantById } from '../readModel/participants.ts';
-import { periodDetail, periodSummaries, periodsStartingWithin } from '../readModel/periods.ts';
+import {
+  daySummary,
+  periodCurves,
+  periodDetail,
+  periodSummaries,
+  periodsStartingWithin,
+} from '../readModel/periods.ts';
 import { participantSettlements } from '../readModel/settlements.ts';
 import { participantStatement } from '../readModel/statement.ts';
 import { createIndexer, type IndexedChanges } from './indexer.ts';
@@ -52,6 +58,8 @@ describe('the indexer, on a chain that traded two periods', () => {
   let db: ReadModelDb;
   const changes: IndexedChanges[] = [];
 
+  const pendingTradedWh = () => periodDetail(db, Number(later)).tradedWh;
+
   // Every query the API answers, over every participant and period the chain knows.
   function answers(d: ReadModelDb) {
     return {
@@ -61,6 +69,7 @@ describe('the indexer, on a chain that traded two periods', () => {
       summaries: periodSummaries(d, 1, Number(later) + 1),
       details: [1, Number(later)].map((p) => periodDetail(d, p)),
       day: periodsStartingWithin(d, t.schedule.genesis - 900n, t.schedule.genesis + 86_400n),
+      daySummary: daySummary(d, t.schedule.genesis, t.schedule.genesis + 86_400n),
       statements: everyone.map((p) => participantStatement(d, p.account.address)),
       energy: everyone.map((p) => energySeries(d, p.id, 1, Number(later))),
       settlements: everyone.map((p) => participantSettlements(d, p.id)),
@@ -216,6 +225,20 @@ describe('the indexer, on a chain that traded two periods', () => {
       awardedWh: 600n,
     });
     expect(first.clearingTransactions.length).toBe(1);
+    expect(periodCurves(first.bids)).toEqual({
+      supply: [
+        { quantityWh: 500n, pricePerWh: price('0.700') },
+        { quantityWh: 930n, pricePerWh: price('0.730') },
+      ],
+      demand: [
+        { quantityWh: 250n, pricePerWh: price('0.756') },
+        { quantityWh: 850n, pricePerWh: price('0.750') },
+      ],
+    });
+    const day = daySummary(db, t.schedule.genesis, t.schedule.genesis + 86_400n);
+    expect(day.periods.length).toBe(96);
+    expect(day.periods[0]!.deliveryStarts).toBe(t.schedule.genesis);
+    expect(day.tradedWh).toBe(850n + pendingTradedWh());
     expect(first.settlementTransactions.length).toBe(2); // the readings, then the missing one at the deadline
     const pending = periodDetail(db, Number(later));
     expect(pending).toMatchObject({ stage: 'cleared', settled: false, revealed: 3, settlements: [] });
