@@ -6,7 +6,7 @@ import { commitAndReveal, runPeriod } from '../../chain/periodDriver.ts';
 import { periodSettlements, periodTrades } from '../../chain/periodRecords.ts';
 import { startTestPlatform, type Enrolled, type TestPlatform } from '../../chain/testing/testPlatform.ts';
 import { periodWindows } from '../../core/periodClock.ts';
-import { parseMoney, parsePricePerKwh } from '../../core/units.ts';
+import { enrolMembers, membersBids, money, price, type Member } from '../testing/members.ts';
 import { energySeries } from '../readModel/energy.ts';
 import { blockWithTransactions, listBlocks, transactionWithEvents } from '../readModel/explorer.ts';
 import { marketParameters, publicGridAccount } from '../readModel/market.ts';
@@ -23,23 +23,17 @@ import {
 import { participantSettlements } from '../readModel/settlements.ts';
 import { participantStatement } from '../readModel/statement.ts';
 import { createIndexer, type IndexedChanges } from './indexer.ts';
-import { openReadModel, writeMeta, type ReadModelDb } from './schema.ts';
+import { openReadModel, READ_MODEL_TABLES, writeMeta, type ReadModelDb } from './schema.ts';
 
-const money = (text: string) => parseMoney(text, 'amount');
-const price = (text: string) => parsePricePerKwh(text, 'price');
-
-const TABLES = [
-  'logs',
-  'blocks',
-  'transactions',
-  'participants',
-  'bids',
-  'trades',
-  'readings',
-  'settlements',
-  'token_movements',
-  'periods',
+const MEMBERS: readonly Member[] = [
+  ['Wind', 'producer', true, false, '5', 'sell', 430n, '0.730'],
+  ['Gas', 'producer', false, false, '5', 'sell', 500n, '0.700'],
+  ['EV', 'consumer', false, true, '10', 'buy', 250n, '0.756'],
+  ['Load', 'consumer', false, false, '10', 'buy', 600n, '0.750'],
 ];
+
+// The chain's records: everything but the bookkeeping (cursor, keeper state).
+const TABLES = READ_MODEL_TABLES.filter((t) => t !== 'meta' && t !== 'keeper_state');
 
 function tables(db: ReadModelDb) {
   return Object.fromEntries(
@@ -85,44 +79,10 @@ describe('the indexer, on a chain that traded two periods', () => {
 
   beforeAll(async () => {
     t = await startTestPlatform();
-    wind = await t.enrol(
-      { name: 'Wind', kind: 'producer', greenSupply: true, greenPreference: false },
-      money('5'),
-    );
-    gas = await t.enrol(
-      { name: 'Gas', kind: 'producer', greenSupply: false, greenPreference: false },
-      money('5'),
-    );
-    ev = await t.enrol(
-      { name: 'EV', kind: 'consumer', greenSupply: false, greenPreference: true },
-      money('10'),
-    );
-    load = await t.enrol(
-      { name: 'Load', kind: 'consumer', greenSupply: false, greenPreference: false },
-      money('10'),
-    );
-    everyone = [wind, gas, ev, load];
-    await t.fundGrid(money('100'));
+    everyone = await enrolMembers(t, MEMBERS);
+    [wind, gas, ev, load] = everyone as [Enrolled, Enrolled, Enrolled, Enrolled];
     db = openReadModel(':memory:');
-
-    const bids = [
-      {
-        participant: wind.account,
-        intent: { side: 'sell' as const, quantityWh: 430n, pricePerWh: price('0.730') },
-      },
-      {
-        participant: gas.account,
-        intent: { side: 'sell' as const, quantityWh: 500n, pricePerWh: price('0.700') },
-      },
-      {
-        participant: ev.account,
-        intent: { side: 'buy' as const, quantityWh: 250n, pricePerWh: price('0.756') },
-      },
-      {
-        participant: load.account,
-        intent: { side: 'buy' as const, quantityWh: 600n, pricePerWh: price('0.750') },
-      },
-    ];
+    const bids = membersBids(everyone, MEMBERS);
     // The load's meter stays silent in period 1: settled as missing after the deadline.
     const actual = new Map([
       [wind.id, { importWh: 0n, exportWh: 300n }],

@@ -7,12 +7,9 @@ import { periodSettlements, periodTrades } from '../../chain/periodRecords.ts';
 import type { Platform } from '../../chain/platform.ts';
 import { startTestPlatform, type Enrolled, type TestPlatform } from '../../chain/testing/testPlatform.ts';
 import { periodWindows } from '../../core/periodClock.ts';
-import { parseMoney, parsePricePerKwh } from '../../core/units.ts';
+import { enrolMembers, membersBids, type Member } from '../testing/members.ts';
 import { openReadModel } from '../indexer/schema.ts';
 import { createKeeper, keeperCursorStore, type KeeperEvent, type KeeperTickReport } from './keeper.ts';
-
-const money = (text: string) => parseMoney(text, 'amount');
-const price = (text: string) => parsePricePerKwh(text, 'price');
 
 /** The platform as seen by a keeper process that dies after sending `sends` transactions. */
 function dyingAfter(platform: Platform, sends: number): Platform {
@@ -41,23 +38,14 @@ interface Market {
   members: Enrolled[];
 }
 
-const PROFILES = [
-  { name: 'Wind', kind: 'producer', greenSupply: true, greenPreference: false },
-  { name: 'Solar', kind: 'producer', greenSupply: true, greenPreference: false },
-  { name: 'Gas', kind: 'producer', greenSupply: false, greenPreference: false },
-  { name: 'EV', kind: 'consumer', greenSupply: false, greenPreference: true },
-  { name: 'Load', kind: 'consumer', greenSupply: false, greenPreference: false },
-  { name: 'Heat pump', kind: 'consumer', greenSupply: false, greenPreference: true },
-] as const;
-
-const INTENTS = [
-  { side: 'sell', quantityWh: 400n, pricePerWh: price('0.700') },
-  { side: 'sell', quantityWh: 300n, pricePerWh: price('0.720') },
-  { side: 'sell', quantityWh: 500n, pricePerWh: price('0.690') },
-  { side: 'buy', quantityWh: 250n, pricePerWh: price('0.760') },
-  { side: 'buy', quantityWh: 600n, pricePerWh: price('0.750') },
-  { side: 'buy', quantityWh: 350n, pricePerWh: price('0.740') },
-] as const;
+const MEMBERS: readonly Member[] = [
+  ['Wind', 'producer', true, false, '10', 'sell', 400n, '0.700'],
+  ['Solar', 'producer', true, false, '10', 'sell', 300n, '0.720'],
+  ['Gas', 'producer', false, false, '10', 'sell', 500n, '0.690'],
+  ['EV', 'consumer', false, true, '10', 'buy', 250n, '0.760'],
+  ['Load', 'consumer', false, false, '10', 'buy', 600n, '0.750'],
+  ['Heat pump', 'consumer', false, true, '10', 'buy', 350n, '0.740'],
+];
 
 // What each meter measured; the heat pump's meter (last) never reports.
 const MEASURED = [
@@ -70,14 +58,10 @@ const MEASURED = [
 
 async function market(): Promise<Market> {
   const t = await startTestPlatform();
-  const members: Enrolled[] = [];
-  for (const profile of PROFILES) members.push(await t.enrol(profile, money('10')));
-  await t.fundGrid(money('100'));
-  return { t, members };
+  return { t, members: await enrolMembers(t, MEMBERS) };
 }
 
-const bidsOf = (m: Market): PeriodBid[] =>
-  m.members.map((p, i) => ({ participant: p.account, participantId: p.id, intent: INTENTS[i]! }));
+const bidsOf = (m: Market): PeriodBid[] => membersBids(m.members, MEMBERS);
 
 async function submitReadings(m: Market, period: bigint) {
   const signed = await Promise.all(
