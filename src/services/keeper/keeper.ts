@@ -10,6 +10,7 @@
  */
 import type { Account } from 'viem';
 import { clearPeriodOnChain, STAGES } from '../../chain/clearing.ts';
+import { ContractRefusedError } from '../../chain/errors.ts';
 import type { Platform } from '../../chain/platform.ts';
 import { settlePeriodOnChain } from '../../chain/settlement.ts';
 import { summarize } from '../../chain/transactions.ts';
@@ -36,7 +37,10 @@ export interface KeeperTickReport {
   readonly actions: readonly KeeperAction[];
   /** The oldest period still to clear or settle after the tick. */
   readonly oldestUnfinished: bigint;
-  /** The first failure; the tick stops there and the next one retries from the chain's state. */
+  /**
+   * What failed, by period. A period the contract refuses is left for the next tick and the walk goes
+   * on; any other failure ends the tick. The next tick retries from the chain's state.
+   */
   readonly error: string | null;
 }
 
@@ -150,18 +154,23 @@ export function createKeeper(options: KeeperOptions): Keeper {
     const now = await options.clock.now();
     let firstUnfinished: bigint | null = null;
     let period = oldestUnfinished;
-    let error: string | null = null;
-    try {
-      for (; periodWindows(schedule, period).revealCloses <= now; period++) {
-        if (finishedAhead.has(period)) continue;
+    const errors: string[] = [];
+    for (; periodWindows(schedule, period).revealCloses <= now; period++) {
+      if (finishedAhead.has(period)) continue;
+      try {
         if (await advance(period, now, act)) finishedAhead.add(period);
         else if (firstUnfinished === null) firstUnfinished = period;
+      } catch (failure) {
+        const message = `period ${period}: ${summarize(failure)}`;
+        errors.push(message);
+        options.onEvent?.({ kind: 'error', period, error: message });
+        if (firstUnfinished === null) firstUnfinished = period;
+        // A contract refusing one period (say, the grid's float is short) must not hold the later
+        // periods back; anything else (the node gone, the process dying) ends the tick.
+        if (!(failure instanceof ContractRefusedError)) break;
       }
-    } catch (failure) {
-      error = `period ${period}: ${summarize(failure)}`;
-      options.onEvent?.({ kind: 'error', period, error });
-      if (firstUnfinished === null) firstUnfinished = period;
     }
+    const error = errors.length === 0 ? null : errors.join('; ');
     oldestUnfinished = firstUnfinished ?? period;
     for (const p of finishedAhead) if (p < oldestUnfinished) finishedAhead.delete(p);
     options.cursor?.save(oldestUnfinished);
