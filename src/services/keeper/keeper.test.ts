@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from 'viem';
 import { signReading } from '../../chain/bidding.ts';
@@ -101,6 +103,48 @@ const acted = (report: KeeperTickReport) => report.actions.filter((x) => x.kind 
 
 const stageOf = async (m: Market, period: bigint) =>
   STAGES[(await m.t.platform.read.market.read.periodState([period]))[1].stage];
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Runs a keeper in a child process and kills it with SIGKILL as soon as `cut()` holds on the chain.
+ * Where the kill lands is up to the race (seen: mid-green-stage, and after 1 of 6 settlements); the
+ * test asserts the outcome, which must not depend on it. Returns the actions the child printed.
+ */
+async function killKeeperWhen(
+  m: Market,
+  firstPeriod: bigint,
+  cut: () => Promise<boolean>,
+): Promise<string[]> {
+  const deployment = JSON.stringify(m.t.platform.deployment, (_, v) =>
+    typeof v === 'bigint' ? String(v) : v,
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/run-ts.js',
+      'src/services/keeper/keeperProcess.fixture.ts',
+      m.t.chain.rpcUrl,
+      deployment,
+      String(firstPeriod),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines: string[] = [];
+  child.stdout
+    .setEncoding('utf8')
+    .on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const started = Date.now();
+  while (!(await cut())) {
+    if (Date.now() - started > 30_000) throw new Error('the keeper process did not start within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  expect(lines[0]).toBe('ready');
+  return lines;
+}
 
 describe('the keeper, killed mid-way and restarted, finishes each period once', () => {
   let a: Market; // interrupted
@@ -222,5 +266,47 @@ describe('the keeper, killed mid-way and restarted, finishes each period once', 
     }).tick();
     expect(acted(again)).toEqual([{ kind: 'finished', period }]);
     expect(await balances(a)).toEqual(before);
+  });
+
+  it('killed with SIGKILL in the middle of a clearing and of a settlement, a fresh keeper finishes the same', async () => {
+    const [pa, pb] = await Promise.all([a.t.nextOpenPeriod(), b.t.nextOpenPeriod()]);
+    const next = pa > pb ? pa : pb;
+    await Promise.all([a, b].map((m) => commitAndReveal(m.t, next, bidsOf(m))));
+    await Promise.all([a, b].map((m) => m.t.clock.advanceTo(periodWindows(m.t.schedule, next).revealCloses)));
+
+    const state = async () => (await a.t.platform.read.market.read.periodState([next]))[1];
+    await killKeeperWhen(a, next, async () => STAGES[(await state()).stage] !== 'bidding');
+    const finish = async (m: Market) => {
+      const report = await keeperFor(m, m.t.platform).tick();
+      expect(report.error).toBeNull();
+    };
+    await Promise.all([finish(a), finish(b)]);
+    const trades = async (m: Market) =>
+      (await periodTrades(m.t.platform, next)).map((x) => [
+        x.sellerId,
+        x.buyerId,
+        x.quantityWh,
+        x.pricePerWh,
+        x.stage,
+      ]);
+    expect(await trades(a)).toEqual(await trades(b));
+
+    for (const m of [a, b]) {
+      await m.t.clock.advanceTo(periodWindows(m.t.schedule, next).deliveryEnds);
+      await submitReadings(m, next);
+    }
+    await killKeeperWhen(a, next, async () => (await state()).settledCount > 0);
+    await Promise.all([finish(a), finish(b)]);
+    for (const m of [a, b]) await m.t.clock.advanceTo(periodWindows(m.t.schedule, next).readingDeadline);
+    await Promise.all([finish(a), finish(b)]);
+
+    const outcome = async (m: Market) =>
+      (await periodSettlements(m.t.platform, next))
+        .map(({ transactionHash: _h, blockNumber: _b, ...x }) => x)
+        .sort((x, y) => x.participantId - y.participantId);
+    const settled = await outcome(a);
+    expect(settled.map((x) => x.participantId)).toEqual(a.members.map((p) => p.id));
+    expect(settled).toEqual(await outcome(b));
+    expect(await balances(a)).toEqual(await balances(b));
   });
 });
