@@ -47,6 +47,8 @@ export interface KeeperTickReport {
 export interface KeeperStatus {
   /** Wall-clock milliseconds of the last finished tick. */
   readonly lastTickAt: number | null;
+  /** The chain time (unix seconds) the last finished tick acted on. */
+  readonly lastTickChainTime: bigint | null;
   readonly lastAction: KeeperAction | null;
   readonly lastError: string | null;
   readonly oldestUnfinished: bigint;
@@ -101,6 +103,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
   const market = platform.read.market;
   let oldestUnfinished = options.cursor?.load() ?? options.firstPeriod ?? 1n;
   let lastTickAt: number | null = null;
+  let lastTickChainTime: bigint | null = null;
   let lastAction: KeeperAction | null = null;
   let lastError: string | null = null;
   let running: Promise<unknown> = Promise.resolve();
@@ -175,6 +178,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
     for (const p of finishedAhead) if (p < oldestUnfinished) finishedAhead.delete(p);
     options.cursor?.save(oldestUnfinished);
     lastTickAt = Date.now();
+    lastTickChainTime = now;
     lastError = error;
     return { at: now, actions, oldestUnfinished, error };
   }
@@ -187,7 +191,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
 
   return {
     tick: serialisedTick,
-    status: () => ({ lastTickAt, lastAction, lastError, oldestUnfinished }),
+    status: () => ({ lastTickAt, lastTickChainTime, lastAction, lastError, oldestUnfinished }),
     start(intervalMs) {
       if (timer !== undefined) return;
       timer = setInterval(() => {
