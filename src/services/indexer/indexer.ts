@@ -3,7 +3,7 @@
  * the read model. Each block range is written in one SQLite transaction together with the cursor, and
  * every raw log is keyed by (block, log index), so a range read twice changes nothing.
  */
-import type { Hex, Log } from 'viem';
+import { createPublicClient, getAddress, http, type Hex, type Log } from 'viem';
 import { readSchedule } from '../../chain/periodDriver.ts';
 import type { Platform } from '../../chain/platform.ts';
 import { WattLedgerError } from '../../core/errors.ts';
@@ -15,7 +15,7 @@ export type { IndexedChanges } from './derive.ts';
 
 /** Blocks per eth_getLogs call: well under the limits public nodes put on one query. */
 export const LOG_RANGE = 2_000;
-const BLOCK_FETCH_CONCURRENCY = 8;
+const BLOCK_FETCH_CONCURRENCY = 64;
 
 export class ReadModelMismatchError extends WattLedgerError {
   override readonly name = 'ReadModelMismatchError';
@@ -78,6 +78,11 @@ async function mapLimited<T, R>(
 export function createIndexer(options: IndexerOptions): Indexer {
   const { db, platform } = options;
   const client = platform.connection.publicClient;
+  // Block and receipt requests go out as JSON-RPC batches: one HTTP round trip for many blocks.
+  const blockClient = createPublicClient({
+    chain: platform.connection.chain,
+    transport: http(platform.connection.rpcUrl, { batch: { batchSize: 64 }, timeout: 120_000 }),
+  });
   const directory = contractDirectory(platform.deployment);
   const logRange = options.logRange ?? LOG_RANGE;
   const firstBlock = Number(platform.deployment.fromBlock);
@@ -113,9 +118,11 @@ export function createIndexer(options: IndexerOptions): Indexer {
   }
 
   async function fetchBlock(number: number) {
-    const block = await client.getBlock({ blockNumber: BigInt(number), includeTransactions: true });
+    const block = await blockClient.getBlock({ blockNumber: BigInt(number), includeTransactions: true });
     const receipts =
-      block.transactions.length === 0 ? [] : await client.getBlockReceipts({ blockNumber: BigInt(number) });
+      block.transactions.length === 0
+        ? []
+        : await blockClient.getBlockReceipts({ blockNumber: BigInt(number) });
     return { block, receipts };
   }
 
@@ -154,8 +161,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
             tx.hash,
             number,
             tx.transactionIndex,
-            tx.from,
-            tx.to ?? null,
+            getAddress(tx.from),
+            tx.to ? getAddress(tx.to) : null,
             call.functionName,
             call.period,
             (receipt?.gasUsed ?? 0n).toString(),

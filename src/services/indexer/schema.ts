@@ -10,7 +10,7 @@ export type ReadModelDb = Database.Database;
 /** Bump on any change to the tables below: an older file is then dropped and indexed again. */
 export const SCHEMA_VERSION = 1;
 
-const TABLES = [
+export const READ_MODEL_TABLES = [
   'meta',
   'logs',
   'blocks',
@@ -107,7 +107,7 @@ export function openReadModel(path: string): ReadModelDb {
 /** Drops every table of the read model and creates them empty, at the current schema version. */
 export function dropReadModel(db: ReadModelDb): void {
   db.transaction(() => {
-    for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of READ_MODEL_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();

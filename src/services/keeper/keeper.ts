@@ -10,6 +10,7 @@
  */
 import type { Account } from 'viem';
 import { clearPeriodOnChain, STAGES } from '../../chain/clearing.ts';
+import { ContractRefusedError } from '../../chain/errors.ts';
 import type { Platform } from '../../chain/platform.ts';
 import { settlePeriodOnChain } from '../../chain/settlement.ts';
 import { summarize } from '../../chain/transactions.ts';
@@ -36,13 +37,18 @@ export interface KeeperTickReport {
   readonly actions: readonly KeeperAction[];
   /** The oldest period still to clear or settle after the tick. */
   readonly oldestUnfinished: bigint;
-  /** The first failure; the tick stops there and the next one retries from the chain's state. */
+  /**
+   * What failed, by period. A period the contract refuses is left for the next tick and the walk goes
+   * on; any other failure ends the tick. The next tick retries from the chain's state.
+   */
   readonly error: string | null;
 }
 
 export interface KeeperStatus {
   /** Wall-clock milliseconds of the last finished tick. */
   readonly lastTickAt: number | null;
+  /** The chain time (unix seconds) the last finished tick acted on. */
+  readonly lastTickChainTime: bigint | null;
   readonly lastAction: KeeperAction | null;
   readonly lastError: string | null;
   readonly oldestUnfinished: bigint;
@@ -97,6 +103,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
   const market = platform.read.market;
   let oldestUnfinished = options.cursor?.load() ?? options.firstPeriod ?? 1n;
   let lastTickAt: number | null = null;
+  let lastTickChainTime: bigint | null = null;
   let lastAction: KeeperAction | null = null;
   let lastError: string | null = null;
   let running: Promise<unknown> = Promise.resolve();
@@ -150,22 +157,28 @@ export function createKeeper(options: KeeperOptions): Keeper {
     const now = await options.clock.now();
     let firstUnfinished: bigint | null = null;
     let period = oldestUnfinished;
-    let error: string | null = null;
-    try {
-      for (; periodWindows(schedule, period).revealCloses <= now; period++) {
-        if (finishedAhead.has(period)) continue;
+    const errors: string[] = [];
+    for (; periodWindows(schedule, period).revealCloses <= now; period++) {
+      if (finishedAhead.has(period)) continue;
+      try {
         if (await advance(period, now, act)) finishedAhead.add(period);
         else if (firstUnfinished === null) firstUnfinished = period;
+      } catch (failure) {
+        const message = `period ${period}: ${summarize(failure)}`;
+        errors.push(message);
+        options.onEvent?.({ kind: 'error', period, error: message });
+        if (firstUnfinished === null) firstUnfinished = period;
+        // A contract refusing one period (say, the grid's float is short) must not hold the later
+        // periods back; anything else (the node gone, the process dying) ends the tick.
+        if (!(failure instanceof ContractRefusedError)) break;
       }
-    } catch (failure) {
-      error = `period ${period}: ${summarize(failure)}`;
-      options.onEvent?.({ kind: 'error', period, error });
-      if (firstUnfinished === null) firstUnfinished = period;
     }
+    const error = errors.length === 0 ? null : errors.join('; ');
     oldestUnfinished = firstUnfinished ?? period;
     for (const p of finishedAhead) if (p < oldestUnfinished) finishedAhead.delete(p);
     options.cursor?.save(oldestUnfinished);
     lastTickAt = Date.now();
+    lastTickChainTime = now;
     lastError = error;
     return { at: now, actions, oldestUnfinished, error };
   }
@@ -178,7 +191,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
 
   return {
     tick: serialisedTick,
-    status: () => ({ lastTickAt, lastAction, lastError, oldestUnfinished }),
+    status: () => ({ lastTickAt, lastTickChainTime, lastAction, lastError, oldestUnfinished }),
     start(intervalMs) {
       if (timer !== undefined) return;
       timer = setInterval(() => {

@@ -219,3 +219,47 @@ export function periodDetail(db: ReadModelDb, period: number): PeriodDetail {
     settlementTransactions: transactions('settle'),
   };
 }
+
+export interface CurvePoint {
+  /** Cumulative quantity up to and including this bid. */
+  readonly quantityWh: bigint;
+  readonly pricePerWh: bigint;
+}
+
+/**
+ * A period's stepwise supply and demand curves from its revealed bids: sellers by ask ascending,
+ * buyers by bid descending (ties in reveal order; the curve's shape does not depend on them).
+ */
+export function periodCurves(bids: readonly RevealedBidView[]): {
+  supply: CurvePoint[];
+  demand: CurvePoint[];
+} {
+  const curve = (side: 'sell' | 'buy') => {
+    const sorted = bids
+      .filter((b) => b.side === side)
+      .sort((x, y) => {
+        if (x.pricePerWh === y.pricePerWh) return 0;
+        const ascending = x.pricePerWh < y.pricePerWh ? -1 : 1;
+        return side === 'sell' ? ascending : -ascending;
+      });
+    let cumulative = 0n;
+    return sorted.map((b) => ({ quantityWh: (cumulative += b.quantityWh), pricePerWh: b.pricePerWh }));
+  };
+  return { supply: curve('sell'), demand: curve('buy') };
+}
+
+export interface DaySummary {
+  readonly periods: readonly PeriodSummary[];
+  readonly tradedWh: bigint;
+  readonly tradedValue: bigint;
+  /** Volume-weighted over the day's trades; null with none. */
+  readonly averagePrice: PriceFraction | null;
+}
+
+/** The periods whose delivery starts within [t0, t1) and their totals: one chain day. */
+export function daySummary(db: ReadModelDb, t0: bigint, t1: bigint): DaySummary {
+  const periods = periodsStartingWithin(db, t0, t1);
+  const tradedWh = periods.reduce((sum, p) => sum + p.tradedWh, 0n);
+  const tradedValue = periods.reduce((sum, p) => sum + p.tradedValue, 0n);
+  return { periods, tradedWh, tradedValue, averagePrice: priceFraction(tradedValue, tradedWh) };
+}
