@@ -23,3 +23,13 @@ export function BlockLink({ number }: { number: number | null | undefined }) {
     </Link>
   );
 }
+
+/** An account address, short with the whole address on hover. */
+export function Address({ address }: { address: string | null | undefined }) {
+  if (!address) return <span className="muted">—</span>;
+  return (
+    <span className="hash" title={address}>
+      {shortHash(address)}
+    </span>
+  );
+}

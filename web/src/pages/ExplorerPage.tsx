@@ -3,7 +3,7 @@ import { api, query } from '../api/client';
 import type { Block, BlockSummary, Transaction, TransactionSummary } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorBox } from '../components/forms';
-import { BlockLink, TxLink } from '../components/links';
+import { Address, BlockLink, TxLink } from '../components/links';
 import { useLiveReload } from '../hooks/live';
 import { useAsync } from '../hooks/useAsync';
 import { useI18n } from '../i18n/i18n';
@@ -117,12 +117,12 @@ function BlockView({ number }: { number: number }) {
     {
       header: t('col.from'),
       value: (row) => row.from,
-      render: (row) => <span className="hash">{row.from}</span>,
+      render: (row) => <Address address={row.from} />,
     },
     {
       header: t('col.to'),
       value: (row) => row.to ?? '',
-      render: (row) => <span className="hash">{row.to ?? '—'}</span>,
+      render: (row) => <Address address={row.to} />,
     },
     { header: t('col.gasUsed'), value: (row) => String(row.gasUsed), numeric: true },
     { header: t('col.status'), value: (row) => row.status },

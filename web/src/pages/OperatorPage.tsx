@@ -2,6 +2,7 @@ import { api } from '../api/client';
 import type { Health, Meter, Parameters, Participant } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorBox } from '../components/forms';
+import { Address } from '../components/links';
 import { useLiveReload } from '../hooks/live';
 import { useAsync } from '../hooks/useAsync';
 import { useParticipants } from '../hooks/useParticipants';
@@ -29,7 +30,7 @@ export function OperatorPage() {
     {
       header: t('col.account'),
       value: (meter) => meter.address,
-      render: (meter) => <span className="hash">{meter.address}</span>,
+      render: (meter) => <Address address={meter.address} />,
     },
     {
       header: t('col.lastPeriod'),

@@ -9,7 +9,7 @@ type ServiceName = keyof Health;
 function Service({ name, ok, children }: { name: ServiceName; ok: boolean; children: ReactNode }) {
   const { t } = useI18n();
   return (
-    <div className={`health ${ok ? 'ok' : 'bad'}`} data-testid={`health-${name}`} data-ok={ok}>
+    <div className={`health ${ok ? 'health-ok' : 'health-bad'}`} data-testid={`health-${name}`} data-ok={ok}>
       <h3>
         {t(`health.${name}`)} <span className="badge">{ok ? t('health.ok') : t('health.down')}</span>
       </h3>

@@ -4,7 +4,7 @@ import type { Participant } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorBox } from '../../components/forms';
 import { kindLabel, yesNo } from '../../components/labels';
-import { TxLink } from '../../components/links';
+import { Address, TxLink } from '../../components/links';
 import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../lib/router';
 
@@ -49,7 +49,7 @@ export function ParticipantsTable({ participants, onChanged }: Props) {
     {
       header: t('col.account'),
       value: (row) => row.account,
-      render: (row) => <span className="hash">{row.account}</span>,
+      render: (row) => <Address address={row.account} />,
     },
     {
       header: t('col.transaction'),
