@@ -46,11 +46,7 @@ async function signUp(
   await form.getByTestId('signup-submit').click();
   await page.getByTestId('account-page').waitFor();
   await expect.poll(() => page.getByTestId('not-authorised').isVisible()).toBe(true);
-  // The id the server gave, read the way the page reads it (same session cookie).
-  const session = (await (await page.request.get('/api/session')).json()) as {
-    user: { participantId: number };
-  };
-  return session.user.participantId;
+  return participantOf(page);
 }
 
 async function logIn(page: Page, credentials: Credentials): Promise<void> {
@@ -99,6 +95,7 @@ async function bid(page: Page, side: 'sell' | 'buy', quantity: string, price: st
   return placed!.period;
 }
 
+/** The id the server gave, read the way the page reads it (the same session cookie). */
 async function participantOf(page: Page): Promise<number> {
   const session = (await (await page.request.get('/api/session')).json()) as {
     user: { participantId: number };
@@ -116,7 +113,7 @@ async function waitForText(page: Page, path: string, testId: string, text: strin
         await element.waitFor({ timeout: 10_000 }).catch(() => undefined);
         return (await element.count()) > 0 ? await element.innerText() : '';
       },
-      { timeout: waitMs, intervals: [2000] },
+      { timeout: waitMs, interval: 2000 },
     )
     .toContain(text);
 }
@@ -228,7 +225,7 @@ describe.skip('platform in the browser (needs the integrator’s service)', () =
 
       // 中文: the same records under Chinese labels; the choice survives a reload.
       await seller.page.getByTestId('lang-switch').selectOption('zh');
-      expect(await seller.page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+      expect(await seller.page.locator('html').getAttribute('lang')).toBe('zh-CN');
       await seller.page.reload();
       await seller.page.getByTestId('statement-table').waitFor();
       expect(await seller.page.getByTestId('statement-table').innerText()).toContain('交易');
