@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { downloadCsv, toCsv } from '../lib/csv';
+import { toCsv } from '../lib/csv';
+import { downloadCsv } from '../lib/download';
 import { useI18n } from '../i18n/i18n';
 
 export interface Column<R> {

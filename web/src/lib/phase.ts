@@ -1,4 +1,5 @@
-import type { Phase, Windows } from '../api/types';
+// The extension lets the Node-side unit test (test/browser/uiLogic.test.ts) import this file as well.
+import type { Phase, Windows } from '../api/types.ts';
 
 // The period clock of the market core (`phaseAt`), recomputed in the page so that the countdown moves
 // between the server's `clock` events: the phase a chain time falls in and when that phase ends.
