@@ -82,3 +82,34 @@ export function ErrorBox({ error }: { error: ApiError | null }) {
     </p>
   );
 }
+
+interface TextFieldProps {
+  label: string;
+  /** The API's name for the field: its errors show here. */
+  name: string;
+  error: ApiError | null;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'password';
+  autoComplete?: string;
+  inputMode?: 'decimal' | 'numeric';
+  pattern?: string;
+  maxLength?: number;
+  title?: string;
+}
+
+/** A required text input with its label and the API's error for it. */
+export function TextField({ label, name, error, testId, value, onChange, ...input }: TextFieldProps) {
+  return (
+    <Field label={label} name={name} error={error}>
+      <input
+        data-testid={testId}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        required
+        {...input}
+      />
+    </Field>
+  );
+}

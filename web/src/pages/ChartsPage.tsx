@@ -15,6 +15,8 @@ import { chartNumber, trimZeros } from '../lib/decimal';
 import { useRouter } from '../lib/router';
 import { chainDate } from '../lib/time';
 
+const energyKinds = ['declared', 'awarded', 'actual'] as const;
+
 /** Declared vs awarded vs actual energy per period of a chain day, for one participant. */
 export function ChartsPage() {
   const { t } = useI18n();
@@ -104,19 +106,15 @@ export function ChartsPage() {
               <YAxis label={{ value: t('chart.energyKwh'), angle: -90, position: 'insideLeft' }} />
               <Tooltip />
               <Legend verticalAlign="top" />
-              <Bar
-                dataKey="declared"
-                name={t('col.declared')}
-                fill={colours.declared}
-                isAnimationActive={false}
-              />
-              <Bar
-                dataKey="awarded"
-                name={t('col.awarded')}
-                fill={colours.awarded}
-                isAnimationActive={false}
-              />
-              <Bar dataKey="actual" name={t('col.actual')} fill={colours.actual} isAnimationActive={false} />
+              {energyKinds.map((kind) => (
+                <Bar
+                  key={kind}
+                  dataKey={kind}
+                  name={t(`col.${kind}`)}
+                  fill={colours[kind]}
+                  isAnimationActive={false}
+                />
+              ))}
             </BarChart>
           </ResponsiveContainer>
         </div>

@@ -1,12 +1,62 @@
 import { useState } from 'react';
+import type { ApiError } from '../api/client';
 import type { Kind, User } from '../api/types';
-import { Field, FormError, useSubmit } from '../components/forms';
+import { Field, FormError, TextField, useSubmit } from '../components/forms';
 import { kindLabel } from '../components/labels';
 import { useSession } from '../hooks/session';
 import { useI18n } from '../i18n/i18n';
 import { useRouter } from '../lib/router';
 
 const kinds: readonly Kind[] = ['producer', 'consumer', 'prosumer'];
+
+interface CredentialsState {
+  username: string;
+  password: string;
+  setUsername: (value: string) => void;
+  setPassword: (value: string) => void;
+}
+
+function useCredentials(): CredentialsState {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  return { username, password, setUsername, setPassword };
+}
+
+/** User name and password, for logging in (`login-…`) or signing up (`signup-…`, a new password). */
+function Credentials({
+  prefix,
+  credentials,
+  error,
+}: {
+  prefix: 'login' | 'signup';
+  credentials: CredentialsState;
+  error: ApiError | null;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <TextField
+        label={t('field.username')}
+        name="username"
+        error={error}
+        testId={`${prefix}-username`}
+        autoComplete="username"
+        value={credentials.username}
+        onChange={credentials.setUsername}
+      />
+      <TextField
+        label={t('field.password')}
+        name="password"
+        error={error}
+        testId={`${prefix}-password`}
+        type="password"
+        autoComplete={prefix === 'login' ? 'current-password' : 'new-password'}
+        value={credentials.password}
+        onChange={credentials.setPassword}
+      />
+    </>
+  );
+}
 
 /** Where each role starts. */
 export function homeOf(user: User): string {
@@ -26,31 +76,13 @@ function LoginForm() {
   const { t } = useI18n();
   const { login } = useSession();
   const { navigate } = useRouter();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+  const credentials = useCredentials();
+  const { username, password } = credentials;
   const submit = useSubmit(async () => navigate(homeOf(await login(username, password))));
   return (
     <form className="card" data-testid="login-form" onSubmit={submit.onSubmit}>
       <h2>{t('login.title')}</h2>
-      <Field label={t('field.username')} name="username" error={submit.error}>
-        <input
-          data-testid="login-username"
-          autoComplete="username"
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          required
-        />
-      </Field>
-      <Field label={t('field.password')} name="password" error={submit.error}>
-        <input
-          data-testid="login-password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          required
-        />
-      </Field>
+      <Credentials prefix="login" credentials={credentials} error={submit.error} />
       <FormError error={submit.error} fields={['username', 'password']} />
       <button type="submit" data-testid="login-submit" disabled={submit.pending}>
         {t('login.submit')}
@@ -63,8 +95,8 @@ function SignUpForm() {
   const { t } = useI18n();
   const { signUp } = useSession();
   const { navigate } = useRouter();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+  const credentials = useCredentials();
+  const { username, password } = credentials;
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('prosumer');
   const [greenSupply, setGreenSupply] = useState(false);
@@ -91,33 +123,15 @@ function SignUpForm() {
   return (
     <form className="card" data-testid="signup-form" onSubmit={submit.onSubmit}>
       <h2>{t('signup.title')}</h2>
-      <Field label={t('field.username')} name="username" error={submit.error}>
-        <input
-          data-testid="signup-username"
-          autoComplete="username"
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          required
-        />
-      </Field>
-      <Field label={t('field.password')} name="password" error={submit.error}>
-        <input
-          data-testid="signup-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          required
-        />
-      </Field>
-      <Field label={t('field.displayName')} name="name" error={submit.error}>
-        <input
-          data-testid="signup-name"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          required
-        />
-      </Field>
+      <Credentials prefix="signup" credentials={credentials} error={submit.error} />
+      <TextField
+        label={t('field.displayName')}
+        name="name"
+        error={submit.error}
+        testId="signup-name"
+        value={name}
+        onChange={setName}
+      />
       <Field label={t('field.kind')} name="kind" error={submit.error}>
         <select
           data-testid="signup-kind"

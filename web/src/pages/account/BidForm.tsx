@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Bid, Kind, Side } from '../../api/types';
 import { Countdown } from '../../components/Countdown';
-import { Field, FormError, useSubmit } from '../../components/forms';
+import { Field, FormError, TextField, useSubmit } from '../../components/forms';
 import { sideLabel, statusLabel } from '../../components/labels';
 import type { MarketState } from '../../hooks/useMarket';
 import { useI18n } from '../../i18n/i18n';
@@ -56,24 +56,24 @@ export function BidForm({ kind, market, authorised, onPlaced }: Props) {
           ))}
         </select>
       </Field>
-      <Field label={t('field.quantityKwh')} name="quantity" error={submit.error}>
-        <input
-          data-testid="bid-quantity"
-          inputMode="decimal"
-          value={quantity}
-          onChange={(event) => setQuantity(event.target.value)}
-          required
-        />
-      </Field>
-      <Field label={t('field.pricePerKwh')} name="price" error={submit.error}>
-        <input
-          data-testid="bid-price"
-          inputMode="decimal"
-          value={price}
-          onChange={(event) => setPrice(event.target.value)}
-          required
-        />
-      </Field>
+      <TextField
+        label={t('field.quantityKwh')}
+        name="quantity"
+        error={submit.error}
+        testId="bid-quantity"
+        inputMode="decimal"
+        value={quantity}
+        onChange={setQuantity}
+      />
+      <TextField
+        label={t('field.pricePerKwh')}
+        name="price"
+        error={submit.error}
+        testId="bid-price"
+        inputMode="decimal"
+        value={price}
+        onChange={setPrice}
+      />
       <FormError error={submit.error} fields={['side', 'quantity', 'price']} />
       <button type="submit" data-testid="bid-submit" disabled={submit.pending || !authorised}>
         {t('bid.submit')}

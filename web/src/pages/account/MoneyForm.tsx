@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { MoneyMoved } from '../../api/types';
-import { Field, FormError, useSubmit } from '../../components/forms';
+import { FormError, TextField, useSubmit } from '../../components/forms';
 import { TxLink } from '../../components/links';
 import { useI18n } from '../../i18n/i18n';
 import { trimZeros } from '../../lib/decimal';
@@ -32,23 +32,23 @@ export function MoneyForm({ participantId, kind, onDone }: Props) {
   return (
     <form className="card" data-testid={`${kind}-form`} onSubmit={submit.onSubmit}>
       <h2>{t(kind === 'deposit' ? 'money.depositTitle' : 'money.withdrawalTitle')}</h2>
-      <Field label={t('field.amount')} name="amount" error={submit.error}>
-        <input
-          data-testid={`${kind}-amount`}
-          inputMode="decimal"
-          value={amount}
-          onChange={(event) => setAmount(event.target.value)}
-          required
-        />
-      </Field>
-      <Field label={t('field.fiatReference')} name="reference" error={submit.error}>
-        <input
-          data-testid={`${kind}-reference`}
-          value={reference}
-          onChange={(event) => setReference(event.target.value)}
-          required
-        />
-      </Field>
+      <TextField
+        label={t('field.amount')}
+        name="amount"
+        error={submit.error}
+        testId={`${kind}-amount`}
+        inputMode="decimal"
+        value={amount}
+        onChange={setAmount}
+      />
+      <TextField
+        label={t('field.fiatReference')}
+        name="reference"
+        error={submit.error}
+        testId={`${kind}-reference`}
+        value={reference}
+        onChange={setReference}
+      />
       <FormError error={submit.error} fields={['amount', 'reference']} />
       <button type="submit" data-testid={`${kind}-submit`} disabled={submit.pending}>
         {t(kind === 'deposit' ? 'money.deposit' : 'money.withdraw')}

@@ -9,6 +9,10 @@ export function CurvesChart({ curves }: { curves: PeriodDetail['curves'] }) {
   const { t } = useI18n();
   const supply = stepVertices(curves.supply);
   const demand = stepVertices(curves.demand);
+  const series = [
+    { name: t('chart.supply'), data: supply, colour: colours.supply },
+    { name: t('chart.demand'), data: demand, colour: colours.demand },
+  ];
   if (supply.length === 0 && demand.length === 0) return <p className="muted">{t('market.noCurves')}</p>;
   return (
     <div className="chart" data-testid="curves-chart">
@@ -28,22 +32,17 @@ export function CurvesChart({ curves }: { curves: PeriodDetail['curves'] }) {
           />
           <Tooltip />
           <Legend verticalAlign="top" />
-          <Line
-            data={supply}
-            dataKey="price"
-            name={t('chart.supply')}
-            stroke={colours.supply}
-            dot={false}
-            isAnimationActive={false}
-          />
-          <Line
-            data={demand}
-            dataKey="price"
-            name={t('chart.demand')}
-            stroke={colours.demand}
-            dot={false}
-            isAnimationActive={false}
-          />
+          {series.map((curve) => (
+            <Line
+              key={curve.name}
+              data={curve.data}
+              dataKey="price"
+              name={curve.name}
+              stroke={curve.colour}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
         </LineChart>
       </ResponsiveContainer>
     </div>

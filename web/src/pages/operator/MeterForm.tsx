@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Participant } from '../../api/types';
-import { Field, FormError, useSubmit } from '../../components/forms';
+import { Field, FormError, TextField, useSubmit } from '../../components/forms';
 import { TxLink } from '../../components/links';
 import { useI18n } from '../../i18n/i18n';
 
@@ -44,18 +44,18 @@ export function MeterForm({
           ))}
         </select>
       </Field>
-      <Field label={t('field.meterNumber')} name="meterNumber" error={submit.error}>
-        <input
-          data-testid="meter-number"
-          inputMode="numeric"
-          pattern="\d{12}"
-          maxLength={12}
-          title={t('field.meterNumberHint')}
-          value={meterNumber}
-          onChange={(event) => setMeterNumber(event.target.value)}
-          required
-        />
-      </Field>
+      <TextField
+        label={t('field.meterNumber')}
+        name="meterNumber"
+        error={submit.error}
+        testId="meter-number"
+        inputMode="numeric"
+        pattern="\d{12}"
+        maxLength={12}
+        title={t('field.meterNumberHint')}
+        value={meterNumber}
+        onChange={setMeterNumber}
+      />
       <FormError error={submit.error} fields={['participant', 'meterNumber']} />
       <button type="submit" data-testid="meter-submit" disabled={submit.pending || chosen === ''}>
         {t('operator.bind')}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { Parameters } from '../../api/types';
-import { Field, FormError, useSubmit } from '../../components/forms';
+import { FormError, TextField, useSubmit } from '../../components/forms';
 import { TxLink } from '../../components/links';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/i18n';
@@ -42,15 +42,16 @@ export function ParametersForm({
     <form className="card" data-testid="parameters-form" onSubmit={submit.onSubmit}>
       <h2>{t('operator.parameters')}</h2>
       {fields.map(([name, label]) => (
-        <Field key={name} label={t(label)} name={name} error={submit.error}>
-          <input
-            data-testid={`param-${name}`}
-            inputMode="decimal"
-            value={form[name]}
-            onChange={(event) => setForm({ ...form, [name]: event.target.value })}
-            required
-          />
-        </Field>
+        <TextField
+          key={name}
+          label={t(label)}
+          name={name}
+          error={submit.error}
+          testId={`param-${name}`}
+          inputMode="decimal"
+          value={form[name]}
+          onChange={(value) => setForm({ ...form, [name]: value })}
+        />
       ))}
       <FormError error={submit.error} fields={fields.map(([name]) => name)} />
       <button type="submit" data-testid="parameters-submit" disabled={submit.pending}>
