@@ -43,12 +43,7 @@ export function BidForm({ kind, market, authorised, onPlaced }: Props) {
       <h2>{t('bid.title', { period: period ?? '…' })}</h2>
       {market.data && <Countdown market={market.data} receivedAtMs={market.receivedAtMs} />}
       <Field label={t('field.side')} name="side" error={submit.error}>
-        <select
-          data-testid="bid-side"
-          value={side}
-          disabled={sides.length === 1}
-          onChange={(event) => setSide(event.target.value as Side)}
-        >
+        <select data-testid="bid-side" value={side} onChange={(event) => setSide(event.target.value as Side)}>
           {sides.map((option) => (
             <option key={option} value={option}>
               {sideLabel(t, option)}
