@@ -96,6 +96,11 @@ export const en = {
   'bid.sealedNote': 'The bid is sealed: only a commitment goes on chain until the reveal window.',
   'bid.placed': 'Bid for period {period} accepted: {status}.',
   'statement.balance': 'Balance',
+  'password.title': 'Change password',
+  'password.current': 'Current password',
+  'password.new': 'New password',
+  'password.submit': 'Change password',
+  'password.changed': 'Password changed.',
 
   'market.title': 'Market',
   'market.period': 'Period',

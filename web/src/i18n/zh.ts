@@ -96,6 +96,11 @@ export const zh: Record<MessageKey, string> = {
   'bid.sealedNote': '报价是密封的：揭示窗口之前，链上只有承诺值。',
   'bid.placed': '第 {period} 时段的报价已受理：{status}。',
   'statement.balance': '余额',
+  'password.title': '修改密码',
+  'password.current': '当前密码',
+  'password.new': '新密码',
+  'password.submit': '修改密码',
+  'password.changed': '密码已修改。',
 
   'market.title': '市场',
   'market.period': '时段',

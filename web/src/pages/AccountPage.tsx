@@ -2,6 +2,7 @@ import { api, query } from '../api/client';
 import type { Bid, Participant, Settlement, Statement, Wallet } from '../api/types';
 import { ErrorBox } from '../components/forms';
 import { kindLabel } from '../components/labels';
+import { PasswordForm } from '../components/PasswordForm';
 import { TxLink } from '../components/links';
 import { SettlementsTable } from '../components/SettlementsTable';
 import { useLiveReload } from '../hooks/live';
@@ -103,6 +104,11 @@ export function AccountPage({ participantId, canBid }: Props) {
         <ErrorBox error={statement.error} />
         {statement.data && <StatementTable statement={statement.data} nameOf={nameOf} />}
       </section>
+      {canBid && (
+        <div className="columns">
+          <PasswordForm />
+        </div>
+      )}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { Health, Meter, Parameters, Participant } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorBox } from '../components/forms';
 import { Address } from '../components/links';
+import { PasswordForm } from '../components/PasswordForm';
 import { useLiveReload } from '../hooks/live';
 import { useAsync } from '../hooks/useAsync';
 import { useParticipants } from '../hooks/useParticipants';
@@ -60,6 +61,7 @@ export function OperatorPage() {
           }}
         />
         <ParametersForm current={parameters.data} onSaved={parameters.reload} />
+        <PasswordForm />
       </div>
       <section>
         <h2>{t('operator.meters')}</h2>
