@@ -26,6 +26,9 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** Dispatched on `window` when the API answers 401 to anything but the session routes. */
+export const sessionExpiredEvent = 'wattledger:session-expired';
+
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
   if (body !== undefined) {
@@ -41,7 +44,13 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const json: unknown = text === '' ? undefined : safeParse(text);
-  if (!response.ok) throw new ApiError(response.status, errorBody(json, response));
+  if (!response.ok) {
+    // A session that expired while a page was open: let the session holder know (it sends the
+    // reader to the log-in page) instead of every page showing "unauthenticated" on its own.
+    if (response.status === 401 && !path.startsWith('/session'))
+      window.dispatchEvent(new Event(sessionExpiredEvent));
+    throw new ApiError(response.status, errorBody(json, response));
+  }
   return json as T;
 }
 

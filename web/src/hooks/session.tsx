@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, sessionExpiredEvent } from '../api/client';
 import type { Kind, Participant, User } from '../api/types';
 
 // Who is logged in. The session itself is the server's HttpOnly cookie; the page only learns the user
@@ -35,6 +35,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setUser(null);
       },
     );
+  }, []);
+
+  useEffect(() => {
+    const onExpired = () => setUser(null);
+    window.addEventListener(sessionExpiredEvent, onExpired);
+    return () => window.removeEventListener(sessionExpiredEvent, onExpired);
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
