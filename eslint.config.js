@@ -58,6 +58,23 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI runs in the browser: its globals, and the React components in .tsx files.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        localStorage: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+        Blob: 'readonly',
+        URLSearchParams: 'readonly',
+        console: 'readonly',
+      },
+    },
+  },
+  {
     files: ['eslint.config.js', '*.config.ts', 'web/*.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -1,0 +1,247 @@
+// The JSON shapes of docs/api.md, as the browser receives them. Amounts are decimal strings and stay
+// strings: the UI displays them, it never does arithmetic on money.
+
+export type Decimal = string;
+export type Hash = string;
+
+export type Role = 'operator' | 'participant';
+export type Kind = 'producer' | 'consumer' | 'prosumer';
+export type Side = 'sell' | 'buy';
+export type Phase = 'upcoming' | 'commit' | 'reveal' | 'clearing' | 'delivery' | 'reading' | 'settlement';
+export type Stage = 'bidding' | 'green' | 'all' | 'cleared';
+export type BidStatus = 'scheduled' | 'committed' | 'revealed' | 'refused' | 'expired';
+export type Reason = 'deposit' | 'withdrawal' | 'trade' | 'imbalance' | 'incentive' | 'debt-repayment';
+
+export interface OnChain {
+  transactionHash: Hash;
+  blockNumber: number;
+}
+
+export interface User {
+  username: string;
+  role: Role;
+  participantId: number | null;
+}
+
+export interface Participant extends OnChain {
+  id: number;
+  name: string;
+  kind: Kind;
+  greenSupply: boolean;
+  greenPreference: boolean;
+  authorised: boolean;
+  account: string;
+  meter: { address: string; number: string } | null;
+}
+
+export interface Wallet {
+  account: string;
+  balance: Decimal;
+  debt: Decimal;
+  withdrawable: Decimal;
+  margin: Decimal;
+}
+
+export interface StatementLine extends OnChain {
+  reason: Reason;
+  amount: Decimal;
+  counterparty: string | number | null;
+  period: number | null;
+  logIndex: number;
+  time: number;
+}
+
+export interface Statement {
+  lines: StatementLine[];
+  balance: Decimal;
+}
+
+export interface MoneyMoved extends OnChain {
+  balance: Decimal;
+}
+
+export interface Bid {
+  participant: number;
+  period: number;
+  side: Side;
+  quantity: Decimal;
+  price: Decimal;
+  status: BidStatus;
+  commitment: Hash | null;
+  commit: OnChain | null;
+  reveal: OnChain | null;
+  error: string | null;
+}
+
+export interface Windows {
+  commitOpens: number;
+  commitCloses: number;
+  revealCloses: number;
+  deliveryStarts: number;
+  deliveryEnds: number;
+  readingDeadline: number;
+}
+
+export interface Parameters {
+  margin: Decimal;
+  referencePrice: Decimal;
+  shortfallFactor: Decimal;
+  surplusFactor: Decimal;
+  rewardRate: Decimal;
+  penaltyRate: Decimal;
+}
+
+export interface Market {
+  chainId: number;
+  contracts: { registry: string; token: string; market: string };
+  token: { name: string; symbol: string };
+  schedule: {
+    genesis: number;
+    periodSeconds: number;
+    commitSeconds: number;
+    revealSeconds: number;
+    readingSeconds: number;
+  };
+  clock: { chainTime: number; speed: number };
+  delivery: { period: number; windows: Windows };
+  bidding: { period: number; phase: Phase; windows: Windows };
+  parameters: Parameters;
+}
+
+export interface PeriodSummary {
+  period: number;
+  deliveryStarts: number;
+  stage: Stage;
+  settled: boolean;
+  commitments: number;
+  revealed: number;
+  tradeCount: number;
+  tradedEnergy: Decimal;
+  averagePrice: Decimal | null;
+}
+
+export interface RevealedBid extends OnChain {
+  participantId: number;
+  side: Side;
+  green: boolean;
+  quantity: Decimal;
+  price: Decimal;
+}
+
+export interface Trade extends OnChain {
+  sellerId: number;
+  buyerId: number;
+  quantity: Decimal;
+  price: Decimal;
+  stage: 'green' | 'all';
+  logIndex: number;
+}
+
+export interface CurvePoint {
+  quantity: Decimal;
+  price: Decimal;
+}
+
+export interface Settlement extends OnChain {
+  participantId: number;
+  period?: number;
+  declared: Decimal;
+  awarded: Decimal;
+  actual: Decimal;
+  readingMissing: boolean;
+  imbalanceEnergy: Decimal;
+  imbalanceAmount: Decimal;
+  reward: Decimal;
+  penalty: Decimal;
+}
+
+export interface PeriodDetail {
+  period: number;
+  windows: Windows;
+  phase: Phase;
+  stage: Stage;
+  settled?: boolean;
+  commitments: number;
+  bids: RevealedBid[];
+  trades: Trade[];
+  averagePrice: Decimal | null;
+  curves: { supply: CurvePoint[]; demand: CurvePoint[] };
+  settlements: Settlement[];
+}
+
+export interface Day {
+  date: string;
+  periods: PeriodSummary[];
+  averagePrice: Decimal | null;
+  tradedEnergy: Decimal;
+}
+
+export interface EnergyPoint {
+  period: number;
+  side: Side | null;
+  declared: Decimal;
+  awarded: Decimal;
+  actual: Decimal;
+}
+
+export interface Meter {
+  participantId: number;
+  number: string;
+  address: string;
+  lastPeriod: number | null;
+  status: string;
+}
+
+export interface Health {
+  chain: { ok: boolean; chainId: number; blockNumber: number; chainTime: number };
+  indexer: { ok: boolean; indexedBlock: number; lag: number };
+  keeper: { ok: boolean; lastTickAt: number | null; lastAction: string | null; lastError: string | null };
+  gateway: {
+    ok: boolean;
+    meters: number;
+    lastBoundary: number | null;
+    queued: number;
+    unreachable: number;
+  };
+}
+
+export interface BlockSummary {
+  number: number;
+  hash: Hash;
+  timestamp: number;
+  transactionCount: number;
+  gasUsed: number | string;
+}
+
+export interface TransactionSummary {
+  hash: Hash;
+  from: string;
+  to: string | null;
+  functionName: string | null;
+  gasUsed: number | string;
+  status: string;
+}
+
+export interface Block extends BlockSummary {
+  transactions: TransactionSummary[];
+}
+
+export interface ChainEvent {
+  contract: string;
+  name: string;
+  logIndex: number;
+  args: Record<string, unknown>;
+}
+
+export interface Transaction extends TransactionSummary {
+  blockNumber: number;
+  events: ChainEvent[];
+}
+
+/** The payloads of the server-sent events at /api/events. */
+export interface LiveEvents {
+  clock: { chainTime: number; deliveryPeriod: number; biddingPeriod: number; phase: Phase };
+  block: { number: number };
+  period: { period: number; stage: Stage; settled: boolean };
+  bids: { period: number; commitments: number };
+}

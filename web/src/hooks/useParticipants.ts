@@ -1,0 +1,22 @@
+import { useCallback } from 'react';
+import { api } from '../api/client';
+import type { Participant } from '../api/types';
+import { useAsync } from './useAsync';
+
+/** The public participant list, and a name for an id (ids alone mean nothing to a reader). */
+export function useParticipants() {
+  const participants = useAsync(
+    () => api.get<{ participants: Participant[] }>('/participants').then((answer) => answer.participants),
+    [],
+  );
+  const list = participants.data;
+  const nameOf = useCallback(
+    (id: number | string | null | undefined): string => {
+      if (id === null || id === undefined) return '—';
+      const found = list?.find((participant) => participant.id === id);
+      return found ? `${found.name} (#${found.id})` : `#${id}`;
+    },
+    [list],
+  );
+  return { ...participants, list: list ?? [], nameOf };
+}

@@ -1,0 +1,114 @@
+import { api, query } from '../api/client';
+import type { Bid, Participant, Settlement, Statement, Wallet } from '../api/types';
+import { ErrorBox } from '../components/forms';
+import { kindLabel } from '../components/labels';
+import { PasswordForm } from '../components/PasswordForm';
+import { TxLink } from '../components/links';
+import { SettlementsTable } from '../components/SettlementsTable';
+import { useLiveReload } from '../hooks/live';
+import { useAsync } from '../hooks/useAsync';
+import { useMarket } from '../hooks/useMarket';
+import { useParticipants } from '../hooks/useParticipants';
+import { useI18n } from '../i18n/i18n';
+import { BidForm } from './account/BidForm';
+import { BidsTable } from './account/BidsTable';
+import { MoneyForm } from './account/MoneyForm';
+import { StatementTable } from './account/StatementTable';
+import { WalletCard } from './account/WalletCard';
+
+interface Props {
+  participantId: number;
+  /** The participant itself bids; the operator looking at an account does not. */
+  canBid: boolean;
+}
+
+/** A participant's page: wallet, money in and out, bidding, and its records. */
+export function AccountPage({ participantId, canBid }: Props) {
+  const { t } = useI18n();
+  const base = `/participants/${participantId}`;
+  const market = useMarket();
+  const { nameOf } = useParticipants();
+  const participant = useAsync(() => api.get<Participant>(base), [base]);
+  const wallet = useAsync(() => api.get<Wallet>(`${base}/wallet`), [base]);
+  const statement = useAsync(() => api.get<Statement>(`${base}/statement`), [base]);
+  const bids = useAsync(
+    () => api.get<{ bids: Bid[] }>(`/bids${query({ participant: participantId })}`).then((a) => a.bids),
+    [participantId],
+  );
+  const settlements = useAsync(
+    () => api.get<{ settlements: Settlement[] }>(`${base}/settlements`).then((a) => a.settlements),
+    [base],
+  );
+  const reloadMoney = () => {
+    wallet.reload();
+    statement.reload();
+  };
+  const reloadAll = () => {
+    participant.reload();
+    reloadMoney();
+    bids.reload();
+    settlements.reload();
+  };
+  useLiveReload(['clock', 'period', 'bids', 'block'], reloadAll, 2000);
+
+  const me = participant.data;
+  return (
+    <div className="page" data-testid="account-page">
+      <h1>
+        {me ? me.name : t('account.title')}{' '}
+        {me && <span className="muted small">{kindLabel(t, me.kind)}</span>}
+      </h1>
+      <ErrorBox error={participant.error} />
+      {me && !me.authorised && (
+        <p className="banner warn" data-testid="not-authorised">
+          {t('account.notAuthorised')}
+        </p>
+      )}
+      {me && (
+        <p className="muted small">
+          {t('account.registered')} <TxLink hash={me.transactionHash} />
+          {me.meter ? ` · ${t('account.meter', { number: me.meter.number })}` : ` · ${t('account.noMeter')}`}
+        </p>
+      )}
+      <div className="columns">
+        {wallet.data ? (
+          <WalletCard wallet={wallet.data} token={market.data?.token} />
+        ) : (
+          <ErrorBox error={wallet.error} />
+        )}
+        {canBid && me && (
+          <BidForm kind={me.kind} market={market} authorised={me.authorised} onPlaced={bids.reload} />
+        )}
+      </div>
+      <div className="columns">
+        <MoneyForm participantId={participantId} kind="deposit" onDone={reloadMoney} />
+        <MoneyForm participantId={participantId} kind="withdrawal" onDone={reloadMoney} />
+      </div>
+      <section>
+        <h2>{t('account.bids')}</h2>
+        <ErrorBox error={bids.error} />
+        <BidsTable bids={bids.data ?? []} />
+      </section>
+      <section>
+        <h2>{t('account.settlements')}</h2>
+        <ErrorBox error={settlements.error} />
+        <SettlementsTable
+          testId="my-settlements-table"
+          fileName="settlements"
+          settlements={settlements.data ?? []}
+          by="period"
+        />
+      </section>
+      <section>
+        <h2>{t('account.statement')}</h2>
+        <ErrorBox error={statement.error} />
+        {statement.data && <StatementTable statement={statement.data} nameOf={nameOf} />}
+      </section>
+      {canBid && (
+        <div className="columns">
+          <PasswordForm />
+        </div>
+      )}
+    </div>
+  );
+}
