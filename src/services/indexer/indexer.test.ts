@@ -307,4 +307,14 @@ describe('the indexer, on a chain that traded two periods', () => {
     expect(answers(db)).toEqual(before);
     expect(indexer.status().indexedBlock).toBe(indexer.status().headBlock);
   });
+
+  it('refuses a file built for another deployment, and says so in its status', async () => {
+    const elsewhere = {
+      ...t.platform,
+      deployment: { ...t.platform.deployment, market: t.platform.deployment.token },
+    };
+    const indexer = createIndexer({ db, platform: elsewhere });
+    await expect(indexer.syncOnce()).rejects.toMatchObject({ code: 'READ_MODEL_MISMATCH' });
+    expect(indexer.status().lastError).toMatch(/read model was built for deployment/);
+  });
 });

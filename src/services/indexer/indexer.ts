@@ -221,7 +221,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
     };
   }
 
-  async function sync(): Promise<{ fromBlock: number; toBlock: number }> {
+  async function syncToHead(): Promise<{ fromBlock: number; toBlock: number }> {
     await prepare();
     headBlock = Number(await client.getBlockNumber());
     const start = indexedBlock() + 1;
@@ -230,8 +230,19 @@ export function createIndexer(options: IndexerOptions): Indexer {
       const changes = await indexRange(from, to);
       options.onIndexed?.(changes);
     }
-    lastError = null;
     return { fromBlock: start, toBlock: headBlock };
+  }
+
+  /** A sync whose failure, however it was started, shows in status() until one succeeds. */
+  async function sync(): Promise<{ fromBlock: number; toBlock: number }> {
+    try {
+      const range = await syncToHead();
+      lastError = null;
+      return range;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      throw error;
+    }
   }
 
   // One sync at a time: a timer tick and a caller's syncOnce() queue behind each other.
@@ -245,11 +256,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     syncOnce: () => serialised(sync),
     start(intervalMs) {
       if (timer !== undefined) return;
-      timer = setInterval(() => {
-        serialised(sync).catch((error: unknown) => {
-          lastError = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-        });
-      }, intervalMs);
+      // The failure is kept in status().lastError by sync() itself.
+      timer = setInterval(() => void serialised(sync).catch(() => undefined), intervalMs);
     },
     async stop() {
       if (timer !== undefined) clearInterval(timer);

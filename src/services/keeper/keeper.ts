@@ -154,7 +154,13 @@ export function createKeeper(options: KeeperOptions): Keeper {
       actions.push(action);
       options.onEvent?.(action);
     };
-    const now = await options.clock.now();
+    let now: bigint;
+    try {
+      now = await options.clock.now();
+    } catch (failure) {
+      lastError = `reading the chain clock: ${summarize(failure)}`;
+      throw failure;
+    }
     let firstUnfinished: bigint | null = null;
     let period = oldestUnfinished;
     const errors: string[] = [];
@@ -194,11 +200,8 @@ export function createKeeper(options: KeeperOptions): Keeper {
     status: () => ({ lastTickAt, lastTickChainTime, lastAction, lastError, oldestUnfinished }),
     start(intervalMs) {
       if (timer !== undefined) return;
-      timer = setInterval(() => {
-        serialisedTick().catch((failure: unknown) => {
-          lastError = summarize(failure);
-        });
-      }, intervalMs);
+      // A failed tick is kept in status().lastError by tick() itself.
+      timer = setInterval(() => void serialisedTick().catch(() => undefined), intervalMs);
     },
     async stop() {
       if (timer !== undefined) clearInterval(timer);

@@ -94,9 +94,11 @@ export function tradesWhere(db: ReadModelDb, condition: string, ...params: unkno
   ).map(tradeFromRow);
 }
 
-/** Summaries of every period from `from` to `to` inclusive, empty ones too (at most `limit`). */
-export function periodSummaries(db: ReadModelDb, from: number, to: number, limit = 200): PeriodSummary[] {
+/** Summaries of every period from `first` to `to` inclusive, empty ones too (at most `limit`). */
+export function periodSummaries(db: ReadModelDb, first: number, to: number, limit = 200): PeriodSummary[] {
   const schedule = storedSchedule(db);
+  // Delivery periods count from 1; the contract has no period 0.
+  const from = Math.max(1, first);
   const last = Math.min(to, from + limit - 1);
   if (last < from) return [];
   const rows = new Map(
