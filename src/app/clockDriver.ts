@@ -14,6 +14,8 @@ export interface PlatformClock {
   /** Moves the embedded chain's clock up to now; returns chain time. */
   tick(): Promise<bigint>;
   readonly speed: number;
+  /** Runs the clock at another speed from now on (embedded chain only). */
+  setSpeed(speed: number): void;
 }
 
 export async function createClockDriver(
@@ -27,6 +29,9 @@ export async function createClockDriver(
     if (speed !== 1) throw new Error('only the embedded chain can run its clock faster than the wall clock');
     return {
       speed,
+      setSpeed: () => {
+        throw new Error('only the embedded chain can change its clock speed');
+      },
       nowMs: () => wallClock(),
       now: async () => {
         const latest = await latestTimestamp();
@@ -37,19 +42,28 @@ export async function createClockDriver(
     };
   }
   // Anchored where the chain stands now: a restart resumes from the last block, never going back.
-  const anchorChainMs = Number(await latestTimestamp()) * 1000;
-  const anchorWallMs = wallClock();
+  let anchorChainMs = Number(await latestTimestamp()) * 1000;
+  let anchorWallMs = wallClock();
+  let currentSpeed = speed;
   // Blocks mined back to back each add a second, so the chain can run ahead of the target; the clock
   // then carries on from the chain rather than waiting for the wall clock to catch up.
   let aheadMs = 0;
-  const targetMs = () => anchorChainMs + aheadMs + speed * (wallClock() - anchorWallMs);
+  const targetMs = () => anchorChainMs + aheadMs + currentSpeed * (wallClock() - anchorWallMs);
   const catchUp = (latest: bigint) => {
     const behind = Number(latest) * 1000 - targetMs();
     if (behind > 0) aheadMs += behind;
   };
   const target = () => BigInt(Math.floor(targetMs() / 1000));
   return {
-    speed,
+    get speed() {
+      return currentSpeed;
+    },
+    setSpeed(next: number) {
+      anchorChainMs = targetMs();
+      anchorWallMs = wallClock();
+      aheadMs = 0;
+      currentSpeed = next;
+    },
     nowMs: targetMs,
     now: async () => {
       catchUp(await latestTimestamp());

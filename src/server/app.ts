@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
+import { RequestError } from '../app/errors.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, errorSchema } from './errors.ts';
 import { bidRoutes } from './routes/bids.ts';
@@ -45,6 +46,16 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
         },
       },
     },
+  });
+  // A POST without a body (authorise, log out) is fine even when the client says it sends JSON.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new RequestError('invalid', 'the body is not valid JSON', '(body)'), undefined);
+    }
   });
   app.setErrorHandler(errorHandler);
   app.addSchema({ $id: 'error', ...errorSchema });

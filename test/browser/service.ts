@@ -1,5 +1,11 @@
 // The platform service the browser tests run against: the real API server with the embedded chain,
-// serving web/dist. The integrator wires this to `startPlatformService(...)`; no test mocks the API.
+// serving web/dist, its clock running fast. No test mocks the API.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPlatformService } from '../../src/app/platformService.ts';
+import { WEB_ROOT } from '../../src/cli/commands/start.ts';
+import { buildConfig } from '../../src/config/config.ts';
 
 export interface Credentials {
   username: string;
@@ -13,12 +19,40 @@ export interface TestService {
   operator: Credentials;
   /** Stops the server, its keeper, gateway, indexer and chain, and removes its data folder. */
   close: () => Promise<void>;
+  /** Runs the chain's clock at another speed (slow while pages are checked, fast to settle). */
+  setSpeed: (speed: number) => void;
 }
 
 /**
- * Starts a fresh platform with its chain clock running fast enough that a period goes from bidding
- * to settlement within a couple of minutes of wall-clock time.
+ * Starts a fresh platform, without the case study (so the test's own participants trade only with
+ * each other), its chain clock at 30× the wall clock: a period goes from bidding to settlement in
+ * about two minutes.
  */
-export async function startTestService(): Promise<TestService> {
-  throw new Error('wired by the integrator');
+export async function startTestService(options: { caseStudy?: boolean; speed?: number } = {}): Promise<TestService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wattledger-browser-'));
+  const config = buildConfig(
+    {
+      server: { host: '127.0.0.1', port: 0 },
+      clock: { speed: options.speed ?? 30 },
+      caseStudy: { enabled: options.caseStudy ?? false },
+      chain: { mode: 'embedded', port: 0, stateIntervalSeconds: 3_600 },
+    },
+    'browser test',
+    dataDir,
+    { dataDir },
+  );
+  const service = await startPlatformService(config, {
+    webRoot: WEB_ROOT,
+    heartbeatMs: 500,
+    log: (line) => console.error(line),
+  });
+  return {
+    baseUrl: service.url,
+    operator: { username: 'operator', password: service.operatorPassword! },
+    setSpeed: (speed) => service.context.clock.setSpeed(speed),
+    async close() {
+      await service.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
