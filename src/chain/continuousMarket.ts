@@ -12,6 +12,7 @@ import {
   type OrderRequest,
   type RestingOrder,
 } from '../core/continuousAuction.ts';
+import { WattLedgerError } from '../core/errors.ts';
 import type { ChainConnection } from './connection.ts';
 import { continuousMarketAbi } from './generated/ContinuousMarket.ts';
 import { participantRegistryAbi } from './generated/ParticipantRegistry.ts';
@@ -115,9 +116,27 @@ export interface ContinuousOrder {
 }
 
 /** Where the order's remainder will rest (the `restAfter` hint), by placing it on the core's copy. */
-export function insertionHint(book: ContinuousBook, owner: number, order: ContinuousOrder, at: bigint): number {
+export function insertionHint(
+  book: ContinuousBook,
+  owner: number,
+  order: ContinuousOrder,
+  at: bigint,
+): number {
   const request: OrderRequest = { owner: String(owner), at, ...order };
   return placeOrder(book, request).restsAfter;
+}
+
+/**
+ * The hint, or 0 when the core refuses the order: the contract then refuses it too and names the
+ * reason with its custom error, which is more use to the caller than the core's prediction.
+ */
+export function hintOrHead(book: ContinuousBook, owner: number, order: ContinuousOrder, at: bigint): number {
+  try {
+    return insertionHint(book, owner, order, at);
+  } catch (error) {
+    if (error instanceof WattLedgerError) return 0;
+    throw error;
+  }
 }
 
 /** Places `account`'s order, reading the book first to compute where its remainder rests. */
@@ -129,13 +148,7 @@ export async function placeContinuousOrder(
 ): Promise<{ receipt: TransactionReceipt; outcome: ContinuousOutcome }> {
   const book = await readBook(market, order.period, [participantId]);
   const now = (await market.connection.publicClient.getBlock()).timestamp;
-  // A refusal the core predicts is left to the contract, which names it with its custom error.
-  let restAfter = 0;
-  try {
-    restAfter = insertionHint(book, participantId, order, now);
-  } catch {
-    restAfter = 0;
-  }
+  const restAfter = hintOrHead(book, participantId, order, now);
   const receipt = await execute(
     market.connection,
     account,
@@ -174,7 +187,9 @@ export async function expireContinuousOrders(
 ): Promise<TransactionReceipt | null> {
   const ids =
     orderIds ??
-    [...(await readSide(market, period, 'buy')), ...(await readSide(market, period, 'sell'))].map((o) => o.id);
+    [...(await readSide(market, period, 'buy')), ...(await readSide(market, period, 'sell'))]
+      .map((o) => o.id)
+      .sort((a, b) => a - b);
   if (ids.length === 0) return null;
   return execute(
     market.connection,

@@ -5,7 +5,8 @@
  */
 import type { Account, Address, Hex, LocalAccount, TransactionReceipt, TypedDataDomain } from 'viem';
 import { placeOrder, type ContinuousBook } from '../core/continuousAuction.ts';
-import type { ContinuousMarket, ContinuousOrder } from './continuousMarket.ts';
+import { WattLedgerError } from '../core/errors.ts';
+import { hintOrHead, type ContinuousMarket, type ContinuousOrder } from './continuousMarket.ts';
 import { continuousMarketAbi } from './generated/ContinuousMarket.ts';
 import { execute } from './transactions.ts';
 import { SIDE_CODE } from './typedData.ts';
@@ -90,13 +91,13 @@ export async function signCancel(
  */
 export function batchHints(book: ContinuousBook, orders: readonly SignedOrder[], at: bigint): number[] {
   return orders.map((order) => {
+    const hint = hintOrHead(book, order.participantId, order, at);
     try {
-      const result = placeOrder(book, { owner: String(order.participantId), at, ...order });
-      book = result.book;
-      return result.restsAfter;
-    } catch {
-      return 0;
+      book = placeOrder(book, { owner: String(order.participantId), at, ...order }).book;
+    } catch (error) {
+      if (!(error instanceof WattLedgerError)) throw error;
     }
+    return hint;
   });
 }
 

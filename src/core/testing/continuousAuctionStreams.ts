@@ -41,6 +41,7 @@ const quantityWh = fc.oneof(
 export function orderStreamArbitrary(options: {
   owners: number;
   maxEvents: number;
+  minEvents?: number;
 }): fc.Arbitrary<StreamEvent[]> {
   const owner = fc.integer({ min: 0, max: options.owners - 1 });
   const place = fc.record({
@@ -60,7 +61,7 @@ export function orderStreamArbitrary(options: {
     { weight: 5, arbitrary: place },
     { weight: 1, arbitrary: cancel },
   );
-  return fc.array(event, { minLength: 1, maxLength: options.maxEvents });
+  return fc.array(event, { minLength: options.minEvents ?? 1, maxLength: options.maxEvents });
 }
 
 export type StreamOutcome =
