@@ -86,8 +86,9 @@ export async function signCancel(
 }
 
 /**
- * The insertion hints of a batch of signed orders executed in turn on `book` (one period's). An
- * order the core refuses gets hint 0: the contract will refuse it with its own error.
+ * The insertion hints of a batch of signed orders executed in turn on `book` (one period's, read with
+ * `readBook(market, period, ownerIds)` so that it holds the orders' owners' wallets). An order the
+ * core refuses gets hint 0: the contract will refuse it with its own error.
  */
 export function batchHints(book: ContinuousBook, orders: readonly SignedOrder[], at: bigint): number[] {
   return orders.map((order) => {
