@@ -14,6 +14,7 @@ import {
 } from '../core/continuousAuction.ts';
 import { WattLedgerError } from '../core/errors.ts';
 import type { ChainConnection } from './connection.ts';
+import { ContractRefusedError } from './errors.ts';
 import { continuousMarketAbi } from './generated/ContinuousMarket.ts';
 import { participantRegistryAbi } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi } from './generated/SettlementToken.ts';
@@ -139,28 +140,42 @@ export function hintOrHead(book: ContinuousBook, owner: number, order: Continuou
   }
 }
 
-/** Places `account`'s order, reading the book first to compute where its remainder rests. */
+/** How often a hint made stale by an order that landed first is recomputed before giving up. */
+const HINT_ATTEMPTS = 3;
+
+/**
+ * Places `account`'s order, reading the book first to compute where its remainder rests. When
+ * another order lands first and the hint no longer fits (`OrderHintInvalid`), the book is read again
+ * and the order resent.
+ */
 export async function placeContinuousOrder(
   market: ContinuousMarket,
   account: Account,
   participantId: number,
   order: ContinuousOrder,
 ): Promise<{ receipt: TransactionReceipt; outcome: ContinuousOutcome }> {
-  const book = await readBook(market, order.period, [participantId]);
-  const now = (await market.connection.publicClient.getBlock()).timestamp;
-  const restAfter = hintOrHead(book, participantId, order, now);
-  const receipt = await execute(
-    market.connection,
-    account,
-    {
-      address: market.address,
-      abi: continuousMarketAbi,
-      functionName: 'place',
-      args: [order.period, SIDE_CODE[order.side], order.quantityWh, order.pricePerWh, restAfter],
-    },
-    `place a ${order.side} order of ${order.quantityWh} Wh`,
-  );
-  return { receipt, outcome: continuousOutcome(receipt) };
+  for (let attempt = 1; ; attempt++) {
+    const book = await readBook(market, order.period, [participantId]);
+    const now = (await market.connection.publicClient.getBlock()).timestamp;
+    const restAfter = hintOrHead(book, participantId, order, now + 1n);
+    try {
+      const receipt = await execute(
+        market.connection,
+        account,
+        {
+          address: market.address,
+          abi: continuousMarketAbi,
+          functionName: 'place',
+          args: [order.period, SIDE_CODE[order.side], order.quantityWh, order.pricePerWh, restAfter],
+        },
+        `place a ${order.side} order of ${order.quantityWh} Wh`,
+      );
+      return { receipt, outcome: continuousOutcome(receipt) };
+    } catch (error) {
+      const stale = error instanceof ContractRefusedError && error.errorName === 'OrderHintInvalid';
+      if (!stale || attempt === HINT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** Cancels the remainder of `account`'s resting order. */
