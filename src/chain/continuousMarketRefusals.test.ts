@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zeroAddress, type Account, type Address } from 'viem';
 import { placeOrder, type ContinuousBook } from '../core/continuousAuction.ts';
-import { continuousOutcome, readBook, type ContinuousOrder } from './continuousMarket.ts';
+import {
+  cancelContinuousOrder,
+  continuousOutcome,
+  placeContinuousOrder,
+  readBook,
+  type ContinuousOrder,
+} from './continuousMarket.ts';
 import { batchHints, placeSignedOrders, signCancel, signOrder } from './continuousMarketSigning.ts';
 import { startContinuousTestPlatform, type ContinuousTestPlatform } from './continuousMarketTesting.ts';
 import { newAccount } from './devAccounts.ts';
@@ -83,6 +89,20 @@ describe('continuous market refusals: each with its custom error, nothing change
     await expectRefused('OrderHintInvalid', [period, 99], () => place(seller, ask(P(51n)), 99)); // no such order
     // At an equal price the new order goes behind the older one, never before it.
     await expectRefused('OrderHintInvalid', [period, 0], () => place(seller, ask(P(50n)), 0));
+  });
+
+  it('the SDK computes the hint itself: an order rests in the middle of the book', async () => {
+    const { outcome } = await placeContinuousOrder(c.market, seller.account, seller.id, {
+      period,
+      side: 'sell',
+      quantityWh: 3n,
+      pricePerWh: P(51n),
+    });
+    const orderId = outcome.placed[0]!.orderId;
+    const book = await readBook(c.market, period);
+    expect(book.asks.map((o) => o.id)).toEqual([1, orderId, 2]);
+    await cancelContinuousOrder(c.market, seller.account, period, orderId);
+    expect((await readBook(c.market, period)).asks.map((o) => o.id)).toEqual([1, 2]);
   });
 
   it('refuses participants the registry does not allow', async () => {
