@@ -24,23 +24,17 @@ export interface Equilibrium {
 }
 
 export function competitiveEquilibrium(market: SupplyDemand): Equilibrium {
+  const unit = (side: Bid['side'], pricePerWh: bigint, rank: number): Bid => ({
+    participant: `${side === 'buy' ? 'buyer' : 'seller'} ${rank}`,
+    side,
+    green: false,
+    quantityWh: market.unitWh,
+    pricePerWh,
+    rank: BigInt(rank),
+  });
   const bids: Bid[] = [
-    ...market.values.map((v, i) => ({
-      participant: `buyer ${i}`,
-      side: 'buy' as const,
-      green: false,
-      quantityWh: market.unitWh,
-      pricePerWh: v,
-      rank: BigInt(i),
-    })),
-    ...market.costs.map((c, i) => ({
-      participant: `seller ${i}`,
-      side: 'sell' as const,
-      green: false,
-      quantityWh: market.unitWh,
-      pricePerWh: c,
-      rank: BigInt(market.values.length + i),
-    })),
+    ...market.values.map((v, i) => unit('buy', v, i)),
+    ...market.costs.map((c, i) => unit('sell', c, market.values.length + i)),
   ];
   const result = clearUniformPrice({ bids });
   if (result.clearingPricePerWh === null)

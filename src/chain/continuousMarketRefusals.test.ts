@@ -15,9 +15,12 @@ import {
   type ContinuousOrder,
 } from './continuousMarket.ts';
 import { batchHints, placeSignedOrders, signCancel, signOrder } from './continuousMarketSigning.ts';
-import { startContinuousTestPlatform, type ContinuousTestPlatform } from './continuousMarketTesting.ts';
+import {
+  refusalOf,
+  startContinuousTestPlatform,
+  type ContinuousTestPlatform,
+} from './continuousMarketTesting.ts';
 import { newAccount } from './devAccounts.ts';
-import { ContractRefusedError } from './errors.ts';
 import { continuousMarketAbi } from './generated/ContinuousMarket.ts';
 import { settlementTokenAbi } from './generated/SettlementToken.ts';
 import { registerBySignature, revokeParticipant } from './participants.ts';
@@ -69,12 +72,7 @@ describe('continuous market refusals: each with its custom error, nothing change
 
   async function expectRefused(errorName: string, args: unknown[] | null, attempt: () => Promise<unknown>) {
     const before = await snapshot();
-    const outcome = await attempt().then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    expect(outcome).toBeInstanceOf(ContractRefusedError);
-    const refusal = outcome as ContractRefusedError;
+    const refusal = await refusalOf(attempt());
     expect(refusal.errorName).toBe(errorName);
     if (args !== null) expect(refusal.args).toEqual(args);
     expect(await snapshot()).toBe(before);

@@ -4,6 +4,7 @@
  * directly), the period whose book is open, and a snapshot of everything a refusal must not change.
  */
 import type { LocalAccount } from 'viem';
+import { ContractRefusedError } from './errors.ts';
 import { deployContinuousMarket, type ContinuousMarketSettings } from './deploy.ts';
 import { openContinuousMarket, readBook, type ContinuousMarket } from './continuousMarket.ts';
 import type { ParticipantKind } from './typedData.ts';
@@ -79,4 +80,16 @@ export async function startContinuousTestPlatform(
     },
     stop: () => t.stop(),
   };
+}
+
+/** The contract's refusal of `action`; fails when the action went through or failed otherwise. */
+export async function refusalOf(action: Promise<unknown>): Promise<ContractRefusedError> {
+  const outcome = await action.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (outcome instanceof ContractRefusedError) return outcome;
+  throw new Error(
+    `expected the contract to refuse, got ${outcome === undefined ? 'success' : String(outcome)}`,
+  );
 }

@@ -23,8 +23,11 @@ import {
   type ContinuousOutcome,
 } from './continuousMarket.ts';
 import { cancelSignedOrders, placeSignedOrders, signCancel, signOrder } from './continuousMarketSigning.ts';
-import { startContinuousTestPlatform, type ContinuousTestPlatform } from './continuousMarketTesting.ts';
-import { ContractRefusedError } from './errors.ts';
+import {
+  refusalOf,
+  startContinuousTestPlatform,
+  type ContinuousTestPlatform,
+} from './continuousMarketTesting.ts';
 import { continuousMarketAbi } from './generated/ContinuousMarket.ts';
 import { deposit, withdraw } from './participants.ts';
 import { execute } from './transactions.ts';
@@ -79,15 +82,6 @@ function expectedRefusal(error: WattLedgerError, period: bigint, id: number): [s
     default:
       throw new Error(`no contract error known for ${error.code}`);
   }
-}
-
-async function refusalOf(action: Promise<unknown>): Promise<ContractRefusedError> {
-  const outcome = await action.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ContractRefusedError);
-  return outcome as ContractRefusedError;
 }
 
 describe(`continuous market = core on ${STREAMS} generated order streams`, () => {
