@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
- * Names: gas, clearing, relayer, core (default: all).
+ * Names: gas, clearing, relayer, core, cda (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { summarize } from '../src/chain/transactions.ts';
 import { clearingScale } from './clearingScale.ts';
+import { continuousAuction } from './continuousAuction.ts';
 import { coreClearing } from './coreClearing.ts';
 import { gasPerParticipantPeriod } from './gasPerParticipantPeriod.ts';
 import { relayerThroughput } from './relayerThroughput.ts';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   clearing: () => clearingScale([10, 100, 1_000, 10_000], log),
   relayer: () => relayerThroughput(2_000, log),
   core: () => coreClearing([10_000, 100_000, 1_000_000], log),
+  cda: () => continuousAuction(30, log),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -27,6 +27,8 @@ contract SettlementToken is ERC20 {
         address indexed from, address indexed to, Reason indexed reason, uint256 amount, uint256 period, bytes32 fiatReference
     );
     event LedgerBound(address indexed ledger);
+    /// @notice A further market contract may move tokens (not burn them).
+    event LedgerAdded(address indexed ledger);
 
     /// @notice Transfers between people are not part of the market.
     error TokenTransferRestricted();
@@ -37,6 +39,10 @@ contract SettlementToken is ERC20 {
     /// @notice The ledger is bound once, by the registry's administrator.
     error TokenLedgerAlreadyBound(address ledger);
     error TokenNotAdministrator(address account);
+    /// @notice A further ledger must be a new, non-zero address.
+    error TokenLedgerInvalid(address ledger);
+    /// @notice An added ledger moves tokens for trades only.
+    error TokenReasonNotAllowed(address ledger, Reason reason);
     error TokenZeroAmount();
     error TokenBatchLengthMismatch();
 
@@ -44,6 +50,8 @@ contract SettlementToken is ERC20 {
     IParticipantRegistry public immutable registry;
     /// @notice The market contract that moves and burns tokens (bound once).
     address public ledger;
+    /// @notice Further market contracts that may move tokens, added by the administrator.
+    mapping(address account => bool) public isAddedLedger;
 
     constructor(string memory name_, string memory symbol_, IParticipantRegistry registry_) ERC20(name_, symbol_) {
         registry = registry_;
@@ -56,6 +64,17 @@ contract SettlementToken is ERC20 {
         if (ledger != address(0)) revert TokenLedgerAlreadyBound(ledger);
         ledger = ledger_;
         emit LedgerBound(ledger_);
+    }
+
+    /// @notice Lets a further market contract (the continuous market) move tokens for its trades. It
+    /// may not burn: withdrawals stay with the bound ledger, which checks what a participant owes.
+    /// @dev Requires the registry's default admin role; each address once, never the zero address or
+    /// the bound ledger. Emits LedgerAdded.
+    function addLedger(address ledger_) external {
+        if (!registry.hasRole(bytes32(0), msg.sender)) revert TokenNotAdministrator(msg.sender);
+        if (ledger_ == address(0) || ledger_ == ledger || isAddedLedger[ledger_]) revert TokenLedgerInvalid(ledger_);
+        isAddedLedger[ledger_] = true;
+        emit LedgerAdded(ledger_);
     }
 
     /// @notice Mints `amount` to `to` against a fiat deposit identified by `fiatReference`.
@@ -94,8 +113,11 @@ contract SettlementToken is ERC20 {
     }
 
     /// @notice Moves `amount` from `from` to `to` for a market reason.
-    /// @dev Only the market. Reverts with ERC20InsufficientBalance beyond the balance. Emits TokensMoved.
-    function move(address from, address to, uint256 amount, Reason reason, uint256 period) external onlyLedger {
+    /// @dev Only the bound ledger, or an added one for trades. Reverts with ERC20InsufficientBalance beyond the
+    /// balance. Emits TokensMoved.
+    function move(address from, address to, uint256 amount, Reason reason, uint256 period) external {
+        if (!isAddedLedger[msg.sender]) _checkLedger();
+        else if (reason != Reason.Trade) revert TokenReasonNotAllowed(msg.sender, reason);
         _transfer(from, to, amount);
         emit TokensMoved(from, to, reason, amount, period, bytes32(0));
     }
@@ -116,7 +138,11 @@ contract SettlementToken is ERC20 {
     }
 
     modifier onlyLedger() {
-        if (msg.sender != ledger || ledger == address(0)) revert TokenNotLedger(msg.sender);
+        _checkLedger();
         _;
+    }
+
+    function _checkLedger() private view {
+        if (msg.sender != ledger || ledger == address(0)) revert TokenNotLedger(msg.sender);
     }
 }

@@ -16,7 +16,12 @@ const OUT_DIR = join(ROOT, 'src', 'chain', 'generated');
 const HASH_FILE = join(OUT_DIR, '.build-hash');
 /** EIP-170: the largest runtime code an Ethereum network accepts. */
 const MAX_RUNTIME_BYTES = 24_576;
-export const DEPLOYABLE = ['SettlementToken', 'ParticipantRegistry', 'EnergyMarket'] as const;
+export const DEPLOYABLE = [
+  'SettlementToken',
+  'ParticipantRegistry',
+  'EnergyMarket',
+  'ContinuousMarket',
+] as const;
 
 export const COMPILER_SETTINGS = {
   optimizer: { enabled: true, runs: 200 },

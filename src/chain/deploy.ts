@@ -1,5 +1,6 @@
 /** Deploys the three contracts and wires their roles; the result is kept as the deployment record. */
 import { getAddress, getContract, type Account, type Address, type Hex } from 'viem';
+import { continuousMarketAbi, continuousMarketBytecode } from './generated/ContinuousMarket.ts';
 import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.ts';
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
@@ -34,6 +35,16 @@ export interface Deployment {
   readonly operator: Address;
   readonly settlementAgent: Address;
   readonly publicGrid: Address;
+  /** The continuous double auction, when deployed (`DeployOptions.continuousMarket`). */
+  readonly continuousMarket?: Address;
+}
+
+/** The continuous market's own settings; its periods are the sealed-bid market's. */
+export interface ContinuousMarketSettings {
+  /** The book of period d closes this long before d's delivery starts. */
+  readonly gateClosureSeconds: number;
+  /** What a seller must hold and a buyer keep beyond its open buy orders (base units). */
+  readonly marginAmount: bigint;
 }
 
 export interface DeployOptions {
@@ -43,6 +54,8 @@ export interface DeployOptions {
   readonly schedule: MarketSchedule;
   readonly parameters: MarketParameters;
   readonly token?: { readonly name: string; readonly symbol: string };
+  /** Also deploy the continuous double auction and add it to the token as a second ledger. */
+  readonly continuousMarket?: ContinuousMarketSettings;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -119,6 +132,17 @@ export async function deployPlatform(
   await confirm(connection, 'set public grid', () =>
     registryContract.write.setPublicGrid([options.publicGrid]),
   );
+  const continuousMarket =
+    options.continuousMarket === undefined
+      ? undefined
+      : await deployContinuousMarket(connection, {
+          operator: options.operator,
+          registry: registry.address,
+          token: token.address,
+          schedule,
+          settings: options.continuousMarket,
+          onProgress: progress,
+        });
   return {
     chainId: connection.chain.id,
     registry: registry.address,
@@ -128,5 +152,50 @@ export async function deployPlatform(
     operator: options.operator.address,
     settlementAgent: options.settlementAgent,
     publicGrid: options.publicGrid,
+    ...(continuousMarket === undefined ? {} : { continuousMarket }),
   };
+}
+
+/**
+ * Deploys the continuous double auction next to a platform's registry and token, and adds it to the
+ * token as a second ledger (trades only). `operator` must hold the registry's default admin role.
+ */
+export async function deployContinuousMarket(
+  connection: ChainConnection,
+  options: {
+    readonly operator: Account;
+    readonly registry: Address;
+    readonly token: Address;
+    readonly schedule: Pick<MarketSchedule, 'genesis' | 'periodSeconds'>;
+    readonly settings: ContinuousMarketSettings;
+    readonly onProgress?: (step: string) => void;
+  },
+): Promise<Address> {
+  const wallet = connection.wallet(options.operator);
+  const progress = options.onProgress ?? (() => {});
+  progress('deploying ContinuousMarket');
+  const receipt = await confirm(connection, 'deploy ContinuousMarket', () =>
+    wallet.deployContract({
+      abi: continuousMarketAbi,
+      bytecode: continuousMarketBytecode,
+      args: [
+        options.registry,
+        options.token,
+        options.schedule.genesis,
+        options.schedule.periodSeconds,
+        options.settings.gateClosureSeconds,
+        options.settings.marginAmount,
+      ],
+    }),
+  );
+  if (receipt.contractAddress == null) throw new Error('deploying ContinuousMarket created no contract');
+  const address = getAddress(receipt.contractAddress);
+  progress('adding the continuous market as a second token ledger');
+  const token = getContract({
+    address: options.token,
+    abi: settlementTokenAbi,
+    client: { public: connection.publicClient, wallet },
+  });
+  await confirm(connection, 'add ledger', () => token.write.addLedger([address]));
+  return address;
 }

@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {SettlementToken} from "./SettlementToken.sol";
+
+/// @title The continuous market: an order book per delivery period that matches as orders arrive.
+/// @notice A limit order trades at once against the other side's resting orders while they cross,
+/// best price first and, at equal price, oldest first; each fill is at the resting order's price and
+/// moves quantity × price from buyer to seller. What is left rests until it is filled, cancelled by
+/// its owner, or expires at the period's gate closure. A buy order reserves remaining quantity × its
+/// limit price of its owner's balance − margin. Each side is a doubly linked list kept in
+/// price–time order; the caller hands over where a new order rests (`restAfter`, computed off chain
+/// by the market core) and the contract only checks it, so no order is ever sorted on chain. The
+/// market core's `src/core/continuousAuction.ts` computes the same fills to the unit.
+contract ContinuousMarket is EIP712, Nonces {
+    /// @notice EIP-712 type of a participant's signed order.
+    bytes32 public constant ORDER_TYPEHASH = keccak256(
+        "Order(address participant,uint256 period,uint8 side,uint256 quantityWh,uint256 pricePerWh,uint256 nonce)"
+    );
+    /// @notice EIP-712 type of a participant's signed cancel.
+    bytes32 public constant CANCEL_TYPEHASH =
+        keccak256("Cancel(address participant,uint256 period,uint32 orderId,uint256 nonce)");
+    uint256 private constant MAX_WH = type(uint48).max;
+    uint256 private constant MAX_PRICE = type(uint80).max;
+
+    enum Side {
+        Sell,
+        Buy
+    }
+
+    /// @notice A resting order: one storage word.
+    struct Order {
+        uint32 participantId;
+        bool buy;
+        uint48 remainingWh;
+        uint80 pricePerWh;
+        /// @dev The neighbours on its side, toward the head (better) and the tail; 0 at the ends.
+        uint32 prev;
+        uint32 next;
+    }
+
+    /// @notice A period's book: how many orders arrived, the best resting bid and ask.
+    struct Book {
+        uint32 orderCount;
+        uint32 bestBid;
+        uint32 bestAsk;
+    }
+
+    /// @notice What a participant has resting in a period, per side.
+    struct OpenOrders {
+        uint32 buys;
+        uint32 sells;
+    }
+
+    struct SignedOrder {
+        address participant;
+        uint256 period;
+        Side side;
+        uint256 quantityWh;
+        uint256 pricePerWh;
+        uint256 nonce;
+        /// @dev Not signed: the relayer computes where the remainder rests; the contract checks it.
+        uint32 restAfter;
+        bytes signature;
+    }
+
+    struct SignedCancel {
+        address participant;
+        uint256 period;
+        uint32 orderId;
+        uint256 nonce;
+        bytes signature;
+    }
+
+    /// @notice An order arrived; `restingWh` of it is left in the book after its fills.
+    event OrderPlaced(
+        uint256 indexed period,
+        uint32 indexed orderId,
+        uint32 indexed participantId,
+        Side side,
+        uint256 quantityWh,
+        uint256 pricePerWh,
+        uint256 restingWh
+    );
+    /// @notice A fill between a resting (maker) order and an arriving (taker) one, at the maker's price.
+    event OrderFilled(
+        uint256 indexed period,
+        uint32 indexed makerOrderId,
+        uint32 indexed takerOrderId,
+        uint32 sellerId,
+        uint32 buyerId,
+        uint256 quantityWh,
+        uint256 pricePerWh
+    );
+    event OrderCancelled(uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 remainingWh);
+    /// @notice A resting bid whose owner could no longer pay a fill was removed.
+    event OrderVoided(
+        uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 spendable, uint256 needed
+    );
+    event OrderExpired(uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 remainingWh);
+
+    error OrderScheduleInvalid(string name);
+    error OrderPeriodInvalid(uint256 period);
+    error OrderGateClosed(uint256 period, uint256 gateClosure, uint256 now);
+    error OrderBookOpen(uint256 period, uint256 gateClosure, uint256 now);
+    error OrderNotRegistered(address account);
+    error OrderNotAuthorised(uint32 participantId);
+    error OrderSideNotAllowed(uint32 participantId, Side side);
+    error OrderQuantityOutOfRange(uint256 quantityWh, uint256 max);
+    error OrderPriceOutOfRange(uint256 pricePerWh, uint256 max);
+    error OrderSideConflict(uint32 participantId, uint256 period);
+    error OrderMarginNotCovered(uint32 participantId, uint256 balance, uint256 margin);
+    error OrderBudgetNotCovered(uint32 participantId, uint256 spendable, uint256 cost);
+    error OrderHintInvalid(uint256 period, uint32 restAfter);
+    error OrderNotFound(uint256 period, uint32 orderId);
+    error OrderNotOwner(uint256 period, uint32 orderId, uint32 participantId);
+    error OrderInvalidSignature(address signer);
+
+    /// @notice Participants and roles.
+    IParticipantRegistry public immutable registry;
+    /// @notice The settlement token; this contract must be added to it as a ledger (`addLedger`).
+    SettlementToken public immutable token;
+    /// @notice Start of delivery period 1, unix seconds.
+    uint256 public immutable genesis;
+    uint256 public immutable periodSeconds;
+    /// @notice How long before its delivery starts a period's book closes.
+    uint256 public immutable gateClosureSeconds;
+    /// @notice Base units a seller must hold and a buyer must keep beyond its open buy orders.
+    uint256 public immutable marginAmount;
+
+    mapping(uint256 period => Book) private _books;
+    mapping(uint256 period => mapping(uint32 orderId => Order)) private _orders;
+    mapping(uint256 period => mapping(uint32 participantId => OpenOrders)) private _open;
+    /// @dev Σ remaining × limit price of a participant's resting buy orders, all periods.
+    mapping(uint32 participantId => uint256) private _reserved;
+    /// @dev The account of each participant that placed an order, for paying its fills.
+    mapping(uint32 participantId => address) private _accounts;
+
+    constructor(
+        IParticipantRegistry registry_,
+        SettlementToken token_,
+        uint64 genesis_,
+        uint32 periodSeconds_,
+        uint32 gateClosureSeconds_,
+        uint128 marginAmount_
+    ) EIP712("WattLedger Continuous Market", "1") {
+        if (periodSeconds_ == 0) revert OrderScheduleInvalid("periodSeconds");
+        if (genesis_ < gateClosureSeconds_) revert OrderScheduleInvalid("genesis");
+        registry = registry_;
+        token = token_;
+        genesis = genesis_;
+        periodSeconds = periodSeconds_;
+        gateClosureSeconds = gateClosureSeconds_;
+        marginAmount = marginAmount_;
+    }
+
+    // ------------------------------------------------------------------ orders
+
+    /// @notice Places the caller's limit order in `period`'s book: it fills against crossing resting
+    /// orders at their prices, and its remainder rests right behind order `restAfter` (0: at the head).
+    /// @dev Before gate closure, by an authorised participant on a side its kind allows, with no open
+    /// order on the other side in that period. A seller holds the margin; a buyer's balance − margin −
+    /// reservations covers quantity × price. Reverts OrderHintInvalid when the remainder does not
+    /// belong right behind `restAfter`. Emits OrderVoided, OrderFilled per fill, then OrderPlaced.
+    /// @return orderId the order's id in the period (1, 2, … by arrival)
+    function place(uint256 period, Side side, uint256 quantityWh, uint256 pricePerWh, uint32 restAfter)
+        external
+        returns (uint32 orderId)
+    {
+        return _place(msg.sender, period, side, quantityWh, pricePerWh, restAfter);
+    }
+
+    /// @notice Places orders that participants signed (EIP-712 `Order`), in the given order, so they
+    /// need no ether. Each signature is used once (its nonce).
+    /// @dev All or nothing: any invalid item reverts the batch with its error. Emits as `place`.
+    function placeBySignature(SignedOrder[] calldata orders) external {
+        for (uint256 i = 0; i < orders.length; i++) {
+            SignedOrder calldata o = orders[i];
+            bytes32 digest = _hashTypedDataV4(
+                keccak256(abi.encode(ORDER_TYPEHASH, o.participant, o.period, o.side, o.quantityWh, o.pricePerWh, o.nonce))
+            );
+            if (!SignatureChecker.isValidSignatureNow(o.participant, digest, o.signature)) {
+                revert OrderInvalidSignature(o.participant);
+            }
+            _useCheckedNonce(o.participant, o.nonce);
+            _place(o.participant, o.period, o.side, o.quantityWh, o.pricePerWh, o.restAfter);
+        }
+    }
+
+    /// @notice Cancels what is left of the caller's resting order and releases its reservation.
+    /// @dev Only the order's owner, before gate closure. Emits OrderCancelled.
+    function cancel(uint256 period, uint32 orderId) external {
+        _cancel(msg.sender, period, orderId);
+    }
+
+    /// @notice Cancels orders whose owners signed an EIP-712 `Cancel`. All or nothing.
+    /// @dev Emits OrderCancelled each.
+    function cancelBySignature(SignedCancel[] calldata cancels) external {
+        for (uint256 i = 0; i < cancels.length; i++) {
+            SignedCancel calldata c = cancels[i];
+            bytes32 digest =
+                _hashTypedDataV4(keccak256(abi.encode(CANCEL_TYPEHASH, c.participant, c.period, c.orderId, c.nonce)));
+            if (!SignatureChecker.isValidSignatureNow(c.participant, digest, c.signature)) {
+                revert OrderInvalidSignature(c.participant);
+            }
+            _useCheckedNonce(c.participant, c.nonce);
+            _cancel(c.participant, c.period, c.orderId);
+        }
+    }
+
+    /// @notice Removes orders that were still resting at gate closure and releases their reservations.
+    /// @dev Anyone, from the period's gate closure on. All or nothing. Emits OrderExpired each.
+    function expire(uint256 period, uint32[] calldata orderIds) external {
+        _checkPeriod(period);
+        uint256 gate = gateClosure(period);
+        if (block.timestamp < gate) revert OrderBookOpen(period, gate, block.timestamp);
+        for (uint256 i = 0; i < orderIds.length; i++) {
+            Order memory o = _resting(period, orderIds[i]);
+            _remove(period, orderIds[i], o);
+            emit OrderExpired(period, orderIds[i], o.participantId, o.remainingWh);
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice When `period`'s book closes: its delivery start minus gateClosureSeconds.
+    function gateClosure(uint256 period) public view returns (uint256) {
+        return genesis + (period - 1) * periodSeconds - gateClosureSeconds;
+    }
+
+    /// @notice A period's order count and best resting bid and ask.
+    function bookOf(uint256 period) external view returns (Book memory) {
+        return _books[period];
+    }
+
+    /// @notice A resting order (all zero once filled, cancelled, voided or expired).
+    function orderOf(uint256 period, uint32 orderId) external view returns (Order memory) {
+        return _orders[period][orderId];
+    }
+
+    /// @notice Up to `max` resting orders of one side, best first, starting at order `from` (0: the best).
+    function ordersOf(uint256 period, Side side, uint32 from, uint256 max)
+        external
+        view
+        returns (uint32[] memory ids, Order[] memory orders)
+    {
+        uint32 id = from != 0 ? from : side == Side.Buy ? _books[period].bestBid : _books[period].bestAsk;
+        uint256 n = 0;
+        for (uint32 walk = id; walk != 0 && n < max; walk = _orders[period][walk].next) n++;
+        ids = new uint32[](n);
+        orders = new Order[](n);
+        for (uint256 i = 0; i < n; i++) {
+            ids[i] = id;
+            orders[i] = _orders[period][id];
+            id = orders[i].next;
+        }
+    }
+
+    /// @notice What a participant's resting buy orders reserve, all periods (base units).
+    function reservedOf(uint32 participantId) external view returns (uint256) {
+        return _reserved[participantId];
+    }
+
+    /// @notice How many orders a participant has resting in a period, per side.
+    function openOrdersOf(uint256 period, uint32 participantId) external view returns (OpenOrders memory) {
+        return _open[period][participantId];
+    }
+
+    /// @notice The EIP-712 domain separator participants sign orders under.
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _checkPeriod(uint256 period) private pure {
+        if (period == 0 || period > type(uint24).max) revert OrderPeriodInvalid(period);
+    }
+
+    function _checkOpen(uint256 period) private view {
+        _checkPeriod(period);
+        uint256 gate = gateClosure(period);
+        if (block.timestamp >= gate) revert OrderGateClosed(period, gate, block.timestamp);
+    }
+
+    /// @dev Checks the participant and its money, matches, then rests the remainder at the hint.
+    function _place(address account, uint256 period, Side side, uint256 quantityWh, uint256 pricePerWh, uint32 restAfter)
+        private
+        returns (uint32 orderId)
+    {
+        _checkOpen(period);
+        uint32 id = _admit(account, period, side, quantityWh, pricePerWh);
+        Book memory book = _books[period];
+        orderId = ++book.orderCount;
+        bool buy = side == Side.Buy;
+        uint256 remaining = _match(book, period, id, orderId, buy, quantityWh, pricePerWh);
+        if (remaining > 0) {
+            _rest(book, period, Order(id, buy, uint48(remaining), uint80(pricePerWh), 0, 0), orderId, restAfter);
+            if (buy) _reserved[id] += remaining * pricePerWh;
+            OpenOrders storage open = _open[period][id];
+            if (buy) open.buys++;
+            else open.sells++;
+        }
+        _books[period] = book;
+        emit OrderPlaced(period, orderId, id, side, quantityWh, pricePerWh, remaining);
+    }
+
+    /// @dev Who may place this order, and whether it is covered. Returns the participant id.
+    function _admit(address account, uint256 period, Side side, uint256 quantityWh, uint256 pricePerWh)
+        private
+        returns (uint32 id)
+    {
+        IParticipantRegistry.Profile memory profile;
+        (id, profile) = registry.participantByAccount(account);
+        if (id == 0) revert OrderNotRegistered(account);
+        if (!profile.authorised) revert OrderNotAuthorised(id);
+        bool buy = side == Side.Buy;
+        if (buy ? profile.kind == IParticipantRegistry.Kind.Producer : profile.kind == IParticipantRegistry.Kind.Consumer) {
+            revert OrderSideNotAllowed(id, side);
+        }
+        if (quantityWh == 0 || quantityWh > MAX_WH) revert OrderQuantityOutOfRange(quantityWh, MAX_WH);
+        if (pricePerWh == 0 || pricePerWh > MAX_PRICE) revert OrderPriceOutOfRange(pricePerWh, MAX_PRICE);
+        OpenOrders memory open = _open[period][id];
+        if (buy ? open.sells > 0 : open.buys > 0) revert OrderSideConflict(id, period);
+        if (_accounts[id] != account) _accounts[id] = account;
+        uint256 balance = token.balanceOf(account);
+        if (!buy) {
+            if (balance < marginAmount) revert OrderMarginNotCovered(id, balance, marginAmount);
+            return id;
+        }
+        uint256 committed = marginAmount + _reserved[id];
+        uint256 spendable = balance > committed ? balance - committed : 0;
+        uint256 cost = quantityWh * pricePerWh;
+        if (cost > spendable) revert OrderBudgetNotCovered(id, spendable, cost);
+    }
+
+    /// @dev Fills the arriving order against the head of the other side while it crosses. Returns
+    /// what is left of it.
+    function _match(
+        Book memory book,
+        uint256 period,
+        uint32 takerId,
+        uint32 takerOrderId,
+        bool buy,
+        uint256 remaining,
+        uint256 limit
+    ) private returns (uint256) {
+        address takerAccount = _accounts[takerId];
+        while (remaining > 0) {
+            uint32 head = buy ? book.bestAsk : book.bestBid;
+            if (head == 0) break;
+            Order memory maker = _orders[period][head];
+            if (buy ? maker.pricePerWh > limit : maker.pricePerWh < limit) break;
+            uint256 quantity = remaining < maker.remainingWh ? remaining : maker.remainingWh;
+            uint256 amount = quantity * maker.pricePerWh;
+            address makerAccount = _accounts[maker.participantId];
+            if (!buy) {
+                // The resting buyer's money may have left through the other market: void, go on.
+                uint256 balance = token.balanceOf(makerAccount);
+                if (balance < marginAmount + amount) {
+                    _unlinkHead(book, period, head, maker);
+                    emit OrderVoided(
+                        period, head, maker.participantId, balance > marginAmount ? balance - marginAmount : 0, amount
+                    );
+                    continue;
+                }
+                _reserved[maker.participantId] -= amount;
+            }
+            (address buyer, address seller) = buy ? (takerAccount, makerAccount) : (makerAccount, takerAccount);
+            token.move(buyer, seller, amount, SettlementToken.Reason.Trade, period);
+            emit OrderFilled(
+                period,
+                head,
+                takerOrderId,
+                buy ? maker.participantId : takerId,
+                buy ? takerId : maker.participantId,
+                quantity,
+                maker.pricePerWh
+            );
+            remaining -= quantity;
+            if (quantity == maker.remainingWh) {
+                // Its reservation was released fill by fill; only the list and counts remain.
+                maker.remainingWh = 0;
+                _unlinkHead(book, period, head, maker);
+            } else {
+                _orders[period][head].remainingWh = uint48(maker.remainingWh - quantity);
+            }
+        }
+        return remaining;
+    }
+
+    /// @dev Removes the head of a side during matching (the book is written back by the caller).
+    function _unlinkHead(Book memory book, uint256 period, uint32 head, Order memory o) private {
+        if (o.buy) {
+            book.bestBid = o.next;
+            _reserved[o.participantId] -= uint256(o.remainingWh) * o.pricePerWh;
+            _open[period][o.participantId].buys--;
+        } else {
+            book.bestAsk = o.next;
+            _open[period][o.participantId].sells--;
+        }
+        if (o.next != 0) _orders[period][o.next].prev = 0;
+        delete _orders[period][head];
+    }
+
+    /// @dev Inserts a new order right behind `restAfter`, after checking that is its place in
+    /// price–time order: `restAfter` ranks before it (at least as good a price: it is older) and the
+    /// order after `restAfter` ranks after it (strictly worse price).
+    function _rest(Book memory book, uint256 period, Order memory o, uint32 orderId, uint32 restAfter) private {
+        uint32 next;
+        if (restAfter == 0) {
+            next = o.buy ? book.bestBid : book.bestAsk;
+        } else {
+            Order memory prev = _orders[period][restAfter];
+            bool ahead = o.buy ? prev.pricePerWh >= o.pricePerWh : prev.pricePerWh <= o.pricePerWh;
+            if (prev.remainingWh == 0 || prev.buy != o.buy || !ahead) revert OrderHintInvalid(period, restAfter);
+            next = prev.next;
+        }
+        if (next != 0) {
+            uint256 nextPrice = _orders[period][next].pricePerWh;
+            if (o.buy ? nextPrice >= o.pricePerWh : nextPrice <= o.pricePerWh) revert OrderHintInvalid(period, restAfter);
+            _orders[period][next].prev = orderId;
+        }
+        o.prev = restAfter;
+        o.next = next;
+        _orders[period][orderId] = o;
+        if (restAfter != 0) _orders[period][restAfter].next = orderId;
+        else if (o.buy) book.bestBid = orderId;
+        else book.bestAsk = orderId;
+    }
+
+    function _resting(uint256 period, uint32 orderId) private view returns (Order memory o) {
+        o = _orders[period][orderId];
+        if (o.remainingWh == 0) revert OrderNotFound(period, orderId);
+    }
+
+    function _cancel(address account, uint256 period, uint32 orderId) private {
+        _checkOpen(period);
+        Order memory o = _resting(period, orderId);
+        uint32 id = registry.participantIdOf(account);
+        if (id != o.participantId) revert OrderNotOwner(period, orderId, id);
+        _remove(period, orderId, o);
+        emit OrderCancelled(period, orderId, id, o.remainingWh);
+    }
+
+    /// @dev Unlinks a resting order anywhere in its side and releases what it holds.
+    function _remove(uint256 period, uint32 orderId, Order memory o) private {
+        if (o.prev != 0) {
+            _orders[period][o.prev].next = o.next;
+        } else if (o.buy) {
+            _books[period].bestBid = o.next;
+        } else {
+            _books[period].bestAsk = o.next;
+        }
+        if (o.next != 0) _orders[period][o.next].prev = o.prev;
+        if (o.buy) {
+            _reserved[o.participantId] -= uint256(o.remainingWh) * o.pricePerWh;
+            _open[period][o.participantId].buys--;
+        } else {
+            _open[period][o.participantId].sells--;
+        }
+        delete _orders[period][orderId];
+    }
+}

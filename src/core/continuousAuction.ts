@@ -1,0 +1,371 @@
+/**
+ * Continuous double auction (CDA): the order book of one delivery period, matching as orders arrive.
+ *
+ * - A limit order (owner, side, quantity in Wh, limit price in base units per Wh) gets the next order
+ *   id (1, 2, … by arrival). It first trades against the opposite side's resting orders while they
+ *   cross (ask ≤ bid), best price first and, at equal price, oldest first (price–time priority).
+ * - Every fill is made at the **resting (maker) order's price**: the standard CDA rule, under which an
+ *   order that arrives crossing the book gets the better price the book already offered.
+ * - Whatever is left rests in the book; its owner may cancel that remainder.
+ * - At gate closure the book closes: nothing is placed or cancelled any more, and `closeBook` lists
+ *   the remainders that never traded (their reservations are released).
+ *
+ * With wallets, the core applies the same money rules as `contracts/ContinuousMarket.sol`:
+ * - a seller holds at least the margin when placing;
+ * - a buy order reserves remaining × limit price; a new one is accepted only while
+ *   balance − margin − what the owner's open buy orders reserve ≥ quantity × limit price;
+ * - a fill moves quantity × price from buyer to seller and releases quantity × the buyer's limit;
+ * - a resting buy order whose owner can no longer pay a fill (its balance − margin fell below the
+ *   fill's amount through money moved outside this book, see `setBalance`) is **voided** when a
+ *   seller reaches it: removed with its reservation, and matching goes on with the next bid.
+ * A participant has orders on one side of a period's book at a time, so it never trades with itself.
+ */
+import { MarketInputError, MarketRuleError } from './errors.ts';
+import type { Side } from './bid.ts';
+import { minBig } from './units.ts';
+
+/** Largest quantity of one order, as the contract stores it (48 bits). */
+export const MAX_ORDER_WH = (1n << 48n) - 1n;
+/** Largest limit price, base units per Wh, as the contract stores it (80 bits). */
+export const MAX_ORDER_PRICE = (1n << 80n) - 1n;
+
+export interface RestingOrder {
+  readonly id: number;
+  readonly owner: string;
+  readonly side: Side;
+  /** The limit price, which is also the price of every fill it makes as a maker. */
+  readonly pricePerWh: bigint;
+  readonly remainingWh: bigint;
+}
+
+export interface Fill {
+  readonly makerOrderId: number;
+  readonly takerOrderId: number;
+  readonly maker: string;
+  readonly taker: string;
+  readonly seller: string;
+  readonly buyer: string;
+  readonly quantityWh: bigint;
+  /** The maker's limit price. */
+  readonly pricePerWh: bigint;
+  /** quantityWh × pricePerWh, moved from buyer to seller. */
+  readonly amount: bigint;
+}
+
+export interface ContinuousBook {
+  /** Unix seconds from which nothing is accepted. */
+  readonly gateClosure: bigint;
+  readonly margin: bigint;
+  /** The id the next order gets. */
+  readonly nextOrderId: number;
+  /** Resting sell orders, best (lowest price, then oldest) first. */
+  readonly asks: readonly RestingOrder[];
+  /** Resting buy orders, best (highest price, then oldest) first. */
+  readonly bids: readonly RestingOrder[];
+  /** Balances by owner, when money is checked; undefined: no money rules. */
+  readonly balances: ReadonlyMap<string, bigint> | undefined;
+  /** What each owner's open buy orders reserve: Σ remaining × limit price. */
+  readonly reserved: ReadonlyMap<string, bigint>;
+}
+
+export interface OrderRequest {
+  readonly owner: string;
+  readonly side: Side;
+  readonly quantityWh: bigint;
+  readonly pricePerWh: bigint;
+  /** When it arrives, unix seconds. */
+  readonly at: bigint;
+}
+
+export interface PlaceResult {
+  readonly book: ContinuousBook;
+  readonly orderId: number;
+  readonly fills: readonly Fill[];
+  /** Resting buy orders removed because their owner could no longer pay (see the module comment). */
+  readonly voided: readonly RestingOrder[];
+  /** The remainder left in the book, or null when the order filled completely. */
+  readonly resting: RestingOrder | null;
+  /**
+   * The id of the order the remainder rests right behind on its side (0: at the head), which is the
+   * insertion hint the contract verifies; 0 when nothing rests.
+   */
+  readonly restsAfter: number;
+}
+
+export interface OpenBookOptions {
+  readonly gateClosure: bigint;
+  readonly margin?: bigint;
+  readonly balances?: ReadonlyMap<string, bigint>;
+  /** Continue numbering after earlier orders (the contract's order count). */
+  readonly nextOrderId?: number;
+}
+
+export function openBook(options: OpenBookOptions): ContinuousBook {
+  const margin = options.margin ?? 0n;
+  if (margin < 0n) throw new MarketInputError('margin', 'must not be negative');
+  return {
+    gateClosure: options.gateClosure,
+    margin,
+    nextOrderId: options.nextOrderId ?? 1,
+    asks: [],
+    bids: [],
+    balances: options.balances === undefined ? undefined : new Map(options.balances),
+    reserved: new Map(),
+  };
+}
+
+/** True when `a` goes before `b` on their (common) side: better price, then older. */
+export function ranksBefore(a: RestingOrder, b: RestingOrder): boolean {
+  if (a.pricePerWh !== b.pricePerWh)
+    return a.side === 'buy' ? a.pricePerWh > b.pricePerWh : a.pricePerWh < b.pricePerWh;
+  return a.id < b.id;
+}
+
+const crosses = (taker: Side, limit: bigint, maker: RestingOrder): boolean =>
+  taker === 'buy' ? maker.pricePerWh <= limit : maker.pricePerWh >= limit;
+
+function checkOpen(book: ContinuousBook, at: bigint, action: string): void {
+  if (at >= book.gateClosure) {
+    throw new MarketRuleError(
+      'ORDER_GATE_CLOSED',
+      `cannot ${action}: the book closed at gate closure ${book.gateClosure} (now ${at})`,
+      { gateClosure: book.gateClosure, at },
+    );
+  }
+}
+
+function validateRequest(request: OrderRequest): void {
+  if (request.side !== 'sell' && request.side !== 'buy') {
+    throw new MarketInputError('side', `must be "sell" or "buy", got ${JSON.stringify(request.side)}`);
+  }
+  if (request.quantityWh <= 0n || request.quantityWh > MAX_ORDER_WH) {
+    throw new MarketInputError(
+      'quantityWh',
+      `must be between 1 and ${MAX_ORDER_WH} Wh, got ${request.quantityWh}`,
+      {
+        code: 'ORDER_QUANTITY_OUT_OF_RANGE',
+      },
+    );
+  }
+  if (request.pricePerWh <= 0n || request.pricePerWh > MAX_ORDER_PRICE) {
+    throw new MarketInputError(
+      'pricePerWh',
+      `must be between 1 and ${MAX_ORDER_PRICE} base units per Wh, got ${request.pricePerWh}`,
+      { code: 'ORDER_PRICE_OUT_OF_RANGE' },
+    );
+  }
+}
+
+/** The owner's balance, refusing owners without a wallet when money is checked. */
+function balanceOf(balances: ReadonlyMap<string, bigint>, owner: string): bigint {
+  const balance = balances.get(owner);
+  if (balance === undefined) throw new MarketInputError('owner', `"${owner}" has no wallet in this book`);
+  return balance;
+}
+
+function checkMoney(book: ContinuousBook, request: OrderRequest): void {
+  if (book.balances === undefined) return;
+  const balance = balanceOf(book.balances, request.owner);
+  if (request.side === 'sell') {
+    if (balance < book.margin) {
+      throw new MarketRuleError(
+        'ORDER_MARGIN_NOT_COVERED',
+        `${request.owner} holds ${balance}, less than the margin ${book.margin} a seller must hold; deposit first`,
+        { owner: request.owner, balance, margin: book.margin },
+      );
+    }
+    return;
+  }
+  const committed = book.margin + (book.reserved.get(request.owner) ?? 0n);
+  const spendable = balance > committed ? balance - committed : 0n;
+  const cost = request.quantityWh * request.pricePerWh;
+  if (cost > spendable) {
+    throw new MarketRuleError(
+      'ORDER_BUDGET_NOT_COVERED',
+      `${request.owner} can commit ${spendable} (balance − margin − open buy orders) but the order needs ${cost}; deposit, cancel an order or bid less`,
+      { owner: request.owner, spendable, cost },
+    );
+  }
+}
+
+function checkOneSide(book: ContinuousBook, request: OrderRequest): void {
+  const other = request.side === 'buy' ? book.asks : book.bids;
+  if (other.some((o) => o.owner === request.owner)) {
+    throw new MarketRuleError(
+      'ORDER_SIDE_CONFLICT',
+      `${request.owner} has open ${request.side === 'buy' ? 'sell' : 'buy'} orders in this period; cancel them before trading on the other side`,
+      { owner: request.owner, side: request.side },
+    );
+  }
+}
+
+const adjust = (map: Map<string, bigint>, owner: string, delta: bigint): void => {
+  map.set(owner, (map.get(owner) ?? 0n) + delta);
+};
+
+/**
+ * Places a limit order: matches it against the book, then rests the remainder. Refuses (nothing
+ * changes) an order after gate closure, a zero or oversized quantity or price, an owner with open
+ * orders on the other side, and, with wallets, a seller below the margin or a buyer who cannot
+ * cover quantity × limit price.
+ */
+export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceResult {
+  checkOpen(book, request.at, 'place an order');
+  validateRequest(request);
+  checkOneSide(book, request);
+  checkMoney(book, request);
+
+  const orderId = book.nextOrderId;
+  const buy = request.side === 'buy';
+  const opposite = [...(buy ? book.asks : book.bids)];
+  const balances = book.balances === undefined ? undefined : new Map(book.balances);
+  const reserved = new Map(book.reserved);
+  const fills: Fill[] = [];
+  const voided: RestingOrder[] = [];
+  let remaining = request.quantityWh;
+  while (remaining > 0n && opposite.length > 0 && crosses(request.side, request.pricePerWh, opposite[0]!)) {
+    const maker = opposite[0]!;
+    const quantityWh = minBig(remaining, maker.remainingWh);
+    const amount = quantityWh * maker.pricePerWh;
+    const buyer = buy ? request.owner : maker.owner;
+    const seller = buy ? maker.owner : request.owner;
+    if (!buy && balances !== undefined && balanceOf(balances, buyer) < book.margin + amount) {
+      opposite.shift();
+      voided.push(maker);
+      adjust(reserved, maker.owner, -maker.remainingWh * maker.pricePerWh);
+      continue;
+    }
+    if (balances !== undefined) {
+      adjust(balances, buyer, -amount);
+      adjust(balances, seller, amount);
+    }
+    // A buyer's reservation is at its limit; a maker buyer's limit is the fill price.
+    if (!buy) adjust(reserved, buyer, -amount);
+    fills.push({
+      makerOrderId: maker.id,
+      takerOrderId: orderId,
+      maker: maker.owner,
+      taker: request.owner,
+      seller,
+      buyer,
+      quantityWh,
+      pricePerWh: maker.pricePerWh,
+      amount,
+    });
+    remaining -= quantityWh;
+    if (quantityWh === maker.remainingWh) opposite.shift();
+    else opposite[0] = { ...maker, remainingWh: maker.remainingWh - quantityWh };
+  }
+
+  let resting: RestingOrder | null = null;
+  let restsAfter = 0;
+  const own = [...(buy ? book.bids : book.asks)];
+  if (remaining > 0n) {
+    resting = {
+      id: orderId,
+      owner: request.owner,
+      side: request.side,
+      pricePerWh: request.pricePerWh,
+      remainingWh: remaining,
+    };
+    let at = 0;
+    while (at < own.length && ranksBefore(own[at]!, resting)) at++;
+    restsAfter = at === 0 ? 0 : own[at - 1]!.id;
+    own.splice(at, 0, resting);
+    if (buy) adjust(reserved, request.owner, remaining * request.pricePerWh);
+  }
+  return {
+    book: {
+      ...book,
+      nextOrderId: orderId + 1,
+      asks: buy ? opposite : own,
+      bids: buy ? own : opposite,
+      balances,
+      reserved,
+    },
+    orderId,
+    fills,
+    voided,
+    resting,
+    restsAfter,
+  };
+}
+
+export interface CancelRequest {
+  readonly owner: string;
+  readonly orderId: number;
+  readonly at: bigint;
+}
+
+/** Removes the remainder of a resting order; only its owner may, and only before gate closure. */
+export function cancelOrder(
+  book: ContinuousBook,
+  request: CancelRequest,
+): { book: ContinuousBook; cancelled: RestingOrder } {
+  checkOpen(book, request.at, 'cancel an order');
+  const order = findOrder(book, request.orderId);
+  if (order === undefined) {
+    throw new MarketRuleError(
+      'ORDER_NOT_FOUND',
+      `order ${request.orderId} is not resting in this book (filled, cancelled or never placed)`,
+      { orderId: request.orderId },
+    );
+  }
+  if (order.owner !== request.owner) {
+    throw new MarketRuleError(
+      'ORDER_NOT_OWNER',
+      `order ${request.orderId} belongs to ${order.owner}, not ${request.owner}; only its owner may cancel it`,
+      { orderId: request.orderId, owner: order.owner, requestedBy: request.owner },
+    );
+  }
+  return { book: withoutOrder(book, order), cancelled: order };
+}
+
+export function findOrder(book: ContinuousBook, orderId: number): RestingOrder | undefined {
+  return book.asks.find((o) => o.id === orderId) ?? book.bids.find((o) => o.id === orderId);
+}
+
+function withoutOrder(book: ContinuousBook, order: RestingOrder): ContinuousBook {
+  const reserved = new Map(book.reserved);
+  if (order.side === 'buy') adjust(reserved, order.owner, -order.remainingWh * order.pricePerWh);
+  return {
+    ...book,
+    asks: book.asks.filter((o) => o.id !== order.id),
+    bids: book.bids.filter((o) => o.id !== order.id),
+    reserved,
+  };
+}
+
+/**
+ * Money moved outside this book (a deposit, a withdrawal, a settlement of another market): the
+ * owner's balance is now `balance`. Resting orders stay; one its owner can no longer pay is voided
+ * when a seller reaches it.
+ */
+export function setBalance(book: ContinuousBook, owner: string, balance: bigint): ContinuousBook {
+  if (book.balances === undefined) throw new MarketInputError('balances', 'this book checks no money');
+  if (balance < 0n) throw new MarketInputError('balance', 'must not be negative');
+  const balances = new Map(book.balances);
+  balances.set(owner, balance);
+  return { ...book, balances };
+}
+
+/**
+ * Closes the book at gate closure: every remainder expires and its reservation is released. Refused
+ * before gate closure (`BOOK_STILL_OPEN`).
+ */
+export function closeBook(
+  book: ContinuousBook,
+  at: bigint,
+): { book: ContinuousBook; expired: readonly RestingOrder[] } {
+  if (at < book.gateClosure) {
+    throw new MarketRuleError(
+      'BOOK_STILL_OPEN',
+      `the book stays open until gate closure ${book.gateClosure} (now ${at})`,
+      { gateClosure: book.gateClosure, at },
+    );
+  }
+  const expired = [...book.bids, ...book.asks].sort((a, b) => a.id - b.id);
+  const reserved = new Map(book.reserved);
+  for (const order of book.bids) adjust(reserved, order.owner, -order.remainingWh * order.pricePerWh);
+  return { book: { ...book, asks: [], bids: [], reserved }, expired };
+}
