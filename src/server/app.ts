@@ -76,11 +76,9 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/') || options.webRoot === undefined) {
-      void reply
-        .status(404)
-        .send({
-          error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
-        });
+      void reply.status(404).send({
+        error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      });
       return;
     }
     // Client-side routes of the single-page UI.

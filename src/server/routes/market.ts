@@ -124,7 +124,7 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['market'],
         querystring: {
           type: 'object',
-          properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
+          properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } },
         },
         response: {
           200: { type: 'object', properties: { periods: { type: 'array', items: summarySchema } } },
@@ -135,7 +135,8 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const query = request.query as { from?: number; to?: number };
       const current = periodAt(ctx.schedule, await ctx.clock.now());
       const to = BigInt(query.to ?? Number(current + 1n));
-      const from = BigInt(query.from ?? Math.max(1, Number(to) - 95));
+      // Period 0 does not exist: a range reaching back before period 1 starts there.
+      const from = BigInt(Math.max(1, query.from ?? Number(to) - 95));
       if (to < from) throw new RequestError('invalid', 'must not be before from', 'to');
       if (to - from >= 200n) throw new RequestError('invalid', 'at most 200 periods at once', 'to');
       return { periods: ctx.readModel.periodSummaries(Number(from), Number(to)).map((p) => summary(ctx, p)) };

@@ -181,7 +181,8 @@ export interface EnergyPoint {
   side: Side | null;
   declared: Decimal;
   awarded: Decimal;
-  actual: Decimal;
+  /** Null while neither a reading nor a settlement is in. */
+  actual: Decimal | null;
 }
 
 export interface Meter {
