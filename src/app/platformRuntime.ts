@@ -11,6 +11,7 @@ import { WattLedgerError } from '../core/errors.ts';
 import { startAnvil, type EmbeddedChain } from '../chain/anvil.ts';
 import { restoreMonotonicClock } from '../chain/chainClock.ts';
 import { connectChain, type ChainConnection } from '../chain/connection.ts';
+import { openRoleKeys, readPassword } from './roleKeys.ts';
 import { deployPlatform, type Deployment } from '../chain/deploy.ts';
 import { embeddedAccounts, type PlatformAccounts } from '../chain/devAccounts.ts';
 import { openPlatform, type Platform } from '../chain/platform.ts';
@@ -47,24 +48,27 @@ export async function startPlatformRuntime(
   config: WattLedgerConfig,
   progress: (line: string) => void = () => {},
 ): Promise<PlatformRuntime> {
-  if (config.chain.mode !== 'embedded') {
-    throw new WattLedgerError(
-      'CONFIG_UNSUPPORTED',
-      'chain.mode "rpc": starting the platform on a consortium network needs its operator, agent and relayer keystores, which the platform service brings; use the chain SDK (src/chain) against that network meanwhile',
-    );
-  }
   mkdirSync(config.dataDir, { recursive: true });
-  progress(`starting the embedded chain (anvil), state kept in ${join(config.dataDir, 'chain')}`);
-  const chain = await startAnvil({
-    dataDir: join(config.dataDir, 'chain'),
-    port: config.chain.port,
-    stateIntervalSeconds: config.chain.stateIntervalSeconds,
-    enforceTransactionGasCap: true,
-  });
+  let chain: EmbeddedChain | undefined;
+  let connection: ChainConnection;
+  let accounts: PlatformAccounts;
+  if (config.chain.mode === 'rpc') {
+    progress(`connecting to the JSON-RPC node at ${config.chain.url}`);
+    accounts = await openRoleKeys(config.dataDir, readPassword(config.keys.passwordFile!));
+    connection = await connectChain(config.chain.url, { pollingIntervalMs: config.chain.pollingIntervalMs });
+  } else {
+    progress(`starting the embedded chain (anvil), state kept in ${join(config.dataDir, 'chain')}`);
+    chain = await startAnvil({
+      dataDir: join(config.dataDir, 'chain'),
+      port: config.chain.port,
+      stateIntervalSeconds: config.chain.stateIntervalSeconds,
+      enforceTransactionGasCap: true,
+    });
+    connection = await connectChain(chain.rpcUrl, { embedded: true, pollingIntervalMs: 20 });
+    accounts = embeddedAccounts();
+  }
   try {
-    const connection = await connectChain(chain.rpcUrl, { embedded: true, pollingIntervalMs: 20 });
     await restoreMonotonicClock(connection);
-    const accounts = embeddedAccounts();
     const path = deploymentFile(config);
     let deployment = readDeployment(path);
     const deployedNow = deployment === undefined;
@@ -117,10 +121,10 @@ export async function startPlatformRuntime(
       platform: openPlatform(connection, deployment),
       accounts,
       deployedNow,
-      stop: () => chain.stop(),
+      stop: async () => await chain?.stop(),
     };
   } catch (error) {
-    await chain.stop();
+    await chain?.stop();
     throw error;
   }
 }

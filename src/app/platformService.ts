@@ -11,7 +11,6 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { hdKeyToPrivateKey } from './hdKey.ts';
 import { periodAt, phaseAt } from '../core/periodClock.ts';
 import { readSchedule } from '../chain/periodDriver.ts';
 import { createRelayer } from '../chain/relayer.ts';
@@ -112,7 +111,7 @@ export async function startPlatformService(
       const password = generatePassword();
       await users.addUser(
         { username: 'operator', role: 'operator', participantId: null },
-        hdKeyToPrivateKey(accounts.operator),
+        accounts.operatorKey,
         password,
         false,
       );

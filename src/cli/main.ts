@@ -5,8 +5,9 @@ import { clearCommand } from './commands/clear.ts';
 import { settleCommand } from './commands/settle.ts';
 import { meterCommand } from './commands/meter.ts';
 import { startCommand } from './commands/start.ts';
+import { keysCommand } from './commands/keys.ts';
 
-const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand, meterCommand];
+const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand, meterCommand, keysCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
