@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
- * Names: gas, clearing, relayer, core, cda (default: all).
+ * Names: gas, clearing, relayer, core, cda, api (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { summarize } from '../src/chain/transactions.ts';
+import { apiLatency } from './apiLatency.ts';
 import { clearingScale } from './clearingScale.ts';
 import { continuousAuction } from './continuousAuction.ts';
 import { coreClearing } from './coreClearing.ts';
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   relayer: () => relayerThroughput(2_000, log),
   core: () => coreClearing([10_000, 100_000, 1_000_000], log),
   cda: () => continuousAuction(30, log),
+  api: () => apiLatency([10, 100, 1_000], log),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
