@@ -164,7 +164,7 @@ export const en = {
   'health.lastAction': 'Last action',
   'health.lastError': 'Last error',
   'health.meters': 'Meters',
-  'health.lastBoundary': 'Last boundary',
+  'health.lastBoundary': 'Last period read',
   'health.queued': 'Queued readings',
   'health.unreachable': 'Unreachable meters',
 

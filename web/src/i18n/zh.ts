@@ -164,7 +164,7 @@ export const zh: Record<MessageKey, string> = {
   'health.lastAction': '上次操作',
   'health.lastError': '上次错误',
   'health.meters': '电表数',
-  'health.lastBoundary': '上次时段边界',
+  'health.lastBoundary': '最近抄表时段',
   'health.queued': '排队读数',
   'health.unreachable': '无法连接的电表',
 

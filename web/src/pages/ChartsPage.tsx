@@ -62,7 +62,11 @@ export function ChartsPage() {
     { header: t('col.side'), value: (point) => sideLabel(t, point.side) },
     { header: t('col.declared'), value: (point) => trimZeros(point.declared), numeric: true },
     { header: t('col.awarded'), value: (point) => trimZeros(point.awarded), numeric: true },
-    { header: t('col.actual'), value: (point) => trimZeros(point.actual), numeric: true },
+    {
+      header: t('col.actual'),
+      value: (point) => (point.actual === null ? '' : trimZeros(point.actual)),
+      numeric: true,
+    },
   ];
   return (
     <div className="page" data-testid="charts-page">

@@ -34,7 +34,8 @@ export function MarketPage() {
   const upTo = market.data?.bidding.period;
   const periods = useAsync(async () => {
     if (upTo === undefined) return [];
-    const from = Math.max(0, upTo - periodsShown + 1);
+    // Periods count from 1.
+    const from = Math.max(1, upTo - periodsShown + 1);
     const answer = await api.get<{ periods: PeriodSummary[] }>(`/periods${query({ from, to: upTo })}`);
     return answer.periods;
   }, [upTo]);
