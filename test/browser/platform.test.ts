@@ -151,8 +151,8 @@ describe.skip('platform in the browser (needs the integrator’s service)', () =
 
       await logIn(operator.page, service.operator);
       await operator.page.getByTestId('operator-page').waitFor();
-      await authoriseAndBindMeter(operator.page, sellerId, '000000000101');
-      await authoriseAndBindMeter(operator.page, buyerId, '000000000102');
+      await authoriseAndBindMeter(operator.page, sellerId, '000000000901');
+      await authoriseAndBindMeter(operator.page, buyerId, '000000000902');
 
       await deposit(seller.page, '50', 'FIAT-SELLER-1');
       await deposit(buyer.page, '100', 'FIAT-BUYER-1');
@@ -200,6 +200,8 @@ describe.skip('platform in the browser (needs the integrator’s service)', () =
       }
       // The check above means something only if bidding was still open throughout.
       expect(['upcoming', 'commit', 'reveal']).toContain(await phaseOf(buyer.page, period));
+
+      await service.runPeriod(period);
 
       // Cleared: the trade at the mid-price, on the market page of anyone.
       await waitForText(buyer.page, `/market?period=${period}`, 'trades-table', 'Wind Farm Test');

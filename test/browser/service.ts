@@ -11,13 +11,20 @@ export interface TestService {
   baseUrl: string;
   /** The operator account the service starts with. */
   operator: Credentials;
+  /**
+   * Takes the platform through every window of `period` until it is settled: with a hand-moved
+   * clock, advance it and run the heartbeats; with a running clock, wait.
+   */
+  runPeriod: (period: number) => Promise<void>;
   /** Stops the server, its keeper, gateway, indexer and chain, and removes its data folder. */
   close: () => Promise<void>;
 }
 
 /**
- * Starts a fresh platform with its chain clock running fast enough that a period goes from bidding
- * to settlement within a couple of minutes of wall-clock time.
+ * Starts a fresh platform serving web/dist (built by `npm run build:web`), **without** the case-study
+ * participants: the two the test signs up are the whole market, so their one trade is known. The
+ * clock must stand still (or run slowly) until `runPeriod` is called, so that bidding is still open
+ * while the test looks for leaked sealed bids.
  */
 export async function startTestService(): Promise<TestService> {
   throw new Error('wired by the integrator');

@@ -20,7 +20,8 @@ export function useParticipants() {
   );
   const nameOfAccount = useCallback(
     (account: string | null | undefined): string => {
-      if (!account) return '';
+      // The zero address is the other side of a mint or burn (deposit, withdrawal): nobody.
+      if (!account || /^0x0{40}$/.test(account)) return '';
       const found = list?.find((participant) => participant.account.toLowerCase() === account.toLowerCase());
       return found ? `${found.name} (#${found.id})` : account;
     },

@@ -68,6 +68,10 @@ export function MarketPage() {
   };
 
   const shown = detail.data;
+  // The day's periods up to the one being bid for: later ones have nothing to show yet.
+  const dayPeriods = (day.data?.periods ?? []).filter(
+    (summary) => upTo === undefined || summary.period <= upTo,
+  );
   const options = [...(periods.data ?? [])].reverse();
   return (
     <div className="page" data-testid="market-page">
@@ -159,8 +163,8 @@ export function MarketPage() {
               </strong>{' '}
               · {t('market.dayEnergy')} <strong>{trimZeros(day.data.tradedEnergy)}</strong>
             </p>
-            <DayChart day={day.data} />
-            <PeriodsTable periods={day.data.periods} />
+            <DayChart periods={dayPeriods} />
+            <PeriodsTable periods={dayPeriods} />
           </>
         )}
       </section>
