@@ -1,5 +1,13 @@
 // The platform service the browser tests run against: the real API server with the embedded chain,
 // serving web/dist. The integrator wires this to `startPlatformService(...)`; no test mocks the API.
+//
+// Wired as below against the service's own test fixture (src/server/testing/testService.ts on main),
+// platform.test.ts passed (about 45 s) before this branch was handed over:
+//
+//   const t = await startPlatform({ webRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+//                                   caseStudy: false });
+//   return { baseUrl: t.url, operator: { username: 'operator', password: t.service.operatorPassword! },
+//            runPeriod: (period) => t.runPeriod(BigInt(period)), close: () => t.stop() };
 
 export interface Credentials {
   username: string;
