@@ -19,9 +19,11 @@ export function useParticipants() {
     [list],
   );
   const nameOfAccount = useCallback(
-    (account: string | null | undefined): string => {
+    (value: string | null | undefined): string => {
+      // String(): an answer of another shape must not take the page down with it.
+      const account = value === null || value === undefined ? '' : String(value);
       // The zero address is the other side of a mint or burn (deposit, withdrawal): nobody.
-      if (!account || /^0x0{40}$/.test(account)) return '';
+      if (account === '' || /^0x0{40}$/.test(account)) return '';
       const found = list?.find((participant) => participant.account.toLowerCase() === account.toLowerCase());
       return found ? `${found.name} (#${found.id})` : account;
     },

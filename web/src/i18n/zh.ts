@@ -19,6 +19,7 @@ export const zh: Record<MessageKey, string> = {
   'common.notFound': '没有这个页面。',
   'common.notParticipant': '此页面供交易参与者使用；运营账户没有钱包。',
   'common.operatorOnly': '只有运营方可以打开此页面。',
+  'common.pageFailed': '此页面无法显示（{message}）。请打开其他页面或刷新。',
 
   'table.exportCsv': '导出 CSV',
   'table.empty': '暂无数据。',
