@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { Header } from './components/Header';
 import { useSession } from './hooks/session';
 import { useI18n } from './i18n/i18n';
@@ -58,11 +59,20 @@ function Routes(): ReactNode {
 }
 
 export function App() {
+  const { t } = useI18n();
+  const { location } = useRouter();
   return (
     <>
       <Header />
       <main className="main">
-        <Routes />
+        <ErrorBoundary
+          key={location.path}
+          fallback={(error) => (
+            <Message text={t('common.pageFailed', { message: error.message })} testId="page-error" />
+          )}
+        >
+          <Routes />
+        </ErrorBoundary>
       </main>
     </>
   );

@@ -24,6 +24,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError, so that every place that shows errors handles one type. */
+export function asApiError(cause: unknown): ApiError {
+  return cause instanceof ApiError ? cause : new ApiError(0, { code: 'CLIENT', message: String(cause) });
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Dispatched on `window` when the API answers 401 to anything but the session routes. */

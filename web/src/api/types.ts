@@ -45,7 +45,9 @@ export interface Wallet {
 export interface StatementLine extends OnChain {
   reason: Reason;
   amount: Decimal;
-  counterparty: string | number | null;
+  /** The other side's account (the market, the grid, another participant); empty for deposits. */
+  counterparty: string | null;
+  /** 0 or null for movements that belong to no period (deposits, withdrawals). */
   period: number | null;
   logIndex: number;
   time: number;
@@ -103,7 +105,8 @@ export interface Market {
     readingSeconds: number;
   };
   clock: { chainTime: number; speed: number };
-  delivery: { period: number; windows: Windows };
+  /** `windows` is null before the first period. */
+  delivery: { period: number; windows: Windows | null };
   bidding: { period: number; phase: Phase; windows: Windows };
   parameters: Parameters;
 }
@@ -181,7 +184,7 @@ export interface EnergyPoint {
   side: Side | null;
   declared: Decimal;
   awarded: Decimal;
-  /** Null while neither a reading nor a settlement is in. */
+  /** null until the meter's reading arrived. */
   actual: Decimal | null;
 }
 
@@ -194,15 +197,24 @@ export interface Meter {
 }
 
 export interface Health {
-  chain: { ok: boolean; chainId: number; blockNumber: number; chainTime: number };
-  indexer: { ok: boolean; indexedBlock: number; lag: number };
+  chain: {
+    ok: boolean;
+    chainId: number;
+    blockNumber: number | null;
+    chainTime: number | null;
+    error?: string;
+  };
+  indexer: { ok: boolean; indexedBlock: number; lag: number | null };
+  /** `lastTickAt`: wall-clock milliseconds of the keeper's last heartbeat. */
   keeper: { ok: boolean; lastTickAt: number | null; lastAction: string | null; lastError: string | null };
+  /** `lastBoundary`: the last period whose readings the gateway took; `unreachable`: meter numbers. */
   gateway: {
     ok: boolean;
     meters: number;
     lastBoundary: number | null;
     queued: number;
-    unreachable: number;
+    unreachable: readonly string[] | number;
+    lastError?: string | null;
   };
 }
 

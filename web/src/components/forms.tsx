@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { asApiError, type ApiError } from '../api/client';
 
 // Forms submit through `useSubmit`: one pending flag, and the API's error kept whole so that each
 // field can show the error naming it and the form shows the rest.
@@ -28,9 +28,7 @@ export function useSubmit(action: () => Promise<unknown>): Submit {
       },
       (cause: unknown) => {
         setPending(false);
-        setError(
-          cause instanceof ApiError ? cause : new ApiError(0, { code: 'CLIENT', message: String(cause) }),
-        );
+        setError(asApiError(cause));
       },
     );
   };

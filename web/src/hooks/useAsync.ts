@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../api/client';
+import { asApiError, type ApiError } from '../api/client';
 
 export interface Async<T> {
   data: T | undefined;
@@ -7,10 +7,6 @@ export interface Async<T> {
   loading: boolean;
   /** Loads again, keeping the shown data until the new answer arrives (no flicker on live updates). */
   reload: () => void;
-}
-
-function asApiError(cause: unknown): ApiError {
-  return cause instanceof ApiError ? cause : new ApiError(0, { code: 'CLIENT', message: String(cause) });
 }
 
 /** Loads with `load` whenever `deps` change; a stale answer (deps changed meanwhile) is dropped. */

@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { Participant } from '../api/types';
 import { useAsync } from './useAsync';
 
-/** The public participant list, and a name for an id (ids alone mean nothing to a reader). */
+/** The public participant list, and a name for an id or an account (neither means much to a reader). */
 export function useParticipants() {
   const participants = useAsync(
     () => api.get<{ participants: Participant[] }>('/participants').then((answer) => answer.participants),
@@ -18,5 +18,16 @@ export function useParticipants() {
     },
     [list],
   );
-  return { ...participants, list: list ?? [], nameOf };
+  const nameOfAccount = useCallback(
+    (value: string | null | undefined): string => {
+      // String(): an answer of another shape must not take the page down with it.
+      const account = value === null || value === undefined ? '' : String(value);
+      // The zero address is the other side of a mint or burn (deposit, withdrawal): nobody.
+      if (account === '' || /^0x0{40}$/.test(account)) return '';
+      const found = list?.find((participant) => participant.account.toLowerCase() === account.toLowerCase());
+      return found ? `${found.name} (#${found.id})` : account;
+    },
+    [list],
+  );
+  return { ...participants, list: list ?? [], nameOf, nameOfAccount };
 }

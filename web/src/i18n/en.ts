@@ -18,6 +18,7 @@ export const en = {
   'common.notFound': 'There is no such page.',
   'common.notParticipant': 'This page is for participants; the operator account has no wallet.',
   'common.operatorOnly': 'Only the operator may open this page.',
+  'common.pageFailed': 'This page could not be shown ({message}). Try another page or reload.',
 
   'table.exportCsv': 'Export CSV',
   'table.empty': 'Nothing yet.',
@@ -164,7 +165,7 @@ export const en = {
   'health.lastAction': 'Last action',
   'health.lastError': 'Last error',
   'health.meters': 'Meters',
-  'health.lastBoundary': 'Last boundary',
+  'health.lastBoundary': 'Last period read',
   'health.queued': 'Queued readings',
   'health.unreachable': 'Unreachable meters',
 

@@ -19,6 +19,7 @@ export const zh: Record<MessageKey, string> = {
   'common.notFound': '没有这个页面。',
   'common.notParticipant': '此页面供交易参与者使用；运营账户没有钱包。',
   'common.operatorOnly': '只有运营方可以打开此页面。',
+  'common.pageFailed': '此页面无法显示（{message}）。请打开其他页面或刷新。',
 
   'table.exportCsv': '导出 CSV',
   'table.empty': '暂无数据。',
@@ -164,7 +165,7 @@ export const zh: Record<MessageKey, string> = {
   'health.lastAction': '上次操作',
   'health.lastError': '上次错误',
   'health.meters': '电表数',
-  'health.lastBoundary': '上次时段边界',
+  'health.lastBoundary': '最近抄表时段',
   'health.queued': '排队读数',
   'health.unreachable': '无法连接的电表',
 

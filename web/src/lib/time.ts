@@ -5,6 +5,12 @@ export function formatChainTime(seconds: number | null | undefined): string {
   return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+/** The wall clock (milliseconds), for what the services did rather than what the chain says. */
+export function formatWallTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
 export function formatTimeOfDay(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(11, 16);
 }

@@ -27,7 +27,7 @@ export function AccountPage({ participantId, canBid }: Props) {
   const { t } = useI18n();
   const base = `/participants/${participantId}`;
   const market = useMarket();
-  const { nameOf } = useParticipants();
+  const { nameOfAccount } = useParticipants();
   const participant = useAsync(() => api.get<Participant>(base), [base]);
   const wallet = useAsync(() => api.get<Wallet>(`${base}/wallet`), [base]);
   const statement = useAsync(() => api.get<Statement>(`${base}/statement`), [base]);
@@ -102,7 +102,7 @@ export function AccountPage({ participantId, canBid }: Props) {
       <section>
         <h2>{t('account.statement')}</h2>
         <ErrorBox error={statement.error} />
-        {statement.data && <StatementTable statement={statement.data} nameOf={nameOf} />}
+        {statement.data && <StatementTable statement={statement.data} nameOfAccount={nameOfAccount} />}
       </section>
       {canBid && (
         <div className="columns">

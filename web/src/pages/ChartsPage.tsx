@@ -64,7 +64,7 @@ export function ChartsPage() {
     { header: t('col.awarded'), value: (point) => trimZeros(point.awarded), numeric: true },
     {
       header: t('col.actual'),
-      value: (point) => (point.actual === null ? '—' : trimZeros(point.actual)),
+      value: (point) => (point.actual === null ? '' : trimZeros(point.actual)),
       numeric: true,
     },
   ];

@@ -34,7 +34,8 @@ export function MarketPage() {
   const upTo = market.data?.bidding.period;
   const periods = useAsync(async () => {
     if (upTo === undefined) return [];
-    const from = Math.max(0, upTo - periodsShown + 1);
+    // Periods count from 1.
+    const from = Math.max(1, upTo - periodsShown + 1);
     const answer = await api.get<{ periods: PeriodSummary[] }>(`/periods${query({ from, to: upTo })}`);
     return answer.periods;
   }, [upTo]);
@@ -67,6 +68,10 @@ export function MarketPage() {
   };
 
   const shown = detail.data;
+  // The day's periods up to the one being bid for: later ones have nothing to show yet.
+  const dayPeriods = (day.data?.periods ?? []).filter(
+    (summary) => upTo === undefined || summary.period <= upTo,
+  );
   const options = [...(periods.data ?? [])].reverse();
   return (
     <div className="page" data-testid="market-page">
@@ -158,8 +163,8 @@ export function MarketPage() {
               </strong>{' '}
               · {t('market.dayEnergy')} <strong>{trimZeros(day.data.tradedEnergy)}</strong>
             </p>
-            <DayChart day={day.data} />
-            <PeriodsTable periods={day.data.periods} />
+            <DayChart periods={dayPeriods} />
+            <PeriodsTable periods={dayPeriods} />
           </>
         )}
       </section>

@@ -1,19 +1,19 @@
 import type { Statement, StatementLine } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
 import { reasonLabel } from '../../components/labels';
-import { TxLink } from '../../components/links';
+import { Address, TxLink } from '../../components/links';
 import { useI18n } from '../../i18n/i18n';
 import { trimZeros } from '../../lib/decimal';
 import { formatChainTime } from '../../lib/time';
 
-/** Every movement of the wallet with its reason; the lines add up to the balance below them. */
-export function StatementTable({
-  statement,
-  nameOf,
-}: {
+interface Props {
   statement: Statement;
-  nameOf: (id: number) => string;
-}) {
+  /** A participant's name for its account; other accounts (the grid, the market) as they are. */
+  nameOfAccount: (account: string | null) => string;
+}
+
+/** Every movement of the wallet with its reason; the lines add up to the balance below them. */
+export function StatementTable({ statement, nameOfAccount }: Props) {
   const { t } = useI18n();
   const columns: Column<StatementLine>[] = [
     { header: t('col.time'), value: (line) => formatChainTime(line.time) },
@@ -25,14 +25,10 @@ export function StatementTable({
     { header: t('col.amount'), value: (line) => trimZeros(line.amount), numeric: true },
     {
       header: t('col.counterparty'),
-      value: (line) =>
-        line.counterparty === null
-          ? ''
-          : typeof line.counterparty === 'number'
-            ? nameOf(line.counterparty)
-            : line.counterparty,
+      value: (line) => nameOfAccount(line.counterparty),
+      render: (line) => <Counterparty name={nameOfAccount(line.counterparty)} />,
     },
-    { header: t('col.period'), value: (line) => (line.period === null ? '' : String(line.period)) },
+    { header: t('col.period'), value: (line) => (line.period ? String(line.period) : '') },
     {
       header: t('col.transaction'),
       value: (line) => line.transactionHash,
@@ -54,4 +50,9 @@ export function StatementTable({
       </p>
     </>
   );
+}
+
+/** A bare address (the grid, the market contract) short, with the whole of it on hover. */
+function Counterparty({ name }: { name: string }) {
+  return /^0x[0-9a-fA-F]{40}$/.test(name) ? <Address address={name} /> : <>{name}</>;
 }

@@ -28,6 +28,7 @@ export function CurvesChart({ curves }: { curves: PeriodDetail['curves'] }) {
           <YAxis
             type="number"
             dataKey="price"
+            domain={['auto', 'auto']}
             label={{ value: t('chart.price'), angle: -90, position: 'insideLeft' }}
           />
           <Tooltip />

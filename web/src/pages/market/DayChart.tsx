@@ -9,16 +9,16 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { Day } from '../../api/types';
+import type { PeriodSummary } from '../../api/types';
 import { chartHeight, colours } from '../../components/chartTheme';
 import { useI18n } from '../../i18n/i18n';
 import { chartNumber } from '../../lib/decimal';
 import { formatTimeOfDay } from '../../lib/time';
 
 /** The day's average price (bars) and traded energy (line) per period. */
-export function DayChart({ day }: { day: Day }) {
+export function DayChart({ periods }: { periods: readonly PeriodSummary[] }) {
   const { t } = useI18n();
-  const data = day.periods.map((summary) => ({
+  const data = periods.map((summary) => ({
     time: formatTimeOfDay(summary.deliveryStarts),
     period: summary.period,
     averagePrice: chartNumber(summary.averagePrice),

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Health } from '../../api/types';
 import { BlockLink } from '../../components/links';
 import { useI18n } from '../../i18n/i18n';
-import { formatChainTime } from '../../lib/time';
+import { formatChainTime, formatWallTime } from '../../lib/time';
 
 type ServiceName = keyof Health;
 
@@ -39,23 +39,31 @@ export function HealthPanel({ health }: { health: Health }) {
           <BlockLink number={chain.blockNumber} />
         </Item>
         <Item label={t('health.chainTime')}>{formatChainTime(chain.chainTime)}</Item>
+        {chain.error && <Item label={t('health.lastError')}>{chain.error}</Item>}
       </Service>
       <Service name="indexer" ok={indexer.ok}>
         <Item label={t('health.indexedBlock')}>
           <BlockLink number={indexer.indexedBlock} />
         </Item>
-        <Item label={t('health.lag')}>{indexer.lag}</Item>
+        <Item label={t('health.lag')}>{indexer.lag ?? '—'}</Item>
       </Service>
       <Service name="keeper" ok={keeper.ok}>
-        <Item label={t('health.lastTick')}>{formatChainTime(keeper.lastTickAt)}</Item>
+        <Item label={t('health.lastTick')}>{formatWallTime(keeper.lastTickAt)}</Item>
         <Item label={t('health.lastAction')}>{keeper.lastAction ?? '—'}</Item>
         <Item label={t('health.lastError')}>{keeper.lastError ?? '—'}</Item>
       </Service>
       <Service name="gateway" ok={gateway.ok}>
         <Item label={t('health.meters')}>{gateway.meters}</Item>
-        <Item label={t('health.lastBoundary')}>{formatChainTime(gateway.lastBoundary)}</Item>
+        <Item label={t('health.lastBoundary')}>{gateway.lastBoundary ?? '—'}</Item>
         <Item label={t('health.queued')}>{gateway.queued}</Item>
-        <Item label={t('health.unreachable')}>{gateway.unreachable}</Item>
+        <Item label={t('health.unreachable')}>
+          {typeof gateway.unreachable === 'number'
+            ? gateway.unreachable
+            : gateway.unreachable.length === 0
+              ? '0'
+              : gateway.unreachable.join(', ')}
+        </Item>
+        {gateway.lastError && <Item label={t('health.lastError')}>{gateway.lastError}</Item>}
       </Service>
     </div>
   );

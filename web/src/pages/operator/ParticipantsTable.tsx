@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { api, asApiError, type ApiError } from '../../api/client';
 import type { Participant } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorBox } from '../../components/forms';
@@ -29,9 +29,7 @@ export function ParticipantsTable({ participants, onChanged }: Props) {
       },
       (cause: unknown) => {
         setBusy(null);
-        setError(
-          cause instanceof ApiError ? cause : new ApiError(0, { code: 'CLIENT', message: String(cause) }),
-        );
+        setError(asApiError(cause));
       },
     );
   };
