@@ -290,6 +290,7 @@ export async function startPlatformService(
       events,
       health,
       nudge: () => void heartbeat().catch(() => {}),
+      indexedBlock: () => indexer.status().indexedBlock,
       async syncReadModel() {
         // Concurrent requests share one sync; the indexer is idempotent anyway.
         syncing ??= indexer.syncOnce().finally(() => (syncing = undefined));

@@ -3,7 +3,12 @@
  * platform gives them. Never use these keys on a network anyone else can reach.
  */
 import { toHex, type Hex, type LocalAccount } from 'viem';
-import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import {
+  generatePrivateKey,
+  mnemonicToAccount,
+  privateKeyToAccount,
+  type PrivateKeyAccount,
+} from 'viem/accounts';
 import { ANVIL_MNEMONIC } from './anvil.ts';
 
 export interface PlatformAccounts {

@@ -74,8 +74,12 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   explorerRoutes(app, ctx);
   eventRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const webRoot =
+    options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html'))
+      ? options.webRoot
+      : undefined;
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || options.webRoot === undefined) {
+    if (request.url.startsWith('/api/') || webRoot === undefined) {
       void reply.status(404).send({
         error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
       });
@@ -84,8 +88,9 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
     // Client-side routes of the single-page UI.
     void reply.sendFile('index.html');
   });
-  if (options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', wildcard: false });
+  if (webRoot !== undefined) {
+    // The file list is read once: after `npm run build:web` the server is restarted (npm start does both).
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false });
   }
   return app;
 }

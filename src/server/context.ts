@@ -33,6 +33,8 @@ export interface ApiContext {
   health(): Promise<PlatformHealth>;
   /** Wakes the platform's heartbeat (a bid to commit at once). */
   nudge(): void;
+  /** The last block in the read model: what an answer computed from it depends on. */
+  indexedBlock(): number;
   /** Indexes what the chain has now, so an answer includes the transaction just mined. */
   syncReadModel(): Promise<void>;
   /** The delivery periods that start on a chain day, `YYYY-MM-DD` (UTC). */

@@ -77,6 +77,9 @@ function curves(bids: readonly Bid[]) {
 }
 
 export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  // A period's page changes only with the read model and the phase; with a thousand bids it is worth
+  // computing once per block rather than once per request.
+  const periodPages = new Map<string, unknown>();
   app.get(
     '/api/market',
     {
@@ -160,6 +163,9 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const period = BigInt((request.params as { period: number }).period);
       const now = await ctx.clock.now();
       const w = periodWindows(ctx.schedule, period);
+      const key = `${period}:${ctx.indexedBlock()}:${phaseAt(ctx.schedule, period, now)}`;
+      const cached = periodPages.get(key);
+      if (cached !== undefined) return cached;
       const detail = ctx.readModel.periodDetail(Number(period));
       // The chain publishes reveals as they land; the API shows a period's bids only once bidding is over
       // for everyone, so no page hints at a bid while others may still be revealing.
@@ -173,7 +179,7 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
         pricePerWh: b.pricePerWh,
         rank: bidRank(period, b.participantId),
       }));
-      return {
+      const page = {
         ...summary(ctx, detail),
         windows: windows(w),
         phase: phaseAt(ctx.schedule, period, now),
@@ -197,6 +203,9 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
         curves: curves(coreBids),
         settlements: detail.settlements.map(describeSettlement),
       };
+      periodPages.set(key, page);
+      if (periodPages.size > 64) periodPages.delete(periodPages.keys().next().value!);
+      return page;
     },
   );
 
