@@ -284,6 +284,26 @@ describe('platform API', () => {
     ).toHaveLength(1);
   }, 120_000);
 
+  it('pushes live events (server-sent) as the clock moves, with counts and never bid contents', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${t.url}/api/events`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = '';
+    const read = async (until: RegExp) => {
+      while (!until.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await read(/: connected/);
+    const now = await t.service.context.clock.now();
+    await t.advanceTo(now + BigInt(t.service.context.schedule.periodSeconds));
+    await read(
+      /event: clock\ndata: \{"chainTime":\d+,"deliveryPeriod":\d+,"biddingPeriod":\d+,"phase":"\w+"\}/,
+    );
+    await read(/event: block\ndata: \{"number":\d+\}/);
+    expect(text).not.toMatch(/quantity|price|salt/);
+    controller.abort();
+  });
+
   it('serves the explorer, the health of every part and an OpenAPI document', async () => {
     const blocks = await call('GET', '/api/blocks?limit=5');
     expect(blocks.body.blocks).toHaveLength(5);

@@ -28,7 +28,9 @@ export interface TestService {
  * each other), its chain clock at 30× the wall clock: a period goes from bidding to settlement in
  * about two minutes.
  */
-export async function startTestService(options: { caseStudy?: boolean; speed?: number } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { caseStudy?: boolean; speed?: number } = {},
+): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wattledger-browser-'));
   const config = buildConfig(
     {
