@@ -1,24 +1,13 @@
 /**
  * The reference case study's participants — a wind producer, a controllable-source producer, an EV
- * charging operator (green-preferring), a regular load and the public grid — enrolled once and kept
- * in the data folder, with a deterministic bid and meter profile per period.
+ * charging operator (green-preferring), a regular load and the public grid — with a deterministic
+ * bid and meter profile per period (the platform service enrols and runs them: caseStudyBots.ts).
  *
  * Prices are in the token's unit, 10^-3 ETH as in the source paper (0.5–0.8 ×10^-3 ETH/kWh).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Hex, LocalAccount } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Side } from '../core/bid.ts';
 import { parseKwh, parseMoney, parsePricePerKwh } from '../core/units.ts';
-import {
-  authoriseParticipant,
-  bindMeter,
-  deposit,
-  registerBySignature,
-  type ParticipantProfile,
-} from '../chain/participants.ts';
-import type { PlatformRuntime } from './platformRuntime.ts';
+import type { ParticipantProfile } from '../chain/participants.ts';
 
 export interface CaseStudyRole {
   readonly key: 'wind' | 'controllable' | 'ev' | 'load';
@@ -61,75 +50,6 @@ export const CASE_STUDY_ROLES: readonly CaseStudyRole[] = [
 
 /** The grid company's float, from which it pays surpluses and rewards. */
 export const GRID_FLOAT = parseMoney('100', 'float');
-
-export interface CaseStudyParticipant {
-  readonly role: CaseStudyRole;
-  readonly id: number;
-  readonly account: LocalAccount;
-  readonly meter: LocalAccount;
-}
-
-interface StoredKeys {
-  readonly participants: Record<string, { readonly id: number; readonly key: Hex; readonly meterKey: Hex }>;
-}
-
-/**
- * Enrols the case-study participants on first start and finds them again later. Their keys are kept
- * in the data folder as plain development keys of the embedded chain.
- */
-export async function ensureCaseStudyParticipants(
-  runtime: PlatformRuntime,
-  progress: (line: string) => void = () => {},
-): Promise<CaseStudyParticipant[]> {
-  const path = join(runtime.config.dataDir, 'case-study-keys.json');
-  const { platform, accounts } = runtime;
-  if (existsSync(path)) {
-    const stored = JSON.parse(readFileSync(path, 'utf8')) as StoredKeys;
-    return CASE_STUDY_ROLES.map((role) => {
-      const entry = stored.participants[role.key];
-      if (entry === undefined) throw new Error(`${path} has no participant "${role.key}"`);
-      return {
-        role,
-        id: entry.id,
-        account: privateKeyToAccount(entry.key),
-        meter: privateKeyToAccount(entry.meterKey),
-      };
-    });
-  }
-  const stored: Record<string, { id: number; key: Hex; meterKey: Hex }> = {};
-  const participants: CaseStudyParticipant[] = [];
-  for (const role of CASE_STUDY_ROLES) {
-    const key = generatePrivateKey();
-    const meterKey = generatePrivateKey();
-    const account = privateKeyToAccount(key);
-    const meter = privateKeyToAccount(meterKey);
-    const id = await registerBySignature(platform, accounts.relayer, account, role.profile);
-    await authoriseParticipant(platform, accounts.operator, id);
-    await bindMeter(platform, accounts.operator, id, meter.address, role.meterNumber);
-    await deposit(
-      platform,
-      accounts.settlementAgent,
-      account.address,
-      role.initialDeposit,
-      `opening deposit ${role.key}`,
-    );
-    progress(
-      `enrolled #${id} ${role.profile.name}: registered by signature, authorised, meter ${role.meterNumber} bound, deposit made`,
-    );
-    stored[role.key] = { id, key, meterKey };
-    participants.push({ role, id, account, meter });
-  }
-  await deposit(
-    platform,
-    accounts.settlementAgent,
-    accounts.publicGrid.address,
-    GRID_FLOAT,
-    'grid company float',
-  );
-  progress('public grid float deposited by the settlement agent');
-  writeFileSync(path, `${JSON.stringify({ participants: stored }, null, 2)}\n`, { mode: 0o600 });
-  return participants;
-}
 
 export interface PeriodPlan {
   readonly quantityWh: bigint;

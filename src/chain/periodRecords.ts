@@ -88,7 +88,10 @@ export async function periodSettlements(platform: Platform, period: bigint): Pro
 }
 
 /** The core's view of revealed bids: participant keyed by id, ranked as the contract ranks them. */
-export function asCoreBids(period: bigint, bids: readonly RevealedBid[]): Bid[] {
+export function asCoreBids(
+  period: bigint,
+  bids: readonly Pick<RevealedBid, 'participantId' | 'side' | 'green' | 'quantityWh' | 'pricePerWh'>[],
+): Bid[] {
   return bids.map((b) => ({
     participant: String(b.participantId),
     side: b.side,

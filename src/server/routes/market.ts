@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { periodAt, periodWindows, phaseAt } from '../../core/periodClock.ts';
 import { compareBuyers, compareSellers, type Bid } from '../../core/bid.ts';
-import { bidRank } from '../../chain/typedData.ts';
+import { asCoreBids } from '../../chain/periodRecords.ts';
 import { dateOf } from '../../app/days.ts';
 import { RequestError } from '../../app/errors.ts';
 import type { PeriodSummaryView } from '../../app/readModel.ts';
@@ -171,14 +171,7 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
       // for everyone, so no page hints at a bid while others may still be revealing.
       const open = now < w.revealCloses;
       const bids = open ? [] : detail.bids;
-      const coreBids: Bid[] = bids.map((b) => ({
-        participant: String(b.participantId),
-        side: b.side,
-        green: b.green,
-        quantityWh: b.quantityWh,
-        pricePerWh: b.pricePerWh,
-        rank: bidRank(period, b.participantId),
-      }));
+      const coreBids = asCoreBids(period, bids);
       const page = {
         ...summary(ctx, detail),
         windows: windows(w),

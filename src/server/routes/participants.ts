@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Hex } from 'viem';
 import { authoriseParticipant, deposit, revokeParticipant, withdraw } from '../../chain/participants.ts';
 import { parseMoney } from '../../core/units.ts';
 import { RequestError } from '../../app/errors.ts';
@@ -56,6 +57,11 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (p === undefined) throw new RequestError('not-found', `no participant ${id}`, 'id');
     return p;
   };
+  /** A transaction's location and the wallet's balance after it. */
+  const withBalance = async (receipt: { transactionHash: Hex; blockNumber: bigint }, p: ParticipantView) => ({
+    ...location(receipt),
+    balance: money(await ctx.platform.read.token.read.balanceOf([p.account])),
+  });
   /** The read model catches up with a transaction just mined before the answer is written. */
   const fresh = async (id: number) => {
     await ctx.syncReadModel();
@@ -311,16 +317,11 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { id } = request.params as { id: number };
       requireSelfOrOperator(ctx, request, id);
       const participant = find(id);
-      const { amount, reference } = request.body as { amount: string; reference: string };
-      const value = parseMoney(amount, 'amount');
-      if (value <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'amount');
+      const { value, reference } = moneyRequest(request.body);
       const receipt = await ctx.lock.run(() =>
         deposit(ctx.platform, ctx.accounts.settlementAgent, participant.account, value, reference),
       );
-      return {
-        ...location(receipt),
-        balance: money(await ctx.platform.read.token.read.balanceOf([participant.account])),
-      };
+      return await withBalance(receipt, participant);
     },
   );
 
@@ -341,19 +342,14 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (session.participantId !== id)
         throw new RequestError('forbidden', "a withdrawal needs the participant's own consent: log in as it");
       const participant = find(id);
-      const { amount, reference } = request.body as { amount: string; reference: string };
-      const value = parseMoney(amount, 'amount');
-      if (value <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'amount');
+      const { value, reference } = moneyRequest(request.body);
       const [, , , withdrawable] = await ctx.platform.read.market.read.participantState([id]);
       if (value > withdrawable)
         throw new RequestError('invalid', `at most ${money(withdrawable)} can be withdrawn now`, 'amount');
       const receipt = await ctx.lock.run(() =>
         withdraw(ctx.platform, ctx.accounts.settlementAgent, session.account, value, reference),
       );
-      return {
-        ...location(receipt),
-        balance: money(await ctx.platform.read.token.read.balanceOf([participant.account])),
-      };
+      return await withBalance(receipt, participant);
     },
   );
 
@@ -421,6 +417,14 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       };
     },
   );
+}
+
+/** A deposit's or withdrawal's amount (positive, at most 18 decimals) and fiat reference. */
+function moneyRequest(body: unknown): { value: bigint; reference: string } {
+  const { amount, reference } = body as { amount: string; reference: string };
+  const value = parseMoney(amount, 'amount');
+  if (value <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'amount');
+  return { value, reference };
 }
 
 export const describeSettlement = (s: SettlementView) => ({
