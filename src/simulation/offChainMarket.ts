@@ -101,7 +101,13 @@ export function offChainMarket(scenario: Scenario): SimulatedMarket {
           failures.push({ participant: bid.participant, action: 'reveal', cause: 'BidBudgetNotCovered' });
           continue;
         }
-        list.push({ ...bid, green: green(bid.participant, bid.side) });
+        list.push({
+          participant: bid.participant,
+          side: bid.side,
+          green: green(bid.participant, bid.side),
+          quantityWh: bid.quantityWh,
+          pricePerWh: bid.pricePerWh,
+        });
       }
       committed.delete(period);
       revealed.set(period, list);

@@ -69,11 +69,15 @@ export const MAX_PERIODS = 96 * 7;
 
 /** Walks a JSON value, naming the path of any field that is wrong. */
 class Reader {
-  constructor(
-    readonly file: string,
-    readonly path: string,
-    readonly value: unknown,
-  ) {}
+  readonly file: string;
+  readonly path: string;
+  readonly value: unknown;
+
+  constructor(file: string, path: string, value: unknown) {
+    this.file = file;
+    this.path = path;
+    this.value = value;
+  }
 
   fail(reason: string): never {
     throw new ScenarioError(this.file, this.path, reason);

@@ -1,0 +1,350 @@
+/**
+ * The market on the embedded chain: a fresh anvil with the platform deployed, the scenario's
+ * participants enrolled in bulk, and every step done by the contracts through the chain SDK — sealed
+ * commits, reveals and meter readings signed by participants and meters and relayed hundreds per
+ * transaction, clearing verified on chain, settlement by the keeper. The clock jumps from window to
+ * window. Results are read back from the contracts' events, never from the core.
+ */
+import { encodePacked, keccak256, type Address, type Hex, type LocalAccount } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { periodWindows } from '../core/periodClock.ts';
+import { sealBid, signReading, type SignedCommit } from '../chain/bidding.ts';
+import { clearPeriodOnChain } from '../chain/clearing.ts';
+import { ContractRefusedError } from '../chain/errors.ts';
+import { enrolMany } from '../chain/participants.ts';
+import { settlePeriodOnChain } from '../chain/settlement.ts';
+import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
+import { summarize } from '../chain/transactions.ts';
+import type { SealedBid } from '../chain/typedData.ts';
+import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
+import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
+import type {
+  BidIntent,
+  ClearedPeriod,
+  Cost,
+  Failure,
+  LedgerView,
+  RevealedBid,
+  SettledParticipant,
+  SimulatedMarket,
+  Step,
+} from './market.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface OnChainOptions {
+  /** Messages per relayed transaction. */
+  readonly batchSize?: number;
+  readonly onSetup?: (line: string) => void;
+}
+
+const causeOf = (error: unknown): string =>
+  error instanceof ContractRefusedError ? error.errorName : summarize(error);
+
+/** A deterministic key per scenario seed, participant and role, so that a rerun is the same chain. */
+const keyFor = (seed: number, index: number, role: 'participant' | 'meter'): Hex =>
+  keccak256(encodePacked(['string', 'uint32', 'uint32'], [role, seed, index]));
+
+export interface OnChainMarket extends SimulatedMarket {
+  readonly platform: TestPlatform;
+}
+
+export async function onChainMarket(scenario: Scenario, options: OnChainOptions = {}): Promise<OnChainMarket> {
+  const log = options.onSetup ?? (() => {});
+  const { market } = scenario;
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  // Genesis a week ahead: enrolment of any size happens before period 1's commit window, and the
+  // clock then jumps there, so period numbers (and the tie-break ranks) match the off-chain run.
+  const t = await startTestPlatform({
+    parameters: {
+      marginAmount: market.marginAmount,
+      referencePricePerWh: market.referencePricePerWh,
+      shortfallFactorPpm: Number(market.shortfallFactorPpm),
+      surplusFactorPpm: Number(market.surplusFactorPpm),
+      rewardRatePpm: Number(market.rewardRatePpm),
+      penaltyRatePpm: Number(market.penaltyRatePpm),
+    },
+    schedule: { genesis: now + 7n * 86_400n },
+  });
+  try {
+    return await enrolAndOpen(t, scenario, options, log);
+  } catch (error) {
+    await t.stop();
+    throw error;
+  }
+}
+
+async function enrolAndOpen(
+  t: TestPlatform,
+  scenario: Scenario,
+  options: OnChainOptions,
+  log: (line: string) => void,
+): Promise<OnChainMarket> {
+  const { platform, relayer, clock, keeper } = t;
+  const n = scenario.participants.length;
+  const accounts: LocalAccount[] = [];
+  const meters: LocalAccount[] = [];
+  for (let i = 0; i < n; i++) {
+    accounts.push(privateKeyToAccount(keyFor(scenario.seed, i, 'participant')));
+    meters.push(privateKeyToAccount(keyFor(scenario.seed, i, 'meter')));
+  }
+  const ids = await enrolMany(
+    platform,
+    { relayer: t.accounts.relayer, operator: t.accounts.operator, settlementAgent: t.accounts.settlementAgent },
+    scenario.participants.map((p, i) => ({
+      account: accounts[i]!,
+      profile: {
+        name: p.name,
+        kind: p.kind,
+        greenSupply: p.green && p.kind !== 'consumer',
+        greenPreference: p.green && p.kind !== 'producer',
+      },
+      meter: { address: meters[i]!.address, number: String(i + 1).padStart(12, '0') },
+      deposit: p.deposit,
+    })),
+    { batchSize: 200, onProgress: (done, total) => log(`enrolled ${done}/${total}`) },
+  );
+  ids.forEach((id, i) => {
+    // Ties break by registry id; the off-chain run assumes participant i is id i + 1.
+    if (id !== i + 1) throw new Error(`participant ${i} got registry id ${id}, expected ${i + 1}`);
+  });
+  if (scenario.gridFloat > 0n) await t.fundGrid(scenario.gridFloat);
+
+  const indexOfAddress = new Map<Address, number>(accounts.map((a, i) => [a.address, i]));
+  const grid = t.accounts.publicGrid.address;
+  const balances: bigint[] = scenario.participants.map((p) => p.deposit);
+  const debts: bigint[] = scenario.participants.map(() => 0n);
+  let gridBalance = scenario.gridFloat;
+  let totalSupply = scenario.participants.reduce((s, p) => s + p.deposit, scenario.gridFloat);
+  let seenBlock = await platform.connection.publicClient.getBlockNumber();
+  const sealed = new Map<number, SealedBid[]>();
+  const periodStart = new Map<number, bigint>();
+  const publicClient = platform.connection.publicClient;
+  const marketAddress = platform.deployment.market;
+  const tokenAddress = platform.deployment.token;
+
+  const relayed = async (send: () => Promise<void>): Promise<Cost> => {
+    const before = { transactions: relayer.stats.transactions, gasUsed: relayer.stats.gasUsed };
+    await send();
+    return {
+      transactions: relayer.stats.transactions - before.transactions,
+      gasUsed: relayer.stats.gasUsed - before.gasUsed,
+    };
+  };
+  const settle = <T>(
+    items: readonly T[],
+    submit: (item: T) => Promise<unknown>,
+    failure: (item: T, cause: string) => Failure,
+  ) => {
+    const failures: Failure[] = [];
+    const tracked = items.map((item) =>
+      submit(item).then(
+        () => true,
+        (error: unknown) => {
+          failures.push(failure(item, causeOf(error)));
+          return false;
+        },
+      ),
+    );
+    return { failures, tracked };
+  };
+  const fromBlockOf = (period: number) => periodStart.get(period) ?? platform.deployment.fromBlock;
+
+  const onChain: OnChainMarket = {
+    platform: t,
+    async commit(period, bids: readonly BidIntent[]) {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.commitOpens);
+      periodStart.set(period, await publicClient.getBlockNumber());
+      const seals = await Promise.all(
+        bids.map((b) =>
+          sealBid(
+            platform,
+            accounts[b.participant]!,
+            BigInt(period),
+            { side: b.side, quantityWh: b.quantityWh, pricePerWh: b.pricePerWh },
+            keccak256(encodePacked(['string', 'uint32', 'uint32', 'uint32'], ['salt', scenario.seed, period, b.participant])),
+            b.participant + 1,
+          ),
+        ),
+      );
+      let outcome!: { failures: Failure[]; tracked: Promise<boolean>[] };
+      const cost = await relayed(async () => {
+        outcome = settle(
+          seals.map((s, i) => ({ commit: s.commit as SignedCommit, index: bids[i]!.participant })),
+          (x) => relayer.commit(x.commit),
+          (x, cause) => ({ participant: x.index, action: 'commit', cause }),
+        );
+        await relayer.flush();
+      });
+      const ok = await Promise.all(outcome.tracked);
+      sealed.set(
+        period,
+        seals.flatMap((s, i) => (ok[i] ? [s.sealed] : [])),
+      );
+      return { result: outcome.failures, cost };
+    },
+
+    async reveal(period) {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.commitCloses);
+      const list = sealed.get(period) ?? [];
+      sealed.delete(period);
+      let outcome!: { failures: Failure[]; tracked: Promise<boolean>[] };
+      const cost = await relayed(async () => {
+        outcome = settle(
+          list,
+          (s) => relayer.reveal(s),
+          (s, cause) => ({ participant: s.participantId - 1, action: 'reveal', cause }),
+        );
+        await relayer.flush();
+      });
+      await Promise.all(outcome.tracked);
+      return { result: outcome.failures, cost };
+    },
+
+    async clear(period): Promise<Step<ClearedPeriod>> {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.revealCloses);
+      const report = await clearPeriodOnChain(platform, keeper, BigInt(period));
+      const fromBlock = fromBlockOf(period);
+      const [revealedLogs, tradeLogs] = await Promise.all([
+        publicClient.getContractEvents({
+          address: marketAddress,
+          abi: energyMarketAbi,
+          eventName: 'BidRevealed',
+          args: { period: BigInt(period) },
+          fromBlock,
+        }),
+        publicClient.getContractEvents({
+          address: marketAddress,
+          abi: energyMarketAbi,
+          eventName: 'TradeMatched',
+          args: { period: BigInt(period) },
+          fromBlock,
+        }),
+      ]);
+      const revealed: RevealedBid[] = revealedLogs.map((l) => ({
+        participant: l.args.participantId! - 1,
+        side: l.args.side === 0 ? 'sell' : 'buy',
+        green: l.args.green!,
+        quantityWh: l.args.quantityWh!,
+        pricePerWh: l.args.pricePerWh!,
+      }));
+      let value = 0n;
+      let quantityWh = 0n;
+      const trades = tradeLogs.map((l) => {
+        value += l.args.quantityWh! * l.args.pricePerWh!;
+        quantityWh += l.args.quantityWh!;
+        return {
+          seller: l.args.sellerId! - 1,
+          buyer: l.args.buyerId! - 1,
+          quantityWh: l.args.quantityWh!,
+          pricePerWh: l.args.pricePerWh!,
+          stage: l.args.stage === 1 ? ('green' as const) : ('all' as const),
+        };
+      });
+      const cost = {
+        transactions: report.transactions.length,
+        gasUsed: report.transactions.reduce((s, x) => s + x.gasUsed, 0n),
+      };
+      return {
+        result: { revealed, trades, averagePrice: quantityWh === 0n ? null : { value, quantityWh } },
+        cost,
+      };
+    },
+
+    async submitReadings(period, readings) {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.deliveryEnds);
+      const signed = await Promise.all(
+        readings.map((r) =>
+          signReading(platform, meters[r.participant]!, {
+            participantId: r.participant + 1,
+            period: BigInt(period),
+            importWh: r.side === 'buy' ? r.actualWh : 0n,
+            exportWh: r.side === 'sell' ? r.actualWh : 0n,
+          }),
+        ),
+      );
+      let outcome!: { failures: Failure[]; tracked: Promise<boolean>[] };
+      const cost = await relayed(async () => {
+        outcome = settle(
+          signed,
+          (s) => relayer.reading(s),
+          (s, cause) => ({ participant: s.participantId - 1, action: 'reading', cause }),
+        );
+        await relayer.flush();
+      });
+      await Promise.all(outcome.tracked);
+      return { result: outcome.failures, cost };
+    },
+
+    async settle(period): Promise<Step<readonly SettledParticipant[]>> {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.readingDeadline);
+      const report = await settlePeriodOnChain(platform, keeper, BigInt(period));
+      const logs = await publicClient.getContractEvents({
+        address: marketAddress,
+        abi: energyMarketAbi,
+        eventName: 'ParticipantSettled',
+        args: { period: BigInt(period) },
+        fromBlock: fromBlockOf(period),
+      });
+      periodStart.delete(period);
+      const settled = logs.map((l) => ({
+        participant: l.args.participantId! - 1,
+        actualWh: l.args.actualWh!,
+        readingMissing: l.args.readingMissing!,
+        imbalanceWh: l.args.imbalanceWh!,
+        imbalanceAmount: l.args.imbalanceAmount!,
+        reward: l.args.reward!,
+        penalty: l.args.penalty!,
+      }));
+      const cost = {
+        transactions: report.transactions.length,
+        gasUsed: report.transactions.reduce((s, x) => s + x.gasUsed, 0n),
+      };
+      return { result: settled, cost };
+    },
+
+    /** Balances and debts followed from the token's and the market's events since the last look. */
+    async ledger(): Promise<LedgerView> {
+      const latest = await publicClient.getBlockNumber();
+      if (latest > seenBlock) {
+        const range = { fromBlock: seenBlock + 1n, toBlock: latest };
+        const [moved, recorded, repaid] = await Promise.all([
+          publicClient.getContractEvents({ address: tokenAddress, abi: settlementTokenAbi, eventName: 'TokensMoved', ...range }),
+          publicClient.getContractEvents({ address: marketAddress, abi: energyMarketAbi, eventName: 'DebtRecorded', ...range }),
+          publicClient.getContractEvents({ address: marketAddress, abi: energyMarketAbi, eventName: 'DebtRepaid', ...range }),
+        ]);
+        const ZERO = '0x0000000000000000000000000000000000000000';
+        for (const l of moved) {
+          const amount = l.args.amount!;
+          const from = l.args.from!;
+          const to = l.args.to!;
+          if (from === ZERO) totalSupply += amount;
+          else if (from === grid) gridBalance -= amount;
+          else balances[indexOfAddress.get(from)!]! -= amount;
+          if (to === ZERO) totalSupply -= amount;
+          else if (to === grid) gridBalance += amount;
+          else balances[indexOfAddress.get(to)!]! += amount;
+        }
+        // Both events carry the debt after the change; the later one in chain order wins.
+        const changes = [
+          ...recorded.map((l) => ({ l, debt: l.args.totalDebt! })),
+          ...repaid.map((l) => ({ l, debt: l.args.remainingDebt! })),
+        ].sort((a, b) =>
+          a.l.blockNumber === b.l.blockNumber ? a.l.logIndex - b.l.logIndex : a.l.blockNumber < b.l.blockNumber ? -1 : 1,
+        );
+        for (const { l, debt } of changes) debts[l.args.participantId! - 1] = debt;
+        seenBlock = latest;
+      }
+      return { balances: [...balances], debts: [...debts], grid: gridBalance, totalSupply };
+    },
+
+    async close() {
+      await t.stop();
+    },
+  };
+  return onChain;
+}
