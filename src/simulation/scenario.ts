@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { MarketInputError } from '../core/errors.ts';
 import { parseKwh, parseMoney, parsePricePerKwh, parseRate } from '../core/units.ts';
 import { ScenarioError } from './scenarioError.ts';
+import { generateFeeder } from './feeder.ts';
 
 export type ParticipantKind = 'producer' | 'consumer' | 'prosumer';
 
@@ -244,7 +245,7 @@ const ppm = (r: Reader) => r.parsed(parseRate);
 /** Checks a parsed JSON document against the scenario format. */
 export function parseScenario(json: unknown, file: string): Scenario {
   const r = new Reader(file, '', json);
-  r.known(['name', 'description', 'seed', 'periods', 'market', 'gridFloat', 'charts', 'participants']);
+  r.known(['name', 'description', 'seed', 'periods', 'market', 'gridFloat', 'charts', 'participants', 'feeder']);
   const periods = r.at('periods').integer(1, MAX_PERIODS);
   const m = r.at('market').known([
     'margin',
@@ -263,7 +264,11 @@ export function parseScenario(json: unknown, file: string): Scenario {
     penaltyRatePpm: ppm(m.at('penaltyRate')),
   };
   if (market.referencePricePerWh === 0n) m.at('referencePrice').fail('must be greater than zero');
-  const participants = r.has('participants') ? r.at('participants').array().map((p) => readParticipant(p, periods)) : [];
+  const seed = r.at('seed').integer(0, 2 ** 32 - 1);
+  const listed = r.has('participants') ? r.at('participants').array().map((p) => readParticipant(p, periods)) : [];
+  const feeder = r.has('feeder') ? r.at('feeder').known(['participants']).at('participants').integer(1, 1_000_000) : 0;
+  const participants = [...listed, ...generateFeeder(feeder, seed)];
+  if (participants.length === 0) r.at('participants').fail('a scenario needs participants or a feeder');
   const names = new Set<string>();
   participants.forEach((p, i) => {
     if (names.has(p.name)) r.at('participants').at(i).at('name').fail(`"${p.name}" is used by an earlier participant`);
@@ -282,12 +287,21 @@ export function parseScenario(json: unknown, file: string): Scenario {
     file,
     name: r.at('name').string(),
     description: r.has('description') ? r.at('description').string() : '',
-    seed: r.at('seed').integer(0, 2 ** 32 - 1),
+    seed,
     periods,
     market,
     gridFloat: r.at('gridFloat').parsed(parseMoney),
     charts: { supplyDemandPeriods, imbalanceParticipant },
     participants,
+  };
+}
+
+/** The scenario with a generated feeder of `count` participants instead of its own. */
+export function withFeeder(scenario: Scenario, count: number): Scenario {
+  return {
+    ...scenario,
+    participants: generateFeeder(count, scenario.seed),
+    charts: { supplyDemandPeriods: scenario.charts.supplyDemandPeriods },
   };
 }
 
