@@ -5,8 +5,9 @@ import { clearCommand } from './commands/clear.ts';
 import { settleCommand } from './commands/settle.ts';
 import { meterCommand } from './commands/meter.ts';
 import { startCommand } from './commands/start.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
-const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand, meterCommand];
+const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand, meterCommand, simulateCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -101,7 +101,7 @@ async function enrolAndOpen(
       meter: { address: meters[i]!.address, number: String(i + 1).padStart(12, '0') },
       deposit: p.deposit,
     })),
-    { batchSize: 200, onProgress: (done, total) => log(`enrolled ${done}/${total}`) },
+    { onProgress: (done, total) => log(`enrolled ${done}/${total}`) },
   );
   ids.forEach((id, i) => {
     // Ties break by registry id; the off-chain run assumes participant i is id i + 1.

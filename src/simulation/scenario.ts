@@ -85,7 +85,7 @@ class Reader {
   }
   at(key: string | number): Reader {
     const path = typeof key === 'number' ? `${this.path}[${key}]` : this.path ? `${this.path}.${key}` : key;
-    const value = this.object()[key as string];
+    const value = typeof key === 'number' ? this.array()[key]?.value : this.object()[key];
     return new Reader(this.file, path, value);
   }
   has(key: string): boolean {
