@@ -8,13 +8,16 @@
 import { encodePacked, keccak256, type Address, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { periodWindows } from '../core/periodClock.ts';
-import { sealBid, signReading, type SignedCommit } from '../chain/bidding.ts';
-import { clearPeriodOnChain } from '../chain/clearing.ts';
+import type { SignedCommit } from '../chain/bidding.ts';
+import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
+import { clearGreenFirst } from '../core/greenFirstAuction.ts';
+import type { Wallet } from '../core/bid.ts';
+import { bidRank } from '../chain/typedData.ts';
+import { checkFastSigning, fastSigner } from './fastSigning.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
-import { settlePeriodOnChain } from '../chain/settlement.ts';
 import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
-import { summarize } from '../chain/transactions.ts';
+import { execute, summarize } from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
@@ -36,6 +39,11 @@ export interface OnChainOptions {
   readonly batchSize?: number;
   readonly onSetup?: (line: string) => void;
 }
+
+/** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
+const CLEAR_BATCH = 400;
+/** Participants settled per transaction. */
+const SETTLE_BATCH = 150;
 
 const causeOf = (error: unknown): string =>
   error instanceof ContractRefusedError ? error.errorName : summarize(error);
@@ -83,10 +91,17 @@ async function enrolAndOpen(
   const n = scenario.participants.length;
   const accounts: LocalAccount[] = [];
   const meters: LocalAccount[] = [];
+  const accountKeys: Hex[] = [];
+  const meterKeys: Hex[] = [];
   for (let i = 0; i < n; i++) {
-    accounts.push(privateKeyToAccount(keyFor(scenario.seed, i, 'participant')));
-    meters.push(privateKeyToAccount(keyFor(scenario.seed, i, 'meter')));
+    accountKeys.push(keyFor(scenario.seed, i, 'participant'));
+    meterKeys.push(keyFor(scenario.seed, i, 'meter'));
+    accounts.push(privateKeyToAccount(accountKeys[i]!));
+    meters.push(privateKeyToAccount(meterKeys[i]!));
   }
+  const chainId = platform.connection.chain.id;
+  const signer = fastSigner(chainId, platform.deployment.market);
+  await checkFastSigning(signer, chainId, platform.deployment.market, keyFor(scenario.seed, 0, 'meter'));
   const ids = await enrolMany(
     platform,
     { relayer: t.accounts.relayer, operator: t.accounts.operator, settlementAgent: t.accounts.settlementAgent },
@@ -117,6 +132,7 @@ async function enrolAndOpen(
   let totalSupply = scenario.participants.reduce((s, p) => s + p.deposit, scenario.gridFloat);
   let seenBlock = await platform.connection.publicClient.getBlockNumber();
   const sealed = new Map<number, SealedBid[]>();
+  const revealedIds = new Map<number, number[]>();
   const periodStart = new Map<number, bigint>();
   const publicClient = platform.connection.publicClient;
   const marketAddress = platform.deployment.market;
@@ -147,6 +163,53 @@ async function enrolAndOpen(
     );
     return { failures, tracked };
   };
+  /**
+   * The keeper plans the clearing with the core from the revealed bids and the balances it follows,
+   * and hands the contract the merit order, which the contract verifies. If the chain disagrees
+   * with the plan, the SDK's clearing re-plans from what the contract holds.
+   */
+  const clearWithOwnPlan = async (period: number, revealed: readonly RevealedBid[]): Promise<Cost> => {
+    const view = await onChain.ledger();
+    const wallets = new Map<string, Wallet>();
+    for (const b of revealed) {
+      wallets.set(String(b.participant + 1), { balance: view.balances[b.participant]!, margin: scenario.market.marginAmount });
+    }
+    const plan = clearGreenFirst({
+      bids: revealed.map((b) => ({
+        participant: String(b.participant + 1),
+        side: b.side,
+        green: b.green,
+        quantityWh: b.quantityWh,
+        pricePerWh: b.pricePerWh,
+        rank: bidRank(BigInt(period), b.participant + 1),
+      })),
+      wallets,
+    });
+    const steps = planClearingTransactions(plan.entries, revealed.map((b) => b.participant + 1), 'green', CLEAR_BATCH);
+    const receipts: { gasUsed: bigint }[] = [];
+    try {
+      for (const step of steps) {
+        receipts.push(
+          await execute(
+            platform.connection,
+            keeper,
+            {
+              address: marketAddress,
+              abi: energyMarketAbi,
+              functionName: 'clear',
+              args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
+            },
+            `clear period ${period}`,
+          ),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof ContractRefusedError)) throw error;
+      const report = await clearPeriodOnChain(platform, keeper, BigInt(period));
+      receipts.push(...report.transactions);
+    }
+    return { transactions: receipts.length, gasUsed: receipts.reduce((s, x) => s + x.gasUsed, 0n) };
+  };
   const fromBlockOf = (period: number) => periodStart.get(period) ?? platform.deployment.fromBlock;
 
   const onChain: OnChainMarket = {
@@ -156,16 +219,20 @@ async function enrolAndOpen(
       await clock.advanceTo(w.commitOpens);
       periodStart.set(period, await publicClient.getBlockNumber());
       const seals = await Promise.all(
-        bids.map((b) =>
-          sealBid(
-            platform,
-            accounts[b.participant]!,
-            BigInt(period),
-            { side: b.side, quantityWh: b.quantityWh, pricePerWh: b.pricePerWh },
-            keccak256(encodePacked(['string', 'uint32', 'uint32', 'uint32'], ['salt', scenario.seed, period, b.participant])),
-            b.participant + 1,
-          ),
-        ),
+        bids.map(async (b) => {
+          const bid: SealedBid = {
+            participant: accounts[b.participant]!.address,
+            participantId: b.participant + 1,
+            period: BigInt(period),
+            side: b.side,
+            quantityWh: b.quantityWh,
+            pricePerWh: b.pricePerWh,
+            salt: keccak256(
+              encodePacked(['string', 'uint32', 'uint32', 'uint32'], ['salt', scenario.seed, period, b.participant]),
+            ),
+          };
+          return { sealed: bid, ...(await signer.commit(accountKeys[b.participant]!, bid)) };
+        }),
       );
       let outcome!: { failures: Failure[]; tracked: Promise<boolean>[] };
       const cost = await relayed(async () => {
@@ -205,24 +272,14 @@ async function enrolAndOpen(
     async clear(period): Promise<Step<ClearedPeriod>> {
       const w = periodWindows(t.schedule, BigInt(period));
       await clock.advanceTo(w.revealCloses);
-      const report = await clearPeriodOnChain(platform, keeper, BigInt(period));
       const fromBlock = fromBlockOf(period);
-      const [revealedLogs, tradeLogs] = await Promise.all([
-        publicClient.getContractEvents({
-          address: marketAddress,
-          abi: energyMarketAbi,
-          eventName: 'BidRevealed',
-          args: { period: BigInt(period) },
-          fromBlock,
-        }),
-        publicClient.getContractEvents({
-          address: marketAddress,
-          abi: energyMarketAbi,
-          eventName: 'TradeMatched',
-          args: { period: BigInt(period) },
-          fromBlock,
-        }),
-      ]);
+      const revealedLogs = await publicClient.getContractEvents({
+        address: marketAddress,
+        abi: energyMarketAbi,
+        eventName: 'BidRevealed',
+        args: { period: BigInt(period) },
+        fromBlock,
+      });
       const revealed: RevealedBid[] = revealedLogs.map((l) => ({
         participant: l.args.participantId! - 1,
         side: l.args.side === 0 ? 'sell' : 'buy',
@@ -230,6 +287,18 @@ async function enrolAndOpen(
         quantityWh: l.args.quantityWh!,
         pricePerWh: l.args.pricePerWh!,
       }));
+      revealedIds.set(
+        period,
+        revealed.map((b) => b.participant + 1),
+      );
+      const cost = await clearWithOwnPlan(period, revealed);
+      const tradeLogs = await publicClient.getContractEvents({
+        address: marketAddress,
+        abi: energyMarketAbi,
+        eventName: 'TradeMatched',
+        args: { period: BigInt(period) },
+        fromBlock,
+      });
       let value = 0n;
       let quantityWh = 0n;
       const trades = tradeLogs.map((l) => {
@@ -243,10 +312,6 @@ async function enrolAndOpen(
           stage: l.args.stage === 1 ? ('green' as const) : ('all' as const),
         };
       });
-      const cost = {
-        transactions: report.transactions.length,
-        gasUsed: report.transactions.reduce((s, x) => s + x.gasUsed, 0n),
-      };
       return {
         result: { revealed, trades, averagePrice: quantityWh === 0n ? null : { value, quantityWh } },
         cost,
@@ -258,7 +323,7 @@ async function enrolAndOpen(
       await clock.advanceTo(w.deliveryEnds);
       const signed = await Promise.all(
         readings.map((r) =>
-          signReading(platform, meters[r.participant]!, {
+          signer.reading(meterKeys[r.participant]!, meters[r.participant]!.address, {
             participantId: r.participant + 1,
             period: BigInt(period),
             importWh: r.side === 'buy' ? r.actualWh : 0n,
@@ -282,7 +347,20 @@ async function enrolAndOpen(
     async settle(period): Promise<Step<readonly SettledParticipant[]>> {
       const w = periodWindows(t.schedule, BigInt(period));
       await clock.advanceTo(w.readingDeadline);
-      const report = await settlePeriodOnChain(platform, keeper, BigInt(period));
+      // After the deadline every revealed bid is due, read or not: settle them all, in batches.
+      const ids = revealedIds.get(period) ?? [];
+      revealedIds.delete(period);
+      const transactions: { gasUsed: bigint }[] = [];
+      for (let i = 0; i < ids.length; i += SETTLE_BATCH) {
+        transactions.push(
+          await execute(
+            platform.connection,
+            keeper,
+            { address: marketAddress, abi: energyMarketAbi, functionName: 'settle', args: [BigInt(period), ids.slice(i, i + SETTLE_BATCH)] },
+            `settle period ${period}`,
+          ),
+        );
+      }
       const logs = await publicClient.getContractEvents({
         address: marketAddress,
         abi: energyMarketAbi,
@@ -300,10 +378,7 @@ async function enrolAndOpen(
         reward: l.args.reward!,
         penalty: l.args.penalty!,
       }));
-      const cost = {
-        transactions: report.transactions.length,
-        gasUsed: report.transactions.reduce((s, x) => s + x.gasUsed, 0n),
-      };
+      const cost = { transactions: transactions.length, gasUsed: transactions.reduce((s, x) => s + x.gasUsed, 0n) };
       return { result: settled, cost };
     },
 
