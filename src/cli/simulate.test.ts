@@ -12,8 +12,27 @@ describe('wattledger simulate', () => {
     const run = await runCli(['simulate', '--off-chain', '--out', out]);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ scenario: 'case-study', mode: 'off-chain', participants: 4, periods: 96, conserved: true });
-    for (const file of ['periods.csv', 'participant-periods.json', 'trades.csv', 'failures.csv', 'summary.json', 'report.html', 'average-price.svg', 'average-price.png', 'money.png', 'imbalance.svg', 'supply-demand-032.svg', 'energy-wind-producer.svg']) {
+    expect(summary).toMatchObject({
+      scenario: 'case-study',
+      mode: 'off-chain',
+      participants: 4,
+      periods: 96,
+      conserved: true,
+    });
+    for (const file of [
+      'periods.csv',
+      'participant-periods.json',
+      'trades.csv',
+      'failures.csv',
+      'summary.json',
+      'report.html',
+      'average-price.svg',
+      'average-price.png',
+      'money.png',
+      'imbalance.svg',
+      'supply-demand-032.svg',
+      'energy-wind-producer.svg',
+    ]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     expect(readFileSync(join(out, 'periods.csv'), 'utf8').split('\n')[0]).toBe(
@@ -38,7 +57,9 @@ describe('wattledger simulate', () => {
     const file = tempFile({ name: 'x', seed: 1, periods: 4, market: {}, gridFloat: '1' });
     const run = await runCli(['simulate', '--off-chain', '--scenario', file]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`wattledger simulate: ${file}: market.margin: must be a decimal string, got nothing (the field is missing)\n`);
+    expect(run.stderr).toBe(
+      `wattledger simulate: ${file}: market.margin: must be a decimal string, got nothing (the field is missing)\n`,
+    );
     const bad = await runCli(['simulate', '--participants', 'many']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--participants must be a whole number');

@@ -101,7 +101,9 @@ export async function runDay(
       if (meterRandom.next() >= spec.meterReliability) return [];
       const actual = plans[bid.participant]!.actualWh[period - 1]!;
       const inDirection = bid.side === 'sell' ? actual : spec.kind === 'prosumer' ? -actual : actual;
-      return [{ participant: bid.participant, side: bid.side, actualWh: inDirection > 0n ? inDirection : 0n }];
+      return [
+        { participant: bid.participant, side: bid.side, actualWh: inDirection > 0n ? inDirection : 0n },
+      ];
     });
 
   const steps = periods + 2;
@@ -195,4 +197,3 @@ function closePeriod(period: number, entry: OpenPeriod, view: LedgerView): Perio
     gasUsed: entry.gasUsed,
   };
 }
-

@@ -34,25 +34,39 @@ export const fastCommitment = (bid: SealedBid): Hex =>
 
 export function fastSigner(chainId: number, market: Address): FastSigner {
   const separator = hashDomain({
-    domain: { ...marketDomain(chainId, market), name: 'WattLedger Market', version: '1', chainId: BigInt(chainId), verifyingContract: market },
-    types: { EIP712Domain: [
-      { name: 'name', type: 'string' },
-      { name: 'version', type: 'string' },
-      { name: 'chainId', type: 'uint256' },
-      { name: 'verifyingContract', type: 'address' },
-    ] },
+    domain: {
+      ...marketDomain(chainId, market),
+      name: 'WattLedger Market',
+      version: '1',
+      chainId: BigInt(chainId),
+      verifyingContract: market,
+    },
+    types: {
+      EIP712Domain: [
+        { name: 'name', type: 'string' },
+        { name: 'version', type: 'string' },
+        { name: 'chainId', type: 'uint256' },
+        { name: 'verifyingContract', type: 'address' },
+      ],
+    },
   });
   const digest = (structHash: Hex) => keccak256(concat(['0x1901', separator, structHash]));
   return {
     async commit(key, bid) {
       const commitment = fastCommitment(bid);
-      const hash = digest(keccak256(`${COMMIT_TYPEHASH}${addressWord(bid.participant)}${word(bid.period)}${commitment.slice(2)}`));
+      const hash = digest(
+        keccak256(
+          `${COMMIT_TYPEHASH}${addressWord(bid.participant)}${word(bid.period)}${commitment.slice(2)}`,
+        ),
+      );
       const signature = await sign({ hash, privateKey: key, to: 'hex' });
       return { commit: { participant: bid.participant, period: bid.period, commitment, signature } };
     },
     async reading(key, meter, r) {
       const hash = digest(
-        keccak256(`${READING_TYPEHASH}${addressWord(meter)}${word(r.participantId)}${word(r.period)}${word(r.importWh)}${word(r.exportWh)}`),
+        keccak256(
+          `${READING_TYPEHASH}${addressWord(meter)}${word(r.participantId)}${word(r.period)}${word(r.importWh)}${word(r.exportWh)}`,
+        ),
       );
       const signature = await sign({ hash, privateKey: key, to: 'hex' });
       return { meter, ...r, signature };
@@ -61,7 +75,12 @@ export function fastSigner(chainId: number, market: Address): FastSigner {
 }
 
 /** Signs one commit and one reading both ways and refuses to go on if they differ. */
-export async function checkFastSigning(signer: FastSigner, chainId: number, market: Address, key: Hex): Promise<void> {
+export async function checkFastSigning(
+  signer: FastSigner,
+  chainId: number,
+  market: Address,
+  key: Hex,
+): Promise<void> {
   const account = privateKeyToAccount(key);
   const bid: SealedBid = {
     participant: account.address,

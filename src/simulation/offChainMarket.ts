@@ -8,7 +8,7 @@ import type { Wallet } from '../core/bid.ts';
 import { clearGreenFirst } from '../core/greenFirstAuction.ts';
 import { settleWithGrid, type LedgerState } from '../core/ledger.ts';
 import { settlePosition, type SettlementParameters } from '../core/settlement.ts';
-import { bidRank } from '../chain/typedData.ts';
+import { coreBidsOf } from './coreBids.ts';
 import {
   NO_COST,
   type BidIntent,
@@ -118,17 +118,7 @@ export function offChainMarket(scenario: Scenario): SimulatedMarket {
       const list = revealed.get(period) ?? [];
       const wallets = new Map<string, Wallet>();
       for (let i = 0; i < n; i++) wallets.set(key(i), { balance: balanceOf(i), margin: market.marginAmount });
-      const result = clearGreenFirst({
-        bids: list.map((b) => ({
-          participant: key(b.participant),
-          side: b.side,
-          green: b.green,
-          quantityWh: b.quantityWh,
-          pricePerWh: b.pricePerWh,
-          rank: bidRank(BigInt(period), b.participant + 1),
-        })),
-        wallets,
-      });
+      const result = clearGreenFirst({ bids: coreBidsOf(period, list), wallets });
       for (const [who, wallet] of result.wallets) balances.set(who, wallet.balance);
       awarded.set(period, new Map(list.map((b, i) => [b.participant, result.awardedWh[i]!])));
       averages.set(period, result.averagePrice);

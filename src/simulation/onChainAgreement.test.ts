@@ -28,7 +28,9 @@ async function bothWays(scenario: Scenario) {
     // The chain itself, not the runner's view of its events: balances add up to the supply.
     const balances = await Promise.all(
       scenario.participants.map((_, i) =>
-        platform.read.market.read.participantState([i + 1]).then(([, balance, debt]) => [balance, debt] as const),
+        platform.read.market.read
+          .participantState([i + 1])
+          .then(([, balance, debt]) => [balance, debt] as const),
       ),
     );
     const grid = await platform.read.token.read.balanceOf([accounts.publicGrid.address]);

@@ -12,7 +12,7 @@ import type { SignedCommit } from '../chain/bidding.ts';
 import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
 import { clearGreenFirst } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
-import { bidRank } from '../chain/typedData.ts';
+import { coreBidsOf } from './coreBids.ts';
 import { checkFastSigning, fastSigner } from './fastSigning.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
@@ -35,8 +35,6 @@ import type {
 import type { Scenario } from './scenario.ts';
 
 export interface OnChainOptions {
-  /** Messages per relayed transaction. */
-  readonly batchSize?: number;
   readonly onSetup?: (line: string) => void;
 }
 
@@ -56,7 +54,10 @@ export interface OnChainMarket extends SimulatedMarket {
   readonly platform: TestPlatform;
 }
 
-export async function onChainMarket(scenario: Scenario, options: OnChainOptions = {}): Promise<OnChainMarket> {
+export async function onChainMarket(
+  scenario: Scenario,
+  options: OnChainOptions = {},
+): Promise<OnChainMarket> {
   const log = options.onSetup ?? (() => {});
   const { market } = scenario;
   const now = BigInt(Math.floor(Date.now() / 1000));
@@ -104,7 +105,11 @@ async function enrolAndOpen(
   await checkFastSigning(signer, chainId, platform.deployment.market, keyFor(scenario.seed, 0, 'meter'));
   const ids = await enrolMany(
     platform,
-    { relayer: t.accounts.relayer, operator: t.accounts.operator, settlementAgent: t.accounts.settlementAgent },
+    {
+      relayer: t.accounts.relayer,
+      operator: t.accounts.operator,
+      settlementAgent: t.accounts.settlementAgent,
+    },
     scenario.participants.map((p, i) => ({
       account: accounts[i]!,
       profile: {
@@ -138,19 +143,13 @@ async function enrolAndOpen(
   const marketAddress = platform.deployment.market;
   const tokenAddress = platform.deployment.token;
 
-  const relayed = async (send: () => Promise<void>): Promise<Cost> => {
-    const before = { transactions: relayer.stats.transactions, gasUsed: relayer.stats.gasUsed };
-    await send();
-    return {
-      transactions: relayer.stats.transactions - before.transactions,
-      gasUsed: relayer.stats.gasUsed - before.gasUsed,
-    };
-  };
-  const settle = <T>(
+  /** Submits signed messages through the relayer; each refused one becomes a failure with its cause. */
+  const relayAll = async <T>(
     items: readonly T[],
     submit: (item: T) => Promise<unknown>,
     failure: (item: T, cause: string) => Failure,
-  ) => {
+  ): Promise<{ failures: Failure[]; accepted: boolean[]; cost: Cost }> => {
+    const before = { transactions: relayer.stats.transactions, gasUsed: relayer.stats.gasUsed };
     const failures: Failure[] = [];
     const tracked = items.map((item) =>
       submit(item).then(
@@ -161,7 +160,13 @@ async function enrolAndOpen(
         },
       ),
     );
-    return { failures, tracked };
+    await relayer.flush();
+    const accepted = await Promise.all(tracked);
+    const cost = {
+      transactions: relayer.stats.transactions - before.transactions,
+      gasUsed: relayer.stats.gasUsed - before.gasUsed,
+    };
+    return { failures, accepted, cost };
   };
   /**
    * The keeper plans the clearing with the core from the revealed bids and the balances it follows,
@@ -172,20 +177,18 @@ async function enrolAndOpen(
     const view = await onChain.ledger();
     const wallets = new Map<string, Wallet>();
     for (const b of revealed) {
-      wallets.set(String(b.participant + 1), { balance: view.balances[b.participant]!, margin: scenario.market.marginAmount });
+      wallets.set(String(b.participant), {
+        balance: view.balances[b.participant]!,
+        margin: scenario.market.marginAmount,
+      });
     }
-    const plan = clearGreenFirst({
-      bids: revealed.map((b) => ({
-        participant: String(b.participant + 1),
-        side: b.side,
-        green: b.green,
-        quantityWh: b.quantityWh,
-        pricePerWh: b.pricePerWh,
-        rank: bidRank(BigInt(period), b.participant + 1),
-      })),
-      wallets,
-    });
-    const steps = planClearingTransactions(plan.entries, revealed.map((b) => b.participant + 1), 'green', CLEAR_BATCH);
+    const plan = clearGreenFirst({ bids: coreBidsOf(period, revealed), wallets });
+    const steps = planClearingTransactions(
+      plan.entries,
+      revealed.map((b) => b.participant + 1),
+      'green',
+      CLEAR_BATCH,
+    );
     const receipts: { gasUsed: bigint }[] = [];
     try {
       for (const step of steps) {
@@ -228,27 +231,25 @@ async function enrolAndOpen(
             quantityWh: b.quantityWh,
             pricePerWh: b.pricePerWh,
             salt: keccak256(
-              encodePacked(['string', 'uint32', 'uint32', 'uint32'], ['salt', scenario.seed, period, b.participant]),
+              encodePacked(
+                ['string', 'uint32', 'uint32', 'uint32'],
+                ['salt', scenario.seed, period, b.participant],
+              ),
             ),
           };
           return { sealed: bid, ...(await signer.commit(accountKeys[b.participant]!, bid)) };
         }),
       );
-      let outcome!: { failures: Failure[]; tracked: Promise<boolean>[] };
-      const cost = await relayed(async () => {
-        outcome = settle(
-          seals.map((s, i) => ({ commit: s.commit as SignedCommit, index: bids[i]!.participant })),
-          (x) => relayer.commit(x.commit),
-          (x, cause) => ({ participant: x.index, action: 'commit', cause }),
-        );
-        await relayer.flush();
-      });
-      const ok = await Promise.all(outcome.tracked);
+      const { failures, accepted, cost } = await relayAll(
+        seals.map((s, i) => ({ commit: s.commit as SignedCommit, index: bids[i]!.participant })),
+        (x) => relayer.commit(x.commit),
+        (x, cause) => ({ participant: x.index, action: 'commit', cause }),
+      );
       sealed.set(
         period,
-        seals.flatMap((s, i) => (ok[i] ? [s.sealed] : [])),
+        seals.flatMap((s, i) => (accepted[i] ? [s.sealed] : [])),
       );
-      return { result: outcome.failures, cost };
+      return { result: failures, cost };
     },
 
     async reveal(period) {
@@ -256,17 +257,12 @@ async function enrolAndOpen(
       await clock.advanceTo(w.commitCloses);
       const list = sealed.get(period) ?? [];
       sealed.delete(period);
-      let outcome!: { failures: Failure[]; tracked: Promise<boolean>[] };
-      const cost = await relayed(async () => {
-        outcome = settle(
-          list,
-          (s) => relayer.reveal(s),
-          (s, cause) => ({ participant: s.participantId - 1, action: 'reveal', cause }),
-        );
-        await relayer.flush();
-      });
-      await Promise.all(outcome.tracked);
-      return { result: outcome.failures, cost };
+      const { failures, cost } = await relayAll(
+        list,
+        (s) => relayer.reveal(s),
+        (s, cause) => ({ participant: s.participantId - 1, action: 'reveal', cause }),
+      );
+      return { result: failures, cost };
     },
 
     async clear(period): Promise<Step<ClearedPeriod>> {
@@ -331,17 +327,12 @@ async function enrolAndOpen(
           }),
         ),
       );
-      let outcome!: { failures: Failure[]; tracked: Promise<boolean>[] };
-      const cost = await relayed(async () => {
-        outcome = settle(
-          signed,
-          (s) => relayer.reading(s),
-          (s, cause) => ({ participant: s.participantId - 1, action: 'reading', cause }),
-        );
-        await relayer.flush();
-      });
-      await Promise.all(outcome.tracked);
-      return { result: outcome.failures, cost };
+      const { failures, cost } = await relayAll(
+        signed,
+        (s) => relayer.reading(s),
+        (s, cause) => ({ participant: s.participantId - 1, action: 'reading', cause }),
+      );
+      return { result: failures, cost };
     },
 
     async settle(period): Promise<Step<readonly SettledParticipant[]>> {
@@ -356,7 +347,12 @@ async function enrolAndOpen(
           await execute(
             platform.connection,
             keeper,
-            { address: marketAddress, abi: energyMarketAbi, functionName: 'settle', args: [BigInt(period), ids.slice(i, i + SETTLE_BATCH)] },
+            {
+              address: marketAddress,
+              abi: energyMarketAbi,
+              functionName: 'settle',
+              args: [BigInt(period), ids.slice(i, i + SETTLE_BATCH)],
+            },
             `settle period ${period}`,
           ),
         );
@@ -378,7 +374,10 @@ async function enrolAndOpen(
         reward: l.args.reward!,
         penalty: l.args.penalty!,
       }));
-      const cost = { transactions: transactions.length, gasUsed: transactions.reduce((s, x) => s + x.gasUsed, 0n) };
+      const cost = {
+        transactions: transactions.length,
+        gasUsed: transactions.reduce((s, x) => s + x.gasUsed, 0n),
+      };
       return { result: settled, cost };
     },
 
@@ -388,9 +387,24 @@ async function enrolAndOpen(
       if (latest > seenBlock) {
         const range = { fromBlock: seenBlock + 1n, toBlock: latest };
         const [moved, recorded, repaid] = await Promise.all([
-          publicClient.getContractEvents({ address: tokenAddress, abi: settlementTokenAbi, eventName: 'TokensMoved', ...range }),
-          publicClient.getContractEvents({ address: marketAddress, abi: energyMarketAbi, eventName: 'DebtRecorded', ...range }),
-          publicClient.getContractEvents({ address: marketAddress, abi: energyMarketAbi, eventName: 'DebtRepaid', ...range }),
+          publicClient.getContractEvents({
+            address: tokenAddress,
+            abi: settlementTokenAbi,
+            eventName: 'TokensMoved',
+            ...range,
+          }),
+          publicClient.getContractEvents({
+            address: marketAddress,
+            abi: energyMarketAbi,
+            eventName: 'DebtRecorded',
+            ...range,
+          }),
+          publicClient.getContractEvents({
+            address: marketAddress,
+            abi: energyMarketAbi,
+            eventName: 'DebtRepaid',
+            ...range,
+          }),
         ]);
         const ZERO = '0x0000000000000000000000000000000000000000';
         for (const l of moved) {
@@ -409,7 +423,11 @@ async function enrolAndOpen(
           ...recorded.map((l) => ({ l, debt: l.args.totalDebt! })),
           ...repaid.map((l) => ({ l, debt: l.args.remainingDebt! })),
         ].sort((a, b) =>
-          a.l.blockNumber === b.l.blockNumber ? a.l.logIndex - b.l.logIndex : a.l.blockNumber < b.l.blockNumber ? -1 : 1,
+          a.l.blockNumber === b.l.blockNumber
+            ? a.l.logIndex - b.l.logIndex
+            : a.l.blockNumber < b.l.blockNumber
+              ? -1
+              : 1,
         );
         for (const { l, debt } of changes) debts[l.args.participantId! - 1] = debt;
         seenBlock = latest;

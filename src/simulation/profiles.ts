@@ -61,8 +61,7 @@ function kwSeries(spec: ParticipantSpec, periods: number, random: Random): numbe
     case 'ev':
       for (let t = 0; t < periods; t++) {
         const h = hourOf(t);
-        const occupancy =
-          0.08 + 0.45 * Math.exp(-((h - 9) ** 2) / 3) + 0.75 * Math.exp(-((h - 20) ** 2) / 4);
+        const occupancy = 0.08 + 0.45 * Math.exp(-((h - 9) ** 2) / 3) + 0.75 * Math.exp(-((h - 20) ** 2) / 4);
         let active = 0;
         for (let c = 0; c < p.chargers; c++) if (random.next() < clamp(occupancy, 0, 1)) active += 1;
         out.push(active * p.powerKw * (0.8 + 0.2 * random.next()));
@@ -108,7 +107,8 @@ export function energyPlan(spec: ParticipantSpec, periods: number, seed: number,
   const actualWh: bigint[] = [];
   const forecastWh: bigint[] = [];
   for (const value of kw) {
-    const actual = spec.profile.type === 'series' ? value * WH_PER_KW_PERIOD : Math.round(value * WH_PER_KW_PERIOD);
+    const actual =
+      spec.profile.type === 'series' ? value * WH_PER_KW_PERIOD : Math.round(value * WH_PER_KW_PERIOD);
     const sign = actual < 0 ? -1 : 1;
     actualWh.push(BigInt(Math.round(actual)));
     forecastWh.push(BigInt(sign * Math.max(0, Math.round(Math.abs(actual) * (1 + error())))));

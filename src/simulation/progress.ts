@@ -4,7 +4,11 @@
  */
 import type { DayProgress } from './dayRunner.ts';
 
-export function progressBar(write: (text: string) => void, isTty: boolean, label: string): (p: DayProgress) => void {
+export function progressBar(
+  write: (text: string) => void,
+  isTty: boolean,
+  label: string,
+): (p: DayProgress) => void {
   let lastTenth = -1;
   return (p) => {
     const fraction = p.step / p.steps;
@@ -13,7 +17,9 @@ export function progressBar(write: (text: string) => void, isTty: boolean, label
     if (isTty) {
       const width = 24;
       const filled = Math.round(fraction * width);
-      write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K${p.step === p.steps ? '\n' : ''}`);
+      write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K${p.step === p.steps ? '\n' : ''}`,
+      );
       return;
     }
     const tenth = Math.floor(fraction * 10);

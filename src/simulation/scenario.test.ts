@@ -25,7 +25,12 @@ const withParticipant = (index: number, change: Record<string, unknown>) => ({
 describe('scenario files', () => {
   it('reads the bundled scenarios', () => {
     const s = loadScenario('scenarios/case-study.json');
-    expect(s.participants.map((p) => p.name)).toEqual(['Wind producer', 'Controllable source', 'EV charging', 'Regular load']);
+    expect(s.participants.map((p) => p.name)).toEqual([
+      'Wind producer',
+      'Controllable source',
+      'EV charging',
+      'Regular load',
+    ]);
     expect(s.periods).toBe(96);
     expect(s.market.shortfallFactorPpm).toBe(1_100_000n);
     expect(loadScenario('scenarios/feeder.json').participants).toHaveLength(100);
@@ -41,7 +46,9 @@ describe('scenario files', () => {
     expect(refusal(withParticipant(1, { deposit: '1.0000000000000000001' }))).toBe(
       'scenarios/x.json: participants[1].deposit: "1.0000000000000000001" has more than 18 decimal places (the smallest step is 0.000000000000000001)',
     );
-    expect(refusal(withParticipant(3, { colour: 'red' }))).toMatch(/participants\[3\]\.colour: unknown field/);
+    expect(refusal(withParticipant(3, { colour: 'red' }))).toMatch(
+      /participants\[3\]\.colour: unknown field/,
+    );
     expect(refusal({ ...caseStudy, periods: 0 })).toBe(
       'scenarios/x.json: periods: must be a whole number from 1 to 672, got 0',
     );
@@ -56,7 +63,10 @@ describe('scenario files', () => {
   it('takes a series profile with one value per period', () => {
     const series = { type: 'series', kwh: Array.from({ length: 96 }, () => '0.25') };
     const s = parseScenario(withParticipant(3, { profile: series }), 'x.json');
-    expect(s.participants[3]!.profile).toEqual({ type: 'series', wh: Array.from({ length: 96 }, () => 250n) });
+    expect(s.participants[3]!.profile).toEqual({
+      type: 'series',
+      wh: Array.from({ length: 96 }, () => 250n),
+    });
     expect(refusal(withParticipant(3, { profile: { type: 'series', kwh: ['1'] } }))).toBe(
       'scenarios/x.json: participants[3].profile.kwh: must have one value per period (96), got 1',
     );

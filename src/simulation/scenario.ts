@@ -5,6 +5,7 @@
  * and the reason.
  */
 import { readFileSync } from 'node:fs';
+import type { WattLedgerConfig } from '../config/config.ts';
 import { MarketInputError } from '../core/errors.ts';
 import { parseKwh, parseMoney, parsePricePerKwh, parseRate } from '../core/units.ts';
 import { ScenarioError } from './scenarioError.ts';
@@ -45,14 +46,16 @@ export interface ParticipantSpec {
   readonly meterReliability: number;
 }
 
-export interface MarketSpec {
-  readonly marginAmount: bigint;
-  readonly referencePricePerWh: bigint;
-  readonly shortfallFactorPpm: bigint;
-  readonly surplusFactorPpm: bigint;
-  readonly rewardRatePpm: bigint;
-  readonly penaltyRatePpm: bigint;
-}
+/** The contract parameters a scenario sets (the rest of the market configuration is fixed). */
+export type MarketSpec = Pick<
+  WattLedgerConfig['market'],
+  | 'marginAmount'
+  | 'referencePricePerWh'
+  | 'shortfallFactorPpm'
+  | 'surplusFactorPpm'
+  | 'rewardRatePpm'
+  | 'penaltyRatePpm'
+>;
 
 export interface Scenario {
   readonly file: string;
@@ -62,7 +65,10 @@ export interface Scenario {
   readonly periods: number;
   readonly market: MarketSpec;
   readonly gridFloat: bigint;
-  readonly charts: { readonly supplyDemandPeriods: readonly number[]; readonly imbalanceParticipant?: string };
+  readonly charts: {
+    readonly supplyDemandPeriods: readonly number[];
+    readonly imbalanceParticipant?: string;
+  };
   readonly participants: readonly ParticipantSpec[];
 }
 
@@ -105,10 +111,13 @@ class Reader {
   }
   array(): Reader[] {
     if (!Array.isArray(this.value)) this.fail(`must be an array, got ${describe(this.value)}`);
-    return (this.value as unknown[]).map((_, i) => new Reader(this.file, `${this.path}[${i}]`, (this.value as unknown[])[i]));
+    return (this.value as unknown[]).map(
+      (_, i) => new Reader(this.file, `${this.path}[${i}]`, (this.value as unknown[])[i]),
+    );
   }
   string(): string {
-    if (typeof this.value !== 'string' || this.value.length === 0) this.fail(`must be a non-empty string, got ${describe(this.value)}`);
+    if (typeof this.value !== 'string' || this.value.length === 0)
+      this.fail(`must be a non-empty string, got ${describe(this.value)}`);
     return this.value as string;
   }
   boolean(): boolean {
@@ -179,7 +188,11 @@ function readProfile(r: Reader, kind: ParticipantKind, periods: number): Profile
       return { type, capacityKw: r.at('capacityKw').number(0, 100_000) };
     case 'ev':
       r.known(['type', 'chargers', 'powerKw']);
-      return { type, chargers: r.at('chargers').integer(1, 10_000), powerKw: r.at('powerKw').number(0, 1_000) };
+      return {
+        type,
+        chargers: r.at('chargers').integer(1, 10_000),
+        powerKw: r.at('powerKw').number(0, 1_000),
+      };
     case 'load':
       r.known(['type', 'peakKw']);
       return { type, peakKw: r.at('peakKw').number(0, 100_000) };
@@ -189,7 +202,8 @@ function readProfile(r: Reader, kind: ParticipantKind, periods: number): Profile
     case 'series': {
       r.known(['type', 'kwh']);
       const items = r.at('kwh').array();
-      if (items.length !== periods) r.at('kwh').fail(`must have one value per period (${periods}), got ${items.length}`);
+      if (items.length !== periods)
+        r.at('kwh').fail(`must have one value per period (${periods}), got ${items.length}`);
       const wh = items.map((item) => item.parsed(kind === 'prosumer' ? signedKwh : parseKwh));
       return { type, wh };
     }
@@ -208,11 +222,13 @@ function readStrategy(r: Reader): StrategySpec {
       return { type, dayPricePerWh: price('day'), nightPricePerWh: price('night') };
     case 'markup': {
       r.known(['type', 'markup']);
-      const markupPerWh = r.at('markup').parsed((text, field) =>
-        typeof text === 'string' && text.startsWith('-')
-          ? -parsePricePerKwh(text.slice(1), field)
-          : parsePricePerKwh(text, field),
-      );
+      const markupPerWh = r
+        .at('markup')
+        .parsed((text, field) =>
+          typeof text === 'string' && text.startsWith('-')
+            ? -parsePricePerKwh(text.slice(1), field)
+            : parsePricePerKwh(text, field),
+        );
       return { type, markupPerWh };
     }
     case 'random': {
@@ -245,16 +261,21 @@ const ppm = (r: Reader) => r.parsed(parseRate);
 /** Checks a parsed JSON document against the scenario format. */
 export function parseScenario(json: unknown, file: string): Scenario {
   const r = new Reader(file, '', json);
-  r.known(['name', 'description', 'seed', 'periods', 'market', 'gridFloat', 'charts', 'participants', 'feeder']);
-  const periods = r.at('periods').integer(1, MAX_PERIODS);
-  const m = r.at('market').known([
-    'margin',
-    'referencePrice',
-    'shortfallFactor',
-    'surplusFactor',
-    'rewardRate',
-    'penaltyRate',
+  r.known([
+    'name',
+    'description',
+    'seed',
+    'periods',
+    'market',
+    'gridFloat',
+    'charts',
+    'participants',
+    'feeder',
   ]);
+  const periods = r.at('periods').integer(1, MAX_PERIODS);
+  const m = r
+    .at('market')
+    .known(['margin', 'referencePrice', 'shortfallFactor', 'surplusFactor', 'rewardRate', 'penaltyRate']);
   const market: MarketSpec = {
     marginAmount: m.at('margin').parsed(parseMoney),
     referencePricePerWh: m.at('referencePrice').parsed(parsePricePerKwh),
@@ -265,21 +286,35 @@ export function parseScenario(json: unknown, file: string): Scenario {
   };
   if (market.referencePricePerWh === 0n) m.at('referencePrice').fail('must be greater than zero');
   const seed = r.at('seed').integer(0, 2 ** 32 - 1);
-  const listed = r.has('participants') ? r.at('participants').array().map((p) => readParticipant(p, periods)) : [];
-  const feeder = r.has('feeder') ? r.at('feeder').known(['participants']).at('participants').integer(1, 1_000_000) : 0;
+  const listed = r.has('participants')
+    ? r
+        .at('participants')
+        .array()
+        .map((p) => readParticipant(p, periods))
+    : [];
+  const feeder = r.has('feeder')
+    ? r.at('feeder').known(['participants']).at('participants').integer(1, 1_000_000)
+    : 0;
   const participants = [...listed, ...generateFeeder(feeder, seed)];
   if (participants.length === 0) r.at('participants').fail('a scenario needs participants or a feeder');
   const names = new Set<string>();
   participants.forEach((p, i) => {
-    if (names.has(p.name)) r.at('participants').at(i).at('name').fail(`"${p.name}" is used by an earlier participant`);
+    if (names.has(p.name))
+      r.at('participants').at(i).at('name').fail(`"${p.name}" is used by an earlier participant`);
     names.add(p.name);
   });
-  const charts = r.has('charts') ? r.at('charts').known(['supplyDemandPeriods', 'imbalanceParticipant']) : undefined;
+  const charts = r.has('charts')
+    ? r.at('charts').known(['supplyDemandPeriods', 'imbalanceParticipant'])
+    : undefined;
   const supplyDemandPeriods =
     charts?.has('supplyDemandPeriods') === true
-      ? charts.at('supplyDemandPeriods').array().map((p) => p.integer(1, periods))
+      ? charts
+          .at('supplyDemandPeriods')
+          .array()
+          .map((p) => p.integer(1, periods))
       : [Math.max(1, Math.round(periods * 0.35)), Math.max(1, Math.round(periods * 0.8))];
-  const imbalanceParticipant = charts?.has('imbalanceParticipant') === true ? charts.at('imbalanceParticipant').string() : undefined;
+  const imbalanceParticipant =
+    charts?.has('imbalanceParticipant') === true ? charts.at('imbalanceParticipant').string() : undefined;
   if (imbalanceParticipant !== undefined && !names.has(imbalanceParticipant)) {
     charts!.at('imbalanceParticipant').fail(`no participant is named "${imbalanceParticipant}"`);
   }

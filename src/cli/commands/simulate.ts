@@ -15,7 +15,12 @@ export function scenarioPath(name: string): string {
   return !name.includes('/') && !name.endsWith('.json') && existsSync(bundled) ? bundled : resolve(name);
 }
 
-const whole = (text: string | boolean | undefined, option: string, min: number, max: number): number | undefined => {
+const whole = (
+  text: string | boolean | undefined,
+  option: string,
+  min: number,
+  max: number,
+): number | undefined => {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (typeof text !== 'string' || !/^\d+$/.test(text) || n < min || n > max) {
@@ -26,7 +31,8 @@ const whole = (text: string | boolean | undefined, option: string, min: number, 
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'runs a scenario day (the case study, a feeder, your own file) and writes CSV, charts and a report',
+  summary:
+    'runs a scenario day (the case study, a feeder, your own file) and writes CSV, charts and a report',
   help: `Usage: wattledger simulate [--scenario NAME|FILE] [options]
 
 Runs a day of trading periods from a scenario: seeded profiles and forecasts, bids from each
@@ -75,10 +81,12 @@ Exits 1 with one line naming the file, the field and the reason for a scenario w
     }
     if (values.meters) {
       throw new UsageError(
-        '--meters is not available yet: readings go straight from the profiles to the meters\' signatures (see docs/simulation.md)',
+        "--meters is not available yet: readings go straight from the profiles to the meters' signatures (see docs/simulation.md)",
       );
     }
-    let scenario: Scenario = loadScenario(scenarioPath((values.scenario as string | undefined) ?? 'case-study'));
+    let scenario: Scenario = loadScenario(
+      scenarioPath((values.scenario as string | undefined) ?? 'case-study'),
+    );
     const seed = whole(values.seed, 'seed', 0, 2 ** 32 - 1);
     if (seed !== undefined) scenario = { ...scenario, seed };
     const participants = whole(values.participants, 'participants', 1, 1_000_000);
@@ -91,7 +99,10 @@ Exits 1 with one line naming the file, the field and the reason for a scenario w
       scenario = {
         ...scenario,
         periods,
-        charts: { ...scenario.charts, supplyDemandPeriods: scenario.charts.supplyDemandPeriods.filter((p) => p <= periods) },
+        charts: {
+          ...scenario.charts,
+          supplyDemandPeriods: scenario.charts.supplyDemandPeriods.filter((p) => p <= periods),
+        },
       };
     }
     const offChain = values['off-chain'] === true;

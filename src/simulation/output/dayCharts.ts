@@ -17,7 +17,11 @@ export interface Chart {
 const kwh = (wh: bigint) => Number(wh) / 1000;
 const perKwh = (pricePerWh: bigint) => Number(pricePerWh) / 1e15;
 const money = (base: bigint) => Number(base) / 1e18;
-export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 /** Period n ends at n × 15 minutes. */
 export const clockOf = (period: number) => {
   const minutes = (period * 15) % 1440;
@@ -45,7 +49,13 @@ export function dayCharts(day: DayResult): Chart[] {
   for (const group of participantGroups(day)) {
     const members = new Set(group.members);
     const sum = (pick: (p: DayResult['periods'][number]['participants'][number]) => bigint) =>
-      periods.map((r) => [r.period, kwh(r.participants.filter((p) => members.has(p.participant)).reduce((s, p) => s + pick(p), 0n))] as const);
+      periods.map(
+        (r) =>
+          [
+            r.period,
+            kwh(r.participants.filter((p) => members.has(p.participant)).reduce((s, p) => s + pick(p), 0n)),
+          ] as const,
+      );
     const title = `${group.name}: declared, awarded and actual energy`;
     charts.push({
       name: `energy-${slug(group.name)}`,
@@ -78,10 +88,22 @@ export function dayCharts(day: DayResult): Chart[] {
           kind: 'step',
           points: periods.map((r) => [
             r.period,
-            r.averagePrice === null ? reference : Number(r.averagePrice.value) / Number(r.averagePrice.quantityWh) / 1e15,
+            r.averagePrice === null
+              ? reference
+              : Number(r.averagePrice.value) / Number(r.averagePrice.quantityWh) / 1e15,
           ]),
         },
-        { name: 'reference price', kind: 'line', dashed: true, points: periods.length ? [[periods[0]!.period, reference], [periods[periods.length - 1]!.period, reference]] : [] },
+        {
+          name: 'reference price',
+          kind: 'line',
+          dashed: true,
+          points: periods.length
+            ? [
+                [periods[0]!.period, reference],
+                [periods[periods.length - 1]!.period, reference],
+              ]
+            : [],
+        },
       ],
     }),
   });
@@ -90,7 +112,9 @@ export function dayCharts(day: DayResult): Chart[] {
     if (record === undefined) continue;
     const curve = (side: 'sell' | 'buy') => {
       const bids = record.bids.filter((b) => b.side === side);
-      bids.sort((a, b) => (a.pricePerWh === b.pricePerWh ? 0 : (a.pricePerWh < b.pricePerWh) === (side === 'sell') ? -1 : 1));
+      bids.sort((a, b) =>
+        a.pricePerWh === b.pricePerWh ? 0 : a.pricePerWh < b.pricePerWh === (side === 'sell') ? -1 : 1,
+      );
       const points: [number, number][] = [];
       let cumulative = 0n;
       bids.forEach((b, i) => {
@@ -137,7 +161,10 @@ export function dayCharts(day: DayResult): Chart[] {
             kind: 'bar',
             points: periods.map((r) => {
               const p = r.participants.find((x) => x.participant === index);
-              return [r.period, p === undefined || p.actualWh === null ? 0 : kwh(p.actualWh - p.awardedWh)] as const;
+              return [
+                r.period,
+                p === undefined || p.actualWh === null ? 0 : kwh(p.actualWh - p.awardedWh),
+              ] as const;
             }),
           },
         ],
@@ -158,7 +185,11 @@ export function dayCharts(day: DayResult): Chart[] {
           name: g.name,
           kind: 'line' as const,
           points: periods.map(
-            (r) => [r.period, money(g.members.reduce((s, i) => s + r.balances[i]! - day.opening.balances[i]!, 0n))] as const,
+            (r) =>
+              [
+                r.period,
+                money(g.members.reduce((s, i) => s + r.balances[i]! - day.opening.balances[i]!, 0n)),
+              ] as const,
           ),
         })),
         {

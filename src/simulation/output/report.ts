@@ -12,7 +12,13 @@ ${rows.map((r) => `<tr>${columns.map((c) => `<td>${escapeXml(String(r[c] ?? ''))
 </tbody></table>`;
 };
 
-export function renderReport(day: DayResult, summary: DaySummary, charts: readonly Chart[], participants: readonly Row[], failures: readonly Row[]): string {
+export function renderReport(
+  day: DayResult,
+  summary: DaySummary,
+  charts: readonly Chart[],
+  participants: readonly Row[],
+  failures: readonly Row[],
+): string {
   const figures: [string, string][] = [
     ['scenario', `${summary.scenario} (${day.scenario.file})`],
     ['run', summary.mode],
@@ -26,8 +32,14 @@ export function renderReport(day: DayResult, summary: DaySummary, charts: readon
     ['failed messages', String(summary.failures)],
     ['transactions', String(summary.transactions)],
     ['gas', `${summary.gasUsed} (${summary.gasPerParticipantPeriod} per participant-period with a bid)`],
-    ['wall time', `${summary.wallSeconds} s trading, ${summary.setupSeconds} s set-up; ${summary.transactionsPerSecond} transactions/s`],
-    ['token total', `${summary.tokensHeld} held = ${summary.totalSupply} supply: ${summary.conserved ? 'conserved' : 'NOT CONSERVED'}`],
+    [
+      'wall time',
+      `${summary.wallSeconds} s trading, ${summary.setupSeconds} s set-up; ${summary.transactionsPerSecond} transactions/s`,
+    ],
+    [
+      'token total',
+      `${summary.tokensHeld} held = ${summary.totalSupply} supply: ${summary.conserved ? 'conserved' : 'NOT CONSERVED'}`,
+    ],
   ];
   const shownParticipants = participants.slice(0, 200);
   return `<!doctype html>

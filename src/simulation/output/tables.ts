@@ -15,7 +15,8 @@ export const averagePriceText = (price: DayResult['periods'][number]['averagePri
 
 export function periodRows(day: DayResult): Row[] {
   return day.periods.map((r) => {
-    const sum = (pick: (p: (typeof r.participants)[number]) => bigint) => r.participants.reduce((s, p) => s + pick(p), 0n);
+    const sum = (pick: (p: (typeof r.participants)[number]) => bigint) =>
+      r.participants.reduce((s, p) => s + pick(p), 0n);
     return {
       period: r.period,
       ends: clockOf(r.period),
@@ -83,7 +84,12 @@ export function tradeRows(day: DayResult): Row[] {
 export function failureRows(day: DayResult): Row[] {
   const names = day.scenario.participants.map((p) => p.name);
   return day.periods.flatMap((r) =>
-    r.failures.map((f) => ({ period: r.period, participant: names[f.participant]!, action: f.action, cause: f.cause })),
+    r.failures.map((f) => ({
+      period: r.period,
+      participant: names[f.participant]!,
+      action: f.action,
+      cause: f.cause,
+    })),
   );
 }
 
@@ -119,5 +125,8 @@ const csvCell = (v: string | number) => {
 
 export function toCsv(rows: readonly Row[], header?: readonly string[]): string {
   const columns = header ?? Object.keys(rows[0] ?? {});
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c] ?? '')).join(','))].join('\n') + '\n';
+  return (
+    [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c] ?? '')).join(','))].join('\n') +
+    '\n'
+  );
 }

@@ -31,7 +31,11 @@ export function svgToPng(svg: string): Buffer {
 }
 
 /** Writes everything into `dir` (created if missing); returns the summary and the files written. */
-export function writeDayOutputs(day: DayResult, dir: string, options: WriteOptions = {}): { summary: DaySummary; files: string[] } {
+export function writeDayOutputs(
+  day: DayResult,
+  dir: string,
+  options: WriteOptions = {},
+): { summary: DaySummary; files: string[] } {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const write = (name: string, content: string | Buffer) => {
