@@ -71,14 +71,17 @@ export function renderChart(spec: ChartSpec): string {
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
   const hasBars = spec.series.some((s) => s.kind === 'bar');
-  let xMin = xs.length ? Math.min(...xs) : 0;
-  let xMax = xs.length ? Math.max(...xs) : 1;
+  // Loops, not Math.min(...xs): a curve may have more points than a call takes arguments.
+  const lowest = (values: number[], start: number) => values.reduce((m, v) => (v < m ? v : m), start);
+  const highest = (values: number[], start: number) => values.reduce((m, v) => (v > m ? v : m), start);
+  let xMin = xs.length ? lowest(xs, Infinity) : 0;
+  let xMax = xs.length ? highest(xs, -Infinity) : 1;
   if (hasBars) {
     xMin -= 0.5;
     xMax += 0.5;
   }
   if (xMin === xMax) xMax = xMin + 1;
-  const yTicks = niceTicks(Math.min(0, ...ys), Math.max(0, ...ys), 6);
+  const yTicks = niceTicks(lowest(ys, 0), highest(ys, 0), 6);
   const yMin = yTicks[0]!;
   const yMax = yTicks[yTicks.length - 1]!;
   const sx = (x: number) => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW;

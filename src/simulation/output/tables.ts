@@ -5,7 +5,7 @@
 import { formatDecimal } from '../../core/decimal.ts';
 import { averagePricePerKwh } from '../../core/trade.ts';
 import { formatKwh, formatMoney, formatPricePerKwh, TOKEN_DECIMALS } from '../../core/units.ts';
-import type { DayResult } from '../dayRecord.ts';
+import type { DayResult, ParticipantPeriod } from '../dayRecord.ts';
 import { clockOf } from './dayCharts.ts';
 
 export type Row = Record<string, string | number>;
@@ -94,8 +94,11 @@ export function failureRows(day: DayResult): Row[] {
 }
 
 export function participantSummaryRows(day: DayResult): Row[] {
+  // One pass over the day, not one per participant: a feeder may have 100,000.
+  const byParticipant = day.scenario.participants.map(() => [] as ParticipantPeriod[]);
+  for (const r of day.periods) for (const p of r.participants) byParticipant[p.participant]!.push(p);
   return day.scenario.participants.map((spec, i) => {
-    const own = day.periods.flatMap((r) => r.participants.filter((p) => p.participant === i));
+    const own = byParticipant[i]!;
     const sum = (pick: (p: (typeof own)[number]) => bigint) => own.reduce((s, p) => s + pick(p), 0n);
     return {
       participant: spec.name,
