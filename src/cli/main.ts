@@ -7,7 +7,13 @@ import { meterCommand } from './commands/meter.ts';
 import { startCommand } from './commands/start.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
-const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand, meterCommand, simulateCommand];
+const COMMANDS: readonly Command[] = [
+  startCommand,
+  clearCommand,
+  settleCommand,
+  meterCommand,
+  simulateCommand,
+];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
