@@ -16,6 +16,7 @@ import { coreBidsOf } from './coreBids.ts';
 import { checkFastSigning, fastSigner } from './fastSigning.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
+import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
 import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
 import { execute, summarize } from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
@@ -138,7 +139,6 @@ async function enrolAndOpen(
   let seenBlock = await platform.connection.publicClient.getBlockNumber();
   const sealed = new Map<number, SealedBid[]>();
   const revealedIds = new Map<number, number[]>();
-  const periodStart = new Map<number, bigint>();
   const publicClient = platform.connection.publicClient;
   const marketAddress = platform.deployment.market;
   const tokenAddress = platform.deployment.token;
@@ -213,14 +213,12 @@ async function enrolAndOpen(
     }
     return { transactions: receipts.length, gasUsed: receipts.reduce((s, x) => s + x.gasUsed, 0n) };
   };
-  const fromBlockOf = (period: number) => periodStart.get(period) ?? platform.deployment.fromBlock;
 
   const onChain: OnChainMarket = {
     platform: t,
     async commit(period, bids: readonly BidIntent[]) {
       const w = periodWindows(t.schedule, BigInt(period));
       await clock.advanceTo(w.commitOpens);
-      periodStart.set(period, await publicClient.getBlockNumber());
       const seals = await Promise.all(
         bids.map(async (b) => {
           const bid: SealedBid = {
@@ -268,44 +266,31 @@ async function enrolAndOpen(
     async clear(period): Promise<Step<ClearedPeriod>> {
       const w = periodWindows(t.schedule, BigInt(period));
       await clock.advanceTo(w.revealCloses);
-      const fromBlock = fromBlockOf(period);
-      const revealedLogs = await publicClient.getContractEvents({
-        address: marketAddress,
-        abi: energyMarketAbi,
-        eventName: 'BidRevealed',
-        args: { period: BigInt(period) },
-        fromBlock,
-      });
-      const revealed: RevealedBid[] = revealedLogs.map((l) => ({
-        participant: l.args.participantId! - 1,
-        side: l.args.side === 0 ? 'sell' : 'buy',
-        green: l.args.green!,
-        quantityWh: l.args.quantityWh!,
-        pricePerWh: l.args.pricePerWh!,
+      // The chain's own record of the period: its events, read with the SDK's readers.
+      const revealed: RevealedBid[] = (await revealedBids(platform, BigInt(period))).map((b) => ({
+        participant: b.participantId - 1,
+        side: b.side,
+        green: b.green,
+        quantityWh: b.quantityWh,
+        pricePerWh: b.pricePerWh,
       }));
       revealedIds.set(
         period,
         revealed.map((b) => b.participant + 1),
       );
       const cost = await clearWithOwnPlan(period, revealed);
-      const tradeLogs = await publicClient.getContractEvents({
-        address: marketAddress,
-        abi: energyMarketAbi,
-        eventName: 'TradeMatched',
-        args: { period: BigInt(period) },
-        fromBlock,
-      });
+      const tradeRecords = await periodTrades(platform, BigInt(period));
       let value = 0n;
       let quantityWh = 0n;
-      const trades = tradeLogs.map((l) => {
-        value += l.args.quantityWh! * l.args.pricePerWh!;
-        quantityWh += l.args.quantityWh!;
+      const trades = tradeRecords.map((x) => {
+        value += x.quantityWh * x.pricePerWh;
+        quantityWh += x.quantityWh;
         return {
-          seller: l.args.sellerId! - 1,
-          buyer: l.args.buyerId! - 1,
-          quantityWh: l.args.quantityWh!,
-          pricePerWh: l.args.pricePerWh!,
-          stage: l.args.stage === 1 ? ('green' as const) : ('all' as const),
+          seller: x.sellerId - 1,
+          buyer: x.buyerId - 1,
+          quantityWh: x.quantityWh,
+          pricePerWh: x.pricePerWh,
+          stage: x.stage,
         };
       });
       return {
@@ -357,23 +342,17 @@ async function enrolAndOpen(
           ),
         );
       }
-      const logs = await publicClient.getContractEvents({
-        address: marketAddress,
-        abi: energyMarketAbi,
-        eventName: 'ParticipantSettled',
-        args: { period: BigInt(period) },
-        fromBlock: fromBlockOf(period),
-      });
-      periodStart.delete(period);
-      const settled = logs.map((l) => ({
-        participant: l.args.participantId! - 1,
-        actualWh: l.args.actualWh!,
-        readingMissing: l.args.readingMissing!,
-        imbalanceWh: l.args.imbalanceWh!,
-        imbalanceAmount: l.args.imbalanceAmount!,
-        reward: l.args.reward!,
-        penalty: l.args.penalty!,
-      }));
+      const settled = (await periodSettlements(platform, BigInt(period))).map(
+        ({ participantId, actualWh, readingMissing, imbalanceWh, imbalanceAmount, reward, penalty }) => ({
+          participant: participantId - 1,
+          actualWh,
+          readingMissing,
+          imbalanceWh,
+          imbalanceAmount,
+          reward,
+          penalty,
+        }),
+      );
       const cost = {
         transactions: transactions.length,
         gasUsed: transactions.reduce((s, x) => s + x.gasUsed, 0n),
