@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
- * Names: gas, clearing, relayer, core, cda, api (default: all).
+ * Names: gas, clearing, relayer, core, cda, api, simulation, simulation-100k (default: all but
+ * simulation-100k).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { summarize } from '../src/chain/transactions.ts';
@@ -10,6 +11,7 @@ import { continuousAuction } from './continuousAuction.ts';
 import { coreClearing } from './coreClearing.ts';
 import { gasPerParticipantPeriod } from './gasPerParticipantPeriod.ts';
 import { relayerThroughput } from './relayerThroughput.ts';
+import { SIMULATION_100K, SIMULATION_RUNS, simulationBench } from './simulation.ts';
 
 const log = (line: string) => console.log(line);
 const benches: Record<string, () => Promise<unknown>> = {
@@ -19,10 +21,14 @@ const benches: Record<string, () => Promise<unknown>> = {
   core: () => coreClearing([10_000, 100_000, 1_000_000], log),
   cda: () => continuousAuction(30, log),
   api: () => apiLatency([10, 100, 1_000], log),
+  simulation: () => simulationBench(SIMULATION_RUNS, log),
+  'simulation-100k': () => simulationBench(SIMULATION_100K, log),
 };
+/** Long runs that only start when named. */
+const onRequest = new Set(['simulation-100k']);
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length > 0 ? wanted : Object.keys(benches);
+const names = wanted.length > 0 ? wanted : Object.keys(benches).filter((n) => !onRequest.has(n));
 mkdirSync('bench/results', { recursive: true });
 for (const name of names) {
   const bench = benches[name];

@@ -6,8 +6,16 @@ import { settleCommand } from './commands/settle.ts';
 import { meterCommand } from './commands/meter.ts';
 import { startCommand } from './commands/start.ts';
 import { keysCommand } from './commands/keys.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
-const COMMANDS: readonly Command[] = [startCommand, clearCommand, settleCommand, meterCommand, keysCommand];
+const COMMANDS: readonly Command[] = [
+  startCommand,
+  clearCommand,
+  settleCommand,
+  meterCommand,
+  simulateCommand,
+  keysCommand,
+];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

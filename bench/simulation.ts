@@ -1,0 +1,80 @@
+/**
+ * Wall time, transactions and gas of simulated days on the embedded chain: the case study, generated
+ * feeders of 100 and 1,000 participants for a day, and 100,000 participants for one period.
+ */
+import { join } from 'node:path';
+import { loadScenario, withFeeder, type Scenario } from '../src/simulation/scenario.ts';
+import { simulateDay } from '../src/simulation/simulate.ts';
+import { summarizeDay, type DaySummary } from '../src/simulation/output/summary.ts';
+import { format, table } from './fixtures.ts';
+
+export interface SimulationRun {
+  readonly label: string;
+  readonly participants?: number;
+  readonly periods?: number;
+}
+
+export const SIMULATION_RUNS: readonly SimulationRun[] = [
+  { label: 'case study, 96 periods' },
+  { label: '100 participants, 96 periods', participants: 100 },
+  { label: '1,000 participants, 96 periods', participants: 1_000 },
+];
+
+export const SIMULATION_100K: readonly SimulationRun[] = [
+  { label: '100,000 participants, 1 period', participants: 100_000, periods: 1 },
+];
+
+function scenarioFor(run: SimulationRun): Scenario {
+  if (run.participants === undefined) return loadScenario(join('scenarios', 'case-study.json'));
+  const feeder = withFeeder(loadScenario(join('scenarios', 'feeder.json')), run.participants);
+  return run.periods === undefined
+    ? feeder
+    : { ...feeder, periods: run.periods, charts: { supplyDemandPeriods: [] } };
+}
+
+export async function simulationBench(runs: readonly SimulationRun[], log: (line: string) => void) {
+  log('\nSimulated days on the embedded chain (set-up = chain start, deployment, enrolment)');
+  const results: (DaySummary & { label: string; offChainSeconds: number })[] = [];
+  for (const run of runs) {
+    const scenario = scenarioFor(run);
+    const off = await simulateDay(scenario, { offChain: true });
+    const day = await simulateDay(scenario, {
+      onProgress: (p) =>
+        p.step % 24 === 0 &&
+        log(`  ${run.label}: step ${p.step}/${p.steps}, ${(p.elapsedMs / 1000).toFixed(0)} s`),
+      onSetup: (line) => line.endsWith('000') && log(`  ${run.label}: ${line}`),
+    });
+    results.push({ label: run.label, offChainSeconds: off.wallMs / 1000, ...summarizeDay(day) });
+  }
+  log(
+    table(
+      [
+        'run',
+        'bids',
+        'trades',
+        'transactions',
+        'gas',
+        'gas per bid',
+        'set-up s',
+        'day s',
+        'tx/s',
+        'bids/s',
+        'core s',
+      ],
+      results.map((r) => [
+        r.label,
+        format(r.bids),
+        format(r.trades),
+        format(r.transactions),
+        format(BigInt(r.gasUsed)),
+        format(BigInt(r.gasPerParticipantPeriod)),
+        r.setupSeconds.toFixed(1),
+        r.wallSeconds.toFixed(1),
+        r.transactionsPerSecond.toFixed(1),
+        format(r.bidsPerSecond),
+        r.offChainSeconds.toFixed(1),
+      ]),
+    ),
+  );
+  return results;
+}

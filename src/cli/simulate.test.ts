@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempFile } from './testing/runCli.ts';
+
+const outDir = () => mkdtempSync(join(tmpdir(), 'wattledger-sim-'));
+
+describe('wattledger simulate', () => {
+  it('runs the case-study day off chain and writes tables, charts and the report', async () => {
+    const out = outDir();
+    const run = await runCli(['simulate', '--off-chain', '--out', out]);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({
+      scenario: 'case-study',
+      mode: 'off-chain',
+      participants: 4,
+      periods: 96,
+      conserved: true,
+    });
+    for (const file of [
+      'periods.csv',
+      'participant-periods.json',
+      'trades.csv',
+      'failures.csv',
+      'summary.json',
+      'report.html',
+      'average-price.svg',
+      'average-price.png',
+      'money.png',
+      'imbalance.svg',
+      'supply-demand-032.svg',
+      'energy-wind-producer.svg',
+    ]) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    expect(readFileSync(join(out, 'periods.csv'), 'utf8').split('\n')[0]).toBe(
+      'period,ends,bids,sellers,buyers,trades,tradedKwh,averagePrice,declaredKwh,awardedKwh,actualKwh,missingReadings,imbalanceKwh,imbalanceToParticipants,rewards,penalties,gridBalance,failures,transactions,gas',
+    );
+    expect(readFileSync(join(out, 'average-price.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(run.stderr).toContain('case-study (off chain): period 96, step 98/98');
+  });
+
+  it('runs a short scenario on the embedded chain', async () => {
+    const out = outDir();
+    const run = await runCli(['simulate', '--periods', '4', '--no-png', '--out', out]);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ mode: 'on-chain', periods: 4, conserved: true, failures: 0 });
+    expect(summary.transactions).toBeGreaterThan(10);
+    const periods = readFileSync(join(out, 'periods.csv'), 'utf8').trim().split('\n');
+    expect(periods).toHaveLength(5);
+  });
+
+  it('refuses a scenario with an error, naming the file, the field and the reason', async () => {
+    const file = tempFile({ name: 'x', seed: 1, periods: 4, market: {}, gridFloat: '1' });
+    const run = await runCli(['simulate', '--off-chain', '--scenario', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `wattledger simulate: ${file}: market.margin: must be a decimal string, got nothing (the field is missing)\n`,
+    );
+    const bad = await runCli(['simulate', '--participants', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--participants must be a whole number');
+  });
+});

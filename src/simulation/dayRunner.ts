@@ -1,0 +1,199 @@
+/**
+ * Runs a scenario's day against a market, pipelined as the period clock allows: in the clock period
+ * of delivery period k, period k+1 is committed, revealed and cleared while period k−1's readings
+ * arrive and it is settled. Bids come from each participant's forecast and price strategy, capped by
+ * what a buyer can pay; readings from its actual energy, unless its meter fails to report.
+ */
+import type { Side } from '../core/bid.ts';
+import type { AveragePrice } from '../core/trade.ts';
+import { energyPlan } from './profiles.ts';
+import { seededRandom } from './random.ts';
+import { strategyPrice } from './strategies.ts';
+import type { ParticipantPeriod, PeriodRecord, DayResult } from './dayRecord.ts';
+import type {
+  BidIntent,
+  ClearedPeriod,
+  Failure,
+  LedgerView,
+  ReadingIntent,
+  SettledParticipant,
+  SimulatedMarket,
+  Step,
+} from './market.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface DayProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly period: number;
+  readonly elapsedMs: number;
+  readonly transactions: number;
+}
+
+interface OpenPeriod {
+  failures: Failure[];
+  transactions: number;
+  gasUsed: bigint;
+  cleared?: ClearedPeriod;
+  readings?: Map<number, bigint>;
+  settled?: readonly SettledParticipant[];
+}
+
+const averageOrReference = (price: AveragePrice | null, reference: bigint) =>
+  price === null ? reference : price.value / price.quantityWh;
+
+export async function runDay(
+  scenario: Scenario,
+  market: SimulatedMarket,
+  mode: DayResult['mode'],
+  options: { setupMs?: number; onProgress?: (progress: DayProgress) => void } = {},
+): Promise<DayResult> {
+  const { participants, periods, seed } = scenario;
+  const margin = scenario.market.marginAmount;
+  const plans = participants.map((p, i) => energyPlan(p, periods, seed, i));
+  const priceRandom = participants.map((_, i) => seededRandom(seed, `strategy ${i}`));
+  const meterRandom = seededRandom(seed, 'meters');
+  const open = new Map<number, OpenPeriod>();
+  const records: PeriodRecord[] = [];
+  const opening = await market.ledger();
+  const started = Date.now();
+  let transactions = 0;
+  let gasUsed = 0n;
+  let lastAverage = scenario.market.referencePricePerWh;
+
+  const periodOf = (p: number): OpenPeriod => {
+    let entry = open.get(p);
+    if (entry === undefined) open.set(p, (entry = { failures: [], transactions: 0, gasUsed: 0n }));
+    return entry;
+  };
+  const account = <T>(p: number, step: Step<T>): T => {
+    const entry = periodOf(p);
+    entry.transactions += step.cost.transactions;
+    entry.gasUsed += step.cost.gasUsed;
+    transactions += step.cost.transactions;
+    gasUsed += step.cost.gasUsed;
+    return step.result;
+  };
+
+  const decideBids = (period: number, view: LedgerView): BidIntent[] => {
+    const bids: BidIntent[] = [];
+    participants.forEach((spec, i) => {
+      const price = strategyPrice(spec.strategy, period - 1, lastAverage, priceRandom[i]!);
+      const forecast = plans[i]!.forecastWh[period - 1]!;
+      if (forecast === 0n) return;
+      const side: Side =
+        spec.kind === 'producer' ? 'sell' : spec.kind === 'consumer' ? 'buy' : forecast > 0n ? 'sell' : 'buy';
+      let quantityWh = forecast < 0n ? -forecast : forecast;
+      if (side === 'buy') {
+        // A buyer bids no more than its balance, less debt and margin, can pay at its own price.
+        const spendable = view.balances[i]! - view.debts[i]! - margin;
+        const affordable = spendable > 0n ? spendable / price : 0n;
+        if (affordable < quantityWh) quantityWh = affordable;
+      }
+      if (quantityWh > 0n) bids.push({ participant: i, side, quantityWh, pricePerWh: price });
+    });
+    return bids;
+  };
+
+  const readingsFor = (period: number, cleared: ClearedPeriod): ReadingIntent[] =>
+    cleared.revealed.flatMap((bid) => {
+      const spec = participants[bid.participant]!;
+      if (meterRandom.next() >= spec.meterReliability) return [];
+      const actual = plans[bid.participant]!.actualWh[period - 1]!;
+      const inDirection = bid.side === 'sell' ? actual : spec.kind === 'prosumer' ? -actual : actual;
+      return [
+        { participant: bid.participant, side: bid.side, actualWh: inDirection > 0n ? inDirection : 0n },
+      ];
+    });
+
+  const steps = periods + 2;
+  for (let k = 0; k < steps; k++) {
+    const next = k + 1;
+    const previous = k - 1;
+    if (next <= periods) {
+      const bids = decideBids(next, await market.ledger());
+      periodOf(next).failures.push(...account(next, await market.commit(next, bids)));
+    }
+    if (previous >= 1) {
+      const entry = periodOf(previous);
+      const readings = readingsFor(previous, entry.cleared!);
+      entry.readings = new Map(readings.map((r) => [r.participant, r.actualWh]));
+      entry.failures.push(...account(previous, await market.submitReadings(previous, readings)));
+    }
+    if (next <= periods) {
+      periodOf(next).failures.push(...account(next, await market.reveal(next)));
+      const cleared = account(next, await market.clear(next));
+      periodOf(next).cleared = cleared;
+      lastAverage = averageOrReference(cleared.averagePrice, lastAverage);
+    }
+    if (previous >= 1) {
+      const entry = periodOf(previous);
+      entry.settled = account(previous, await market.settle(previous));
+      records.push(closePeriod(previous, entry, await market.ledger()));
+      open.delete(previous);
+    }
+    options.onProgress?.({
+      step: k + 1,
+      steps,
+      period: Math.min(Math.max(previous, 0), periods),
+      elapsedMs: Date.now() - started,
+      transactions,
+    });
+  }
+  const closing = await market.ledger();
+  return {
+    scenario,
+    mode,
+    periods: records,
+    opening,
+    closing,
+    wallMs: Date.now() - started,
+    setupMs: options.setupMs ?? 0,
+    transactions,
+    gasUsed,
+  };
+}
+
+function closePeriod(period: number, entry: OpenPeriod, view: LedgerView): PeriodRecord {
+  const cleared = entry.cleared!;
+  const awarded = new Map<number, bigint>();
+  const tradeAmount = new Map<number, bigint>();
+  for (const t of cleared.trades) {
+    const amount = t.quantityWh * t.pricePerWh;
+    awarded.set(t.seller, (awarded.get(t.seller) ?? 0n) + t.quantityWh);
+    awarded.set(t.buyer, (awarded.get(t.buyer) ?? 0n) + t.quantityWh);
+    tradeAmount.set(t.seller, (tradeAmount.get(t.seller) ?? 0n) + amount);
+    tradeAmount.set(t.buyer, (tradeAmount.get(t.buyer) ?? 0n) - amount);
+  }
+  const settled = new Map((entry.settled ?? []).map((s) => [s.participant, s]));
+  const participants: ParticipantPeriod[] = cleared.revealed.map((bid) => {
+    const s = settled.get(bid.participant);
+    return {
+      participant: bid.participant,
+      side: bid.side,
+      declaredWh: bid.quantityWh,
+      pricePerWh: bid.pricePerWh,
+      awardedWh: awarded.get(bid.participant) ?? 0n,
+      actualWh: s === undefined || s.readingMissing ? null : s.actualWh,
+      imbalanceWh: s?.imbalanceWh ?? 0n,
+      imbalanceAmount: s?.imbalanceAmount ?? 0n,
+      reward: s?.reward ?? 0n,
+      penalty: s?.penalty ?? 0n,
+      tradeAmount: tradeAmount.get(bid.participant) ?? 0n,
+    };
+  });
+  participants.sort((a, b) => a.participant - b.participant);
+  return {
+    period,
+    bids: cleared.revealed,
+    trades: cleared.trades,
+    averagePrice: cleared.averagePrice,
+    participants,
+    failures: entry.failures,
+    balances: view.balances,
+    debts: view.debts,
+    grid: view.grid,
+    transactions: entry.transactions,
+    gasUsed: entry.gasUsed,
+  };
+}

@@ -1,0 +1,422 @@
+/**
+ * The market on the embedded chain: a fresh anvil with the platform deployed, the scenario's
+ * participants enrolled in bulk, and every step done by the contracts through the chain SDK — sealed
+ * commits, reveals and meter readings signed by participants and meters and relayed hundreds per
+ * transaction, clearing verified on chain, settlement by the keeper. The clock jumps from window to
+ * window. Results are read back from the contracts' events, never from the core.
+ */
+import { encodePacked, keccak256, type Address, type Hex, type LocalAccount } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { periodWindows } from '../core/periodClock.ts';
+import type { SignedCommit } from '../chain/bidding.ts';
+import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
+import { clearGreenFirst } from '../core/greenFirstAuction.ts';
+import type { Wallet } from '../core/bid.ts';
+import { coreBidsOf } from './coreBids.ts';
+import { checkFastSigning, fastSigner } from './fastSigning.ts';
+import { ContractRefusedError } from '../chain/errors.ts';
+import { enrolMany } from '../chain/participants.ts';
+import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
+import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
+import { execute, summarize } from '../chain/transactions.ts';
+import type { SealedBid } from '../chain/typedData.ts';
+import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
+import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
+import type {
+  BidIntent,
+  ClearedPeriod,
+  Cost,
+  Failure,
+  LedgerView,
+  RevealedBid,
+  SettledParticipant,
+  SimulatedMarket,
+  Step,
+} from './market.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface OnChainOptions {
+  readonly onSetup?: (line: string) => void;
+}
+
+/** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
+const CLEAR_BATCH = 400;
+/** Participants settled per transaction. */
+const SETTLE_BATCH = 150;
+
+const causeOf = (error: unknown): string =>
+  error instanceof ContractRefusedError ? error.errorName : summarize(error);
+
+/** A deterministic key per scenario seed, participant and role, so that a rerun is the same chain. */
+const keyFor = (seed: number, index: number, role: 'participant' | 'meter'): Hex =>
+  keccak256(encodePacked(['string', 'uint32', 'uint32'], [role, seed, index]));
+
+export interface OnChainMarket extends SimulatedMarket {
+  readonly platform: TestPlatform;
+}
+
+export async function onChainMarket(
+  scenario: Scenario,
+  options: OnChainOptions = {},
+): Promise<OnChainMarket> {
+  const log = options.onSetup ?? (() => {});
+  const { market } = scenario;
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  // Genesis a week ahead: enrolment of any size happens before period 1's commit window, and the
+  // clock then jumps there, so period numbers (and the tie-break ranks) match the off-chain run.
+  const t = await startTestPlatform({
+    parameters: {
+      marginAmount: market.marginAmount,
+      referencePricePerWh: market.referencePricePerWh,
+      shortfallFactorPpm: Number(market.shortfallFactorPpm),
+      surplusFactorPpm: Number(market.surplusFactorPpm),
+      rewardRatePpm: Number(market.rewardRatePpm),
+      penaltyRatePpm: Number(market.penaltyRatePpm),
+    },
+    schedule: { genesis: now + 7n * 86_400n },
+  });
+  try {
+    return await enrolAndOpen(t, scenario, options, log);
+  } catch (error) {
+    await t.stop();
+    throw error;
+  }
+}
+
+async function enrolAndOpen(
+  t: TestPlatform,
+  scenario: Scenario,
+  options: OnChainOptions,
+  log: (line: string) => void,
+): Promise<OnChainMarket> {
+  const { platform, relayer, clock, keeper } = t;
+  const n = scenario.participants.length;
+  const accounts: LocalAccount[] = [];
+  const meters: LocalAccount[] = [];
+  const accountKeys: Hex[] = [];
+  const meterKeys: Hex[] = [];
+  for (let i = 0; i < n; i++) {
+    accountKeys.push(keyFor(scenario.seed, i, 'participant'));
+    meterKeys.push(keyFor(scenario.seed, i, 'meter'));
+    accounts.push(privateKeyToAccount(accountKeys[i]!));
+    meters.push(privateKeyToAccount(meterKeys[i]!));
+  }
+  const chainId = platform.connection.chain.id;
+  const signer = fastSigner(chainId, platform.deployment.market);
+  await checkFastSigning(signer, chainId, platform.deployment.market, keyFor(scenario.seed, 0, 'meter'));
+  const ids = await enrolMany(
+    platform,
+    {
+      relayer: t.accounts.relayer,
+      operator: t.accounts.operator,
+      settlementAgent: t.accounts.settlementAgent,
+    },
+    scenario.participants.map((p, i) => ({
+      account: accounts[i]!,
+      profile: {
+        name: p.name,
+        kind: p.kind,
+        greenSupply: p.green && p.kind !== 'consumer',
+        greenPreference: p.green && p.kind !== 'producer',
+      },
+      meter: { address: meters[i]!.address, number: String(i + 1).padStart(12, '0') },
+      deposit: p.deposit,
+    })),
+    { onProgress: (done, total) => log(`enrolled ${done}/${total}`) },
+  );
+  ids.forEach((id, i) => {
+    // Ties break by registry id; the off-chain run assumes participant i is id i + 1.
+    if (id !== i + 1) throw new Error(`participant ${i} got registry id ${id}, expected ${i + 1}`);
+  });
+  if (scenario.gridFloat > 0n) await t.fundGrid(scenario.gridFloat);
+
+  const indexOfAddress = new Map<Address, number>(accounts.map((a, i) => [a.address, i]));
+  const grid = t.accounts.publicGrid.address;
+  const balances: bigint[] = scenario.participants.map((p) => p.deposit);
+  const debts: bigint[] = scenario.participants.map(() => 0n);
+  let gridBalance = scenario.gridFloat;
+  let totalSupply = scenario.participants.reduce((s, p) => s + p.deposit, scenario.gridFloat);
+  let seenBlock = await platform.connection.publicClient.getBlockNumber();
+  const sealed = new Map<number, SealedBid[]>();
+  const revealedIds = new Map<number, number[]>();
+  const publicClient = platform.connection.publicClient;
+  const marketAddress = platform.deployment.market;
+  const tokenAddress = platform.deployment.token;
+
+  /** Submits signed messages through the relayer; each refused one becomes a failure with its cause. */
+  const relayAll = async <T>(
+    items: readonly T[],
+    submit: (item: T) => Promise<unknown>,
+    failure: (item: T, cause: string) => Failure,
+  ): Promise<{ failures: Failure[]; accepted: boolean[]; cost: Cost }> => {
+    const before = { transactions: relayer.stats.transactions, gasUsed: relayer.stats.gasUsed };
+    const failures: Failure[] = [];
+    const tracked = items.map((item) =>
+      submit(item).then(
+        () => true,
+        (error: unknown) => {
+          failures.push(failure(item, causeOf(error)));
+          return false;
+        },
+      ),
+    );
+    await relayer.flush();
+    const accepted = await Promise.all(tracked);
+    const cost = {
+      transactions: relayer.stats.transactions - before.transactions,
+      gasUsed: relayer.stats.gasUsed - before.gasUsed,
+    };
+    return { failures, accepted, cost };
+  };
+  /**
+   * The keeper plans the clearing with the core from the revealed bids and the balances it follows,
+   * and hands the contract the merit order, which the contract verifies. If the chain disagrees
+   * with the plan, the SDK's clearing re-plans from what the contract holds.
+   */
+  const clearWithOwnPlan = async (period: number, revealed: readonly RevealedBid[]): Promise<Cost> => {
+    const view = await onChain.ledger();
+    const wallets = new Map<string, Wallet>();
+    for (const b of revealed) {
+      wallets.set(String(b.participant), {
+        balance: view.balances[b.participant]!,
+        margin: scenario.market.marginAmount,
+      });
+    }
+    const plan = clearGreenFirst({ bids: coreBidsOf(period, revealed), wallets });
+    const steps = planClearingTransactions(
+      plan.entries,
+      revealed.map((b) => b.participant + 1),
+      'green',
+      CLEAR_BATCH,
+    );
+    const receipts: { gasUsed: bigint }[] = [];
+    try {
+      for (const step of steps) {
+        receipts.push(
+          await execute(
+            platform.connection,
+            keeper,
+            {
+              address: marketAddress,
+              abi: energyMarketAbi,
+              functionName: 'clear',
+              args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
+            },
+            `clear period ${period}`,
+          ),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof ContractRefusedError)) throw error;
+      const report = await clearPeriodOnChain(platform, keeper, BigInt(period));
+      receipts.push(...report.transactions);
+    }
+    return { transactions: receipts.length, gasUsed: receipts.reduce((s, x) => s + x.gasUsed, 0n) };
+  };
+
+  const onChain: OnChainMarket = {
+    platform: t,
+    async commit(period, bids: readonly BidIntent[]) {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.commitOpens);
+      const seals = await Promise.all(
+        bids.map(async (b) => {
+          const bid: SealedBid = {
+            participant: accounts[b.participant]!.address,
+            participantId: b.participant + 1,
+            period: BigInt(period),
+            side: b.side,
+            quantityWh: b.quantityWh,
+            pricePerWh: b.pricePerWh,
+            salt: keccak256(
+              encodePacked(
+                ['string', 'uint32', 'uint32', 'uint32'],
+                ['salt', scenario.seed, period, b.participant],
+              ),
+            ),
+          };
+          return { sealed: bid, ...(await signer.commit(accountKeys[b.participant]!, bid)) };
+        }),
+      );
+      const { failures, accepted, cost } = await relayAll(
+        seals.map((s, i) => ({ commit: s.commit as SignedCommit, index: bids[i]!.participant })),
+        (x) => relayer.commit(x.commit),
+        (x, cause) => ({ participant: x.index, action: 'commit', cause }),
+      );
+      sealed.set(
+        period,
+        seals.flatMap((s, i) => (accepted[i] ? [s.sealed] : [])),
+      );
+      return { result: failures, cost };
+    },
+
+    async reveal(period) {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.commitCloses);
+      const list = sealed.get(period) ?? [];
+      sealed.delete(period);
+      const { failures, cost } = await relayAll(
+        list,
+        (s) => relayer.reveal(s),
+        (s, cause) => ({ participant: s.participantId - 1, action: 'reveal', cause }),
+      );
+      return { result: failures, cost };
+    },
+
+    async clear(period): Promise<Step<ClearedPeriod>> {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.revealCloses);
+      // The chain's own record of the period: its events, read with the SDK's readers.
+      const revealed: RevealedBid[] = (await revealedBids(platform, BigInt(period))).map((b) => ({
+        participant: b.participantId - 1,
+        side: b.side,
+        green: b.green,
+        quantityWh: b.quantityWh,
+        pricePerWh: b.pricePerWh,
+      }));
+      revealedIds.set(
+        period,
+        revealed.map((b) => b.participant + 1),
+      );
+      const cost = await clearWithOwnPlan(period, revealed);
+      const tradeRecords = await periodTrades(platform, BigInt(period));
+      let value = 0n;
+      let quantityWh = 0n;
+      const trades = tradeRecords.map((x) => {
+        value += x.quantityWh * x.pricePerWh;
+        quantityWh += x.quantityWh;
+        return {
+          seller: x.sellerId - 1,
+          buyer: x.buyerId - 1,
+          quantityWh: x.quantityWh,
+          pricePerWh: x.pricePerWh,
+          stage: x.stage,
+        };
+      });
+      return {
+        result: { revealed, trades, averagePrice: quantityWh === 0n ? null : { value, quantityWh } },
+        cost,
+      };
+    },
+
+    async submitReadings(period, readings) {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.deliveryEnds);
+      const signed = await Promise.all(
+        readings.map((r) =>
+          signer.reading(meterKeys[r.participant]!, meters[r.participant]!.address, {
+            participantId: r.participant + 1,
+            period: BigInt(period),
+            importWh: r.side === 'buy' ? r.actualWh : 0n,
+            exportWh: r.side === 'sell' ? r.actualWh : 0n,
+          }),
+        ),
+      );
+      const { failures, cost } = await relayAll(
+        signed,
+        (s) => relayer.reading(s),
+        (s, cause) => ({ participant: s.participantId - 1, action: 'reading', cause }),
+      );
+      return { result: failures, cost };
+    },
+
+    async settle(period): Promise<Step<readonly SettledParticipant[]>> {
+      const w = periodWindows(t.schedule, BigInt(period));
+      await clock.advanceTo(w.readingDeadline);
+      // After the deadline every revealed bid is due, read or not: settle them all, in batches.
+      const ids = revealedIds.get(period) ?? [];
+      revealedIds.delete(period);
+      const transactions: { gasUsed: bigint }[] = [];
+      for (let i = 0; i < ids.length; i += SETTLE_BATCH) {
+        transactions.push(
+          await execute(
+            platform.connection,
+            keeper,
+            {
+              address: marketAddress,
+              abi: energyMarketAbi,
+              functionName: 'settle',
+              args: [BigInt(period), ids.slice(i, i + SETTLE_BATCH)],
+            },
+            `settle period ${period}`,
+          ),
+        );
+      }
+      const settled = (await periodSettlements(platform, BigInt(period))).map(
+        ({ participantId, actualWh, readingMissing, imbalanceWh, imbalanceAmount, reward, penalty }) => ({
+          participant: participantId - 1,
+          actualWh,
+          readingMissing,
+          imbalanceWh,
+          imbalanceAmount,
+          reward,
+          penalty,
+        }),
+      );
+      const cost = {
+        transactions: transactions.length,
+        gasUsed: transactions.reduce((s, x) => s + x.gasUsed, 0n),
+      };
+      return { result: settled, cost };
+    },
+
+    /** Balances and debts followed from the token's and the market's events since the last look. */
+    async ledger(): Promise<LedgerView> {
+      const latest = await publicClient.getBlockNumber();
+      if (latest > seenBlock) {
+        const range = { fromBlock: seenBlock + 1n, toBlock: latest };
+        const [moved, recorded, repaid] = await Promise.all([
+          publicClient.getContractEvents({
+            address: tokenAddress,
+            abi: settlementTokenAbi,
+            eventName: 'TokensMoved',
+            ...range,
+          }),
+          publicClient.getContractEvents({
+            address: marketAddress,
+            abi: energyMarketAbi,
+            eventName: 'DebtRecorded',
+            ...range,
+          }),
+          publicClient.getContractEvents({
+            address: marketAddress,
+            abi: energyMarketAbi,
+            eventName: 'DebtRepaid',
+            ...range,
+          }),
+        ]);
+        const ZERO = '0x0000000000000000000000000000000000000000';
+        for (const l of moved) {
+          const amount = l.args.amount!;
+          const from = l.args.from!;
+          const to = l.args.to!;
+          if (from === ZERO) totalSupply += amount;
+          else if (from === grid) gridBalance -= amount;
+          else balances[indexOfAddress.get(from)!]! -= amount;
+          if (to === ZERO) totalSupply -= amount;
+          else if (to === grid) gridBalance += amount;
+          else balances[indexOfAddress.get(to)!]! += amount;
+        }
+        // Both events carry the debt after the change; the later one in chain order wins.
+        const changes = [
+          ...recorded.map((l) => ({ l, debt: l.args.totalDebt! })),
+          ...repaid.map((l) => ({ l, debt: l.args.remainingDebt! })),
+        ].sort((a, b) =>
+          a.l.blockNumber === b.l.blockNumber
+            ? a.l.logIndex - b.l.logIndex
+            : a.l.blockNumber < b.l.blockNumber
+              ? -1
+              : 1,
+        );
+        for (const { l, debt } of changes) debts[l.args.participantId! - 1] = debt;
+        seenBlock = latest;
+      }
+      return { balances: [...balances], debts: [...debts], grid: gridBalance, totalSupply };
+    },
+
+    async close() {
+      await t.stop();
+    },
+  };
+  return onChain;
+}

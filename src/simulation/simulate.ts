@@ -1,0 +1,23 @@
+/** One simulation run: a scenario on the chosen market, then its output folder. */
+import type { DayResult } from './dayRecord.ts';
+import { runDay, type DayProgress } from './dayRunner.ts';
+import { offChainMarket } from './offChainMarket.ts';
+import { onChainMarket } from './onChainMarket.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface SimulateOptions {
+  readonly offChain?: boolean;
+  readonly onProgress?: (progress: DayProgress) => void;
+  readonly onSetup?: (line: string) => void;
+}
+
+export async function simulateDay(scenario: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
+  if (options.offChain) return await runDay(scenario, offChainMarket(scenario), 'off-chain', options);
+  const started = Date.now();
+  const market = await onChainMarket(scenario, { onSetup: options.onSetup });
+  try {
+    return await runDay(scenario, market, 'on-chain', { ...options, setupMs: Date.now() - started });
+  } finally {
+    await market.close();
+  }
+}
