@@ -78,6 +78,7 @@ export function createUsers(deps: {
   const { store, platform, lock } = deps;
   const now = deps.now ?? Date.now;
   const sessions = new Map<string, Session>();
+  const signingUp = new Set<string>();
 
   function openSession(user: UserRecord, account: LocalAccount): Session {
     const session: Session = {
@@ -117,29 +118,36 @@ export function createUsers(deps: {
       checkUsername(request.username);
       checkPassword(request.password);
       checkProfile(request);
-      if (store.user(request.username) !== undefined)
+      // A name being signed up is held until its registration is stored, so two sign-ups racing
+      // for one name cannot both register on chain.
+      if (store.user(request.username) !== undefined || signingUp.has(request.username))
         throw new RequestError('conflict', `"${request.username}" is taken`, 'username');
-      const key = generatePrivateKey();
-      const account = privateKeyToAccount(key);
-      const keystore = await encryptKeystore(key, request.password);
-      const participantId = await lock.run(() =>
-        registerBySignature(platform, deps.relayer, account, {
-          name: request.name,
-          kind: request.kind,
-          greenSupply: request.greenSupply,
-          greenPreference: request.greenPreference,
-        }),
-      );
-      const record: UserRecord = {
-        username: request.username,
-        role: 'participant',
-        participantId,
-        account: account.address,
-        keystore,
-        custodyKeystore: null,
-      };
-      store.addUser(record);
-      return { session: openSession(record, account), participantId };
+      signingUp.add(request.username);
+      try {
+        const key = generatePrivateKey();
+        const account = privateKeyToAccount(key);
+        const keystore = await encryptKeystore(key, request.password);
+        const participantId = await lock.run(() =>
+          registerBySignature(platform, deps.relayer, account, {
+            name: request.name,
+            kind: request.kind,
+            greenSupply: request.greenSupply,
+            greenPreference: request.greenPreference,
+          }),
+        );
+        const record: UserRecord = {
+          username: request.username,
+          role: 'participant',
+          participantId,
+          account: account.address,
+          keystore,
+          custodyKeystore: null,
+        };
+        store.addUser(record);
+        return { session: openSession(record, account), participantId };
+      } finally {
+        signingUp.delete(request.username);
+      }
     },
 
     async login(username: string, password: string): Promise<Session> {
