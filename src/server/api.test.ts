@@ -149,6 +149,24 @@ describe('platform API', () => {
     expect((await call('GET', '/api/participants')).body.participants.length).toBe(before);
   });
 
+  it('registers one participant when two sign-ups race for one name', async () => {
+    const before = (await call('GET', '/api/participants')).body.participants.length;
+    const body = {
+      username: 'racer',
+      password: 'racer-password',
+      name: 'Racer',
+      kind: 'consumer',
+      greenSupply: false,
+      greenPreference: false,
+    };
+    const answers = await Promise.all([
+      call('POST', '/api/participants', body),
+      call('POST', '/api/participants', body),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect((await call('GET', '/api/participants')).body.participants.length).toBe(before + 1);
+  });
+
   it('keeps operator actions for the operator and private records for their owner', async () => {
     expect((await call('POST', `/api/participants/${alice.id}/authorisation`)).status).toBe(401);
     expect(
