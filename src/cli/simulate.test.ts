@@ -53,6 +53,39 @@ describe('wattledger simulate', () => {
     expect(periods).toHaveLength(5);
   });
 
+  it('reads the readings from virtual meters through the gateway with --meters', async () => {
+    const out = outDir();
+    const run = await runCli(['simulate', '--meters', '--periods', '3', '--no-png', '--out', out]);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({
+      mode: 'on-chain',
+      meters: true,
+      periods: 3,
+      conserved: true,
+      failures: 0,
+    });
+    expect(existsSync(join(out, 'gateway.sqlite'))).toBe(true);
+    expect(run.stderr).toContain('4 meters on 1 bus served over TCP');
+    const off = await runCli([
+      'simulate',
+      '--meters',
+      '--off-chain',
+      '--periods',
+      '3',
+      '--no-png',
+      '--out',
+      outDir(),
+    ]);
+    // The same register model off chain settles the same day.
+    const { bids, trades, tradedKwh, imbalanceKwh, rewards, penalties, missingReadings } = summary;
+    expect(JSON.parse(off.stdout)).toMatchObject({
+      mode: 'off-chain',
+      meters: true,
+      ...{ bids, trades, tradedKwh, imbalanceKwh, rewards, penalties, missingReadings },
+    });
+  });
+
   it('refuses a scenario with an error, naming the file, the field and the reason', async () => {
     const file = tempFile({ name: 'x', seed: 1, periods: 4, market: {}, gridFloat: '1' });
     const run = await runCli(['simulate', '--off-chain', '--scenario', file]);

@@ -39,6 +39,8 @@ export interface PeriodRecord {
 export interface DayResult {
   readonly scenario: Scenario;
   readonly mode: 'on-chain' | 'off-chain';
+  /** Readings as meters read them (10 Wh registers, outages at boundaries), see metering.ts. */
+  readonly meters: boolean;
   readonly periods: readonly PeriodRecord[];
   readonly opening: LedgerView;
   readonly closing: LedgerView;

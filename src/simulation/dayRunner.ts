@@ -2,10 +2,13 @@
  * Runs a scenario's day against a market, pipelined as the period clock allows: in the clock period
  * of delivery period k, period k+1 is committed, revealed and cleared while period k−1's readings
  * arrive and it is settled. Bids come from each participant's forecast and price strategy, capped by
- * what a buyer can pay; readings from its actual energy, unless its meter fails to report.
+ * what a buyer can pay; readings from its actual energy, unless its meter fails to report. With
+ * `meters`, readings are what the participants' meters read (metering.ts): the actual energy on
+ * 10 Wh registers, missing where a meter did not answer at a boundary.
  */
 import type { Side } from '../core/bid.ts';
 import type { AveragePrice } from '../core/trade.ts';
+import { meteredDay } from './metering.ts';
 import { energyPlan } from './profiles.ts';
 import { seededRandom } from './random.ts';
 import { strategyPrice } from './strategies.ts';
@@ -46,13 +49,21 @@ export async function runDay(
   scenario: Scenario,
   market: SimulatedMarket,
   mode: DayResult['mode'],
-  options: { setupMs?: number; onProgress?: (progress: DayProgress) => void } = {},
+  options: { setupMs?: number; meters?: boolean; onProgress?: (progress: DayProgress) => void } = {},
 ): Promise<DayResult> {
   const { participants, periods, seed } = scenario;
   const margin = scenario.market.marginAmount;
   const plans = participants.map((p, i) => energyPlan(p, periods, seed, i));
   const priceRandom = participants.map((_, i) => seededRandom(seed, `strategy ${i}`));
   const meterRandom = seededRandom(seed, 'meters');
+  const metered = options.meters
+    ? meteredDay(
+        participants,
+        plans.map((p) => p.actualWh),
+        periods,
+        seed,
+      )
+    : undefined;
   const open = new Map<number, OpenPeriod>();
   const records: PeriodRecord[] = [];
   const opening = await market.ledger();
@@ -97,6 +108,7 @@ export async function runDay(
 
   const readingsFor = (period: number, cleared: ClearedPeriod): ReadingIntent[] =>
     cleared.revealed.flatMap((bid) => {
+      if (metered !== undefined) return metered.intent(bid.participant, period, bid.side) ?? [];
       const spec = participants[bid.participant]!;
       if (meterRandom.next() >= spec.meterReliability) return [];
       const actual = plans[bid.participant]!.actualWh[period - 1]!;
@@ -144,6 +156,7 @@ export async function runDay(
   return {
     scenario,
     mode,
+    meters: metered !== undefined,
     periods: records,
     opening,
     closing,

@@ -3,8 +3,13 @@
  * participants enrolled in bulk, and every step done by the contracts through the chain SDK — sealed
  * commits, reveals and meter readings signed by participants and meters and relayed hundreds per
  * transaction, clearing verified on chain, settlement by the keeper. The clock jumps from window to
- * window. Results are read back from the contracts' events, never from the core.
+ * window. Results are read back from the contracts' events, never from the core. With `meters`, the
+ * readings come from DL/T 645 virtual meters through the reading gateway (meterLayer.ts) instead of
+ * being signed straight from the profiles.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encodePacked, keccak256, type Address, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { periodWindows } from '../core/periodClock.ts';
@@ -33,10 +38,18 @@ import type {
   SimulatedMarket,
   Step,
 } from './market.ts';
+import { fixedGasRelayer } from './fixedGasRelayer.ts';
+import { startMeterLayer, type MeterLayer } from './meterLayer.ts';
+import { meterOutages } from './metering.ts';
+import { energyPlan } from './profiles.ts';
 import type { Scenario } from './scenario.ts';
 
 export interface OnChainOptions {
   readonly onSetup?: (line: string) => void;
+  /** Readings through virtual meters and the reading gateway. */
+  readonly meters?: boolean;
+  /** Where the gateway keeps its SQLite queue (default: a temporary folder). */
+  readonly meterStorePath?: string;
 }
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
@@ -51,8 +64,13 @@ const causeOf = (error: unknown): string =>
 const keyFor = (seed: number, index: number, role: 'participant' | 'meter'): Hex =>
   keccak256(encodePacked(['string', 'uint32', 'uint32'], [role, seed, index]));
 
+/** Participant i's meter number (its DL/T 645 address), as enrolled. */
+const meterNumberOf = (index: number) => String(index + 1).padStart(12, '0');
+
 export interface OnChainMarket extends SimulatedMarket {
   readonly platform: TestPlatform;
+  /** The meters, buses and gateway store of a `meters` run. */
+  readonly meters?: MeterLayer;
 }
 
 export async function onChainMarket(
@@ -64,6 +82,8 @@ export async function onChainMarket(
   const now = BigInt(Math.floor(Date.now() / 1000));
   // Genesis a week ahead: enrolment of any size happens before period 1's commit window, and the
   // clock then jumps there, so period numbers (and the tie-break ranks) match the off-chain run.
+  // Periods start on the quarter hour, as metered periods do (meters integrate whole minutes).
+  const genesis = ((now + 7n * 86_400n) / 900n) * 900n;
   const t = await startTestPlatform({
     parameters: {
       marginAmount: market.marginAmount,
@@ -73,7 +93,7 @@ export async function onChainMarket(
       rewardRatePpm: Number(market.rewardRatePpm),
       penaltyRatePpm: Number(market.penaltyRatePpm),
     },
-    schedule: { genesis: now + 7n * 86_400n },
+    schedule: { genesis },
   });
   try {
     return await enrolAndOpen(t, scenario, options, log);
@@ -89,7 +109,9 @@ async function enrolAndOpen(
   options: OnChainOptions,
   log: (line: string) => void,
 ): Promise<OnChainMarket> {
-  const { platform, relayer, clock, keeper } = t;
+  const { platform, clock, keeper } = t;
+  // One execution per batch instead of two; refusals still go through the SDK's relayer.
+  const relayer = fixedGasRelayer(platform, t.accounts.relayer, t.relayer);
   const n = scenario.participants.length;
   const accounts: LocalAccount[] = [];
   const meters: LocalAccount[] = [];
@@ -119,7 +141,7 @@ async function enrolAndOpen(
         greenSupply: p.green && p.kind !== 'consumer',
         greenPreference: p.green && p.kind !== 'producer',
       },
-      meter: { address: meters[i]!.address, number: String(i + 1).padStart(12, '0') },
+      meter: { address: meters[i]!.address, number: meterNumberOf(i) },
       deposit: p.deposit,
     })),
     { onProgress: (done, total) => log(`enrolled ${done}/${total}`) },
@@ -129,6 +151,27 @@ async function enrolAndOpen(
     if (id !== i + 1) throw new Error(`participant ${i} got registry id ${id}, expected ${i + 1}`);
   });
   if (scenario.gridFloat > 0n) await t.fundGrid(scenario.gridFloat);
+  const meterLayer = options.meters
+    ? await startMeterLayer({
+        participants: scenario.participants,
+        actualWh: scenario.participants.map(
+          (p, i) => energyPlan(p, scenario.periods, scenario.seed, i).actualWh,
+        ),
+        outages: meterOutages(scenario.participants, scenario.periods, scenario.seed),
+        meterKeys: meters,
+        meterNumbers: scenario.participants.map((_, i) => meterNumberOf(i)),
+        schedule: t.schedule,
+        platform,
+        relayer,
+        storePath:
+          options.meterStorePath ?? join(mkdtempSync(join(tmpdir(), 'wattledger-meters-')), 'gateway.sqlite'),
+        chainNow: () => clock.now(),
+      })
+    : undefined;
+  if (meterLayer !== undefined) {
+    const buses = meterLayer.buses.length;
+    log(`${n} meters on ${buses} bus${buses === 1 ? '' : 'es'} served over TCP`);
+  }
 
   const indexOfAddress = new Map<Address, number>(accounts.map((a, i) => [a.address, i]));
   const grid = t.accounts.publicGrid.address;
@@ -143,13 +186,22 @@ async function enrolAndOpen(
   const marketAddress = platform.deployment.market;
   const tokenAddress = platform.deployment.token;
 
+  /** What the relayer's transactions cost while `work` ran. */
+  const relayed = async <T>(work: () => Promise<T>): Promise<Step<T>> => {
+    const before = { transactions: relayer.stats.transactions, gasUsed: relayer.stats.gasUsed };
+    const result = await work();
+    const cost = {
+      transactions: relayer.stats.transactions - before.transactions,
+      gasUsed: relayer.stats.gasUsed - before.gasUsed,
+    };
+    return { result, cost };
+  };
   /** Submits signed messages through the relayer; each refused one becomes a failure with its cause. */
   const relayAll = async <T>(
     items: readonly T[],
     submit: (item: T) => Promise<unknown>,
     failure: (item: T, cause: string) => Failure,
   ): Promise<{ failures: Failure[]; accepted: boolean[]; cost: Cost }> => {
-    const before = { transactions: relayer.stats.transactions, gasUsed: relayer.stats.gasUsed };
     const failures: Failure[] = [];
     const tracked = items.map((item) =>
       submit(item).then(
@@ -160,12 +212,10 @@ async function enrolAndOpen(
         },
       ),
     );
-    await relayer.flush();
-    const accepted = await Promise.all(tracked);
-    const cost = {
-      transactions: relayer.stats.transactions - before.transactions,
-      gasUsed: relayer.stats.gasUsed - before.gasUsed,
-    };
+    const { result: accepted, cost } = await relayed(async () => {
+      await relayer.flush();
+      return await Promise.all(tracked);
+    });
     return { failures, accepted, cost };
   };
   /**
@@ -216,6 +266,7 @@ async function enrolAndOpen(
 
   const onChain: OnChainMarket = {
     platform: t,
+    meters: meterLayer,
     async commit(period, bids: readonly BidIntent[]) {
       const w = periodWindows(t.schedule, BigInt(period));
       await clock.advanceTo(w.commitOpens);
@@ -302,6 +353,10 @@ async function enrolAndOpen(
     async submitReadings(period, readings) {
       const w = periodWindows(t.schedule, BigInt(period));
       await clock.advanceTo(w.deliveryEnds);
+      if (meterLayer !== undefined) {
+        // The meters say what happened; the runner's intents (the same model) are not sent.
+        return await relayed(() => meterLayer.readAndSubmit(period));
+      }
       const signed = await Promise.all(
         readings.map((r) =>
           signer.reading(meterKeys[r.participant]!, meters[r.participant]!.address, {
@@ -415,6 +470,7 @@ async function enrolAndOpen(
     },
 
     async close() {
+      await meterLayer?.close();
       await t.stop();
     },
   };

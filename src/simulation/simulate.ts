@@ -7,6 +7,13 @@ import type { Scenario } from './scenario.ts';
 
 export interface SimulateOptions {
   readonly offChain?: boolean;
+  /**
+   * Readings as meters read them (10 Wh registers, outages at boundaries): on chain through virtual
+   * meters and the reading gateway, off chain by the same model without the wire.
+   */
+  readonly meters?: boolean;
+  /** The gateway's SQLite queue of an on-chain `meters` run (default: a temporary folder). */
+  readonly meterStorePath?: string;
   readonly onProgress?: (progress: DayProgress) => void;
   readonly onSetup?: (line: string) => void;
 }
@@ -14,7 +21,11 @@ export interface SimulateOptions {
 export async function simulateDay(scenario: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
   if (options.offChain) return await runDay(scenario, offChainMarket(scenario), 'off-chain', options);
   const started = Date.now();
-  const market = await onChainMarket(scenario, { onSetup: options.onSetup });
+  const market = await onChainMarket(scenario, {
+    onSetup: options.onSetup,
+    meters: options.meters,
+    meterStorePath: options.meterStorePath,
+  });
   try {
     return await runDay(scenario, market, 'on-chain', { ...options, setupMs: Date.now() - started });
   } finally {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { progressBar } from '../../simulation/progress.ts';
@@ -52,8 +52,11 @@ Options:
   --off-chain           the pure market core only, no chain
   --out DIR             the output folder (default: out/simulation-SCENARIO)
   --no-png              SVG charts only
-  --meters              route readings through DL/T 645 virtual meters and the gateway
-                        (not available yet: the command refuses it)
+  --meters              readings as meters read them: on chain, every participant gets a
+                        DL/T 645 virtual meter on a loopback TCP bus, read by the reading
+                        gateway (queue: OUT/gateway.sqlite) at each period boundary; actuals
+                        are settled on the meters' 10 Wh registers. With --off-chain, the
+                        same register and outage model without the wire
   -h, --help            show this text
 
 Output: periods, participant-periods, trades, failures and participants as CSV and JSON;
@@ -79,11 +82,6 @@ Exits 1 with one line naming the file, the field and the reason for a scenario w
       output.out(this.help);
       return 0;
     }
-    if (values.meters) {
-      throw new UsageError(
-        "--meters is not available yet: readings go straight from the profiles to the meters' signatures (see docs/simulation.md)",
-      );
-    }
     let scenario: Scenario = loadScenario(
       scenarioPath((values.scenario as string | undefined) ?? 'case-study'),
     );
@@ -107,9 +105,14 @@ Exits 1 with one line naming the file, the field and the reason for a scenario w
     }
     const offChain = values['off-chain'] === true;
     const outDir = (values.out as string | undefined) ?? join('out', `simulation-${scenario.name}`);
+    const meters = values.meters === true;
     const label = `${scenario.name}${offChain ? ' (off chain)' : ''}:`;
+    // The gateway's queue goes with the outputs of the run it belongs to.
+    if (meters && !offChain) mkdirSync(outDir, { recursive: true });
     const day = await simulateDay(scenario, {
       offChain,
+      meters,
+      meterStorePath: meters && !offChain ? join(outDir, 'gateway.sqlite') : undefined,
       onProgress: progressBar(output.err, process.stderr.isTTY === true, label),
       onSetup: (line) => output.err(`${label} ${line}\n`),
     });

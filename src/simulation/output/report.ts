@@ -21,7 +21,7 @@ export function renderReport(
 ): string {
   const figures: [string, string][] = [
     ['scenario', `${summary.scenario} (${day.scenario.file})`],
-    ['run', summary.mode],
+    ['run', summary.meters ? `${summary.mode}, readings from meters` : summary.mode],
     ['participants', String(summary.participants)],
     ['periods', String(summary.periods)],
     ['bids', String(summary.bids)],

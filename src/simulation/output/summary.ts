@@ -5,6 +5,8 @@ import type { DayResult } from '../dayRecord.ts';
 export interface DaySummary {
   readonly scenario: string;
   readonly mode: DayResult['mode'];
+  /** Readings through the meter model (and, on chain, virtual meters and the gateway). */
+  readonly meters: boolean;
   readonly participants: number;
   readonly periods: number;
   readonly bids: number;
@@ -55,6 +57,7 @@ export function summarizeDay(day: DayResult): DaySummary {
   return {
     scenario: day.scenario.name,
     mode: day.mode,
+    meters: day.meters,
     participants: day.scenario.participants.length,
     periods: day.periods.length,
     bids,
