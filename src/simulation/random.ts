@@ -2,6 +2,8 @@
  * A small seeded pseudo-random generator (sfc32, seeded through splitmix32) so that a scenario and a
  * seed always give the same day. Floats live here and in the profiles, never in an amount paid.
  */
+import { sfc32 } from '../random/sfc32.ts';
+
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -11,35 +13,11 @@ export interface Random {
   integer(min: number, max: number): number;
 }
 
-function splitmix32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
 /** A generator for `seed`, optionally split into an independent stream per `stream` label. */
 export function seededRandom(seed: number, stream = ''): Random {
   let mix = seed >>> 0;
   for (let i = 0; i < stream.length; i++) mix = Math.imul(mix ^ stream.charCodeAt(i), 0x01000193) >>> 0;
-  const init = splitmix32(mix);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = init();
-  const next = (): number => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
-    return t / 4_294_967_296;
-  };
+  const next = sfc32(mix);
   for (let i = 0; i < 12; i++) next();
   let spare: number | undefined;
   return {
