@@ -7,11 +7,20 @@
  * as it would have; the reverted transaction costs one block and its gas, both counted. Simulation
  * only: on a real network a reverted transaction costs real fees, and the SDK is unchanged.
  */
-import { encodeFunctionData, type Account, type Hex, type TransactionReceipt } from 'viem';
+import {
+  encodeFunctionData,
+  type Abi,
+  type Account,
+  type ContractFunctionName,
+  type EncodeFunctionDataParameters,
+  type Hex,
+  type TransactionReceipt,
+} from 'viem';
 import { revealArgument, type SignedCommit, type SignedReading } from '../chain/bidding.ts';
+import type { ChainConnection } from '../chain/connection.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { MessageKind, RelayedTransaction, Relayer, RelayerStats } from '../chain/relayer.ts';
-import { TRANSACTION_GAS_CAP, waitForReceipt } from '../chain/transactions.ts';
+import { TRANSACTION_GAS_CAP, execute, waitForReceipt, type ContractCall } from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 
@@ -23,6 +32,61 @@ const GAS_PER_MESSAGE: Record<MessageKind, bigint> = { commit: 100_000n, reveal:
 const GAS_BASE = 100_000n;
 /** The SDK relayer's batch size, so transactions and blocks are the same as with it. */
 const BATCH = 200;
+
+/**
+ * Sends calldata once with a fixed gas limit (at most the cap), without measuring it first. The
+ * receipt, whether it succeeded or reverted; undefined when the node refused the transaction.
+ */
+export async function sendWithFixedGas(
+  connection: ChainConnection,
+  account: Account,
+  to: Hex,
+  data: Hex,
+  gas: bigint,
+  action: string,
+): Promise<TransactionReceipt | undefined> {
+  let hash: Hex;
+  try {
+    hash = await connection.wallet(account).sendTransaction({
+      to,
+      data,
+      gas: gas > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : gas,
+      chain: connection.publicClient.chain,
+      account,
+    });
+  } catch {
+    return undefined;
+  }
+  return await waitForReceipt(connection, hash, action);
+}
+
+/**
+ * The keeper's calls (clearing, settlement) the same way: sent once with a fixed, generous limit;
+ * if that transaction reverts or is refused, sent again through the SDK's `execute`, which measures
+ * it and names the contract's refusal (thrown as from `execute`). Every mined transaction, reverted
+ * or not, is pushed to `receipts`, so its cost is counted.
+ */
+export async function executeWithFixedGas<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, 'nonpayable'>,
+>(
+  connection: ChainConnection,
+  account: Account,
+  call: ContractCall<abi, name>,
+  gas: bigint,
+  action: string,
+  receipts: { gasUsed: bigint }[],
+): Promise<void> {
+  const data = encodeFunctionData({
+    abi: call.abi,
+    functionName: call.functionName,
+    args: call.args,
+  } as EncodeFunctionDataParameters);
+  const once = await sendWithFixedGas(connection, account, call.address, data, gas, action);
+  if (once !== undefined) receipts.push(once);
+  if (once?.status === 'success') return;
+  receipts.push(await execute(connection, account, call, action));
+}
 
 interface Job {
   readonly item: unknown;
@@ -55,28 +119,25 @@ export function fixedGasRelayer(platform: Platform, account: Account, fallback: 
 
   /** Sends a batch once; undefined when it did not land (the fallback takes it over). */
   async function sendOnce(kind: MessageKind, jobs: Job[]): Promise<TransactionReceipt | undefined> {
-    const limit = GAS_BASE + GAS_PER_MESSAGE[kind] * BigInt(jobs.length);
-    let hash: Hex;
-    try {
-      hash = await connection.wallet(account).sendTransaction({
-        to: deployment.market,
-        data: calldata(
-          kind,
-          jobs.map((j) => j.item),
-        ),
-        gas: limit > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : limit,
-        chain: connection.publicClient.chain,
-        account,
-      });
-    } catch {
-      return undefined;
-    }
-    const receipt = await waitForReceipt(connection, hash, `${kind} ${jobs.length}`);
+    const data = calldata(
+      kind,
+      jobs.map((j) => j.item),
+    );
+    const gas = GAS_BASE + GAS_PER_MESSAGE[kind] * BigInt(jobs.length);
+    const receipt = await sendWithFixedGas(
+      connection,
+      account,
+      deployment.market,
+      data,
+      gas,
+      `${kind} ${jobs.length}`,
+    );
+    if (receipt === undefined) return undefined;
     own.transactions += 1;
     own.gasUsed += receipt.gasUsed;
     if (receipt.status !== 'success') return undefined;
     own.messages += jobs.length;
-    sent.push({ kind, hash, gasUsed: receipt.gasUsed, messages: jobs.length });
+    sent.push({ kind, hash: receipt.transactionHash, gasUsed: receipt.gasUsed, messages: jobs.length });
     if (sent.length > 1_000) sent.shift();
     return receipt;
   }

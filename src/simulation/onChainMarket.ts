@@ -23,7 +23,7 @@ import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
 import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
 import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
-import { execute, summarize } from '../chain/transactions.ts';
+import { summarize } from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
@@ -38,7 +38,7 @@ import type {
   SimulatedMarket,
   Step,
 } from './market.ts';
-import { fixedGasRelayer } from './fixedGasRelayer.ts';
+import { executeWithFixedGas, fixedGasRelayer } from './fixedGasRelayer.ts';
 import { startMeterLayer, type MeterLayer } from './meterLayer.ts';
 import { meterOutages } from './metering.ts';
 import { energyPlan } from './profiles.ts';
@@ -56,6 +56,15 @@ export interface OnChainOptions {
 const CLEAR_BATCH = 400;
 /** Participants settled per transaction. */
 const SETTLE_BATCH = 150;
+/**
+ * Fixed gas limits of the keeper's transactions, sent without measuring them first: a base plus
+ * about one and a half times the gas per item measured (docs/benchmarks.md: 19–30 k per bid handed
+ * to the clearing, 33 k per participant settled), at most the cap. A transaction that reverts
+ * anyway is sent again measured.
+ */
+const KEEPER_GAS_BASE = 150_000n;
+const CLEAR_GAS_PER_BID = 45_000n;
+const SETTLE_GAS_PER_PARTICIPANT = 40_000n;
 
 const causeOf = (error: unknown): string =>
   error instanceof ContractRefusedError ? error.errorName : summarize(error);
@@ -242,18 +251,19 @@ async function enrolAndOpen(
     const receipts: { gasUsed: bigint }[] = [];
     try {
       for (const step of steps) {
-        receipts.push(
-          await execute(
-            platform.connection,
-            keeper,
-            {
-              address: marketAddress,
-              abi: energyMarketAbi,
-              functionName: 'clear',
-              args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
-            },
-            `clear period ${period}`,
-          ),
+        const bids = step.reduce((n, x) => n + x.sellers.length + x.buyers.length, 0);
+        await executeWithFixedGas(
+          platform.connection,
+          keeper,
+          {
+            address: marketAddress,
+            abi: energyMarketAbi,
+            functionName: 'clear',
+            args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
+          },
+          KEEPER_GAS_BASE + CLEAR_GAS_PER_BID * BigInt(bids),
+          `clear period ${period}`,
+          receipts,
         );
       }
     } catch (error) {
@@ -383,18 +393,18 @@ async function enrolAndOpen(
       revealedIds.delete(period);
       const transactions: { gasUsed: bigint }[] = [];
       for (let i = 0; i < ids.length; i += SETTLE_BATCH) {
-        transactions.push(
-          await execute(
-            platform.connection,
-            keeper,
-            {
-              address: marketAddress,
-              abi: energyMarketAbi,
-              functionName: 'settle',
-              args: [BigInt(period), ids.slice(i, i + SETTLE_BATCH)],
-            },
-            `settle period ${period}`,
-          ),
+        await executeWithFixedGas(
+          platform.connection,
+          keeper,
+          {
+            address: marketAddress,
+            abi: energyMarketAbi,
+            functionName: 'settle',
+            args: [BigInt(period), ids.slice(i, i + SETTLE_BATCH)],
+          },
+          KEEPER_GAS_BASE + SETTLE_GAS_PER_PARTICIPANT * BigInt(Math.min(SETTLE_BATCH, ids.length - i)),
+          `settle period ${period}`,
+          transactions,
         );
       }
       const settled = (await periodSettlements(platform, BigInt(period))).map(
