@@ -23,7 +23,7 @@ import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
 import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
 import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
-import { summarize } from '../chain/transactions.ts';
+import { isTooLargeForOneTransaction, summarize } from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
@@ -54,8 +54,11 @@ export interface OnChainOptions {
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
 const CLEAR_BATCH = 400;
-/** Participants settled per transaction. */
-const SETTLE_BATCH = 150;
+/**
+ * Participants settled per transaction: about 33 k gas each warm (docs/benchmarks.md), so 400 is
+ * about 13 M gas, under the 16.7 M cap; a batch that does not fit is measured and split.
+ */
+const SETTLE_BATCH = 400;
 /**
  * Fixed gas limits of the keeper's transactions, sent without measuring them first: a base plus
  * about one and a half times the gas per item measured (docs/benchmarks.md: 19–30 k per bid handed
@@ -392,21 +395,30 @@ async function enrolAndOpen(
       const ids = revealedIds.get(period) ?? [];
       revealedIds.delete(period);
       const transactions: { gasUsed: bigint }[] = [];
-      for (let i = 0; i < ids.length; i += SETTLE_BATCH) {
-        await executeWithFixedGas(
-          platform.connection,
-          keeper,
-          {
-            address: marketAddress,
-            abi: energyMarketAbi,
-            functionName: 'settle',
-            args: [BigInt(period), ids.slice(i, i + SETTLE_BATCH)],
-          },
-          KEEPER_GAS_BASE + SETTLE_GAS_PER_PARTICIPANT * BigInt(Math.min(SETTLE_BATCH, ids.length - i)),
-          `settle period ${period}`,
-          transactions,
-        );
-      }
+      /** Settles a batch; one too large for a transaction is halved. */
+      const settleBatch = async (batch: number[]): Promise<void> => {
+        try {
+          await executeWithFixedGas(
+            platform.connection,
+            keeper,
+            {
+              address: marketAddress,
+              abi: energyMarketAbi,
+              functionName: 'settle',
+              args: [BigInt(period), batch],
+            },
+            KEEPER_GAS_BASE + SETTLE_GAS_PER_PARTICIPANT * BigInt(batch.length),
+            `settle period ${period}`,
+            transactions,
+          );
+        } catch (error) {
+          if (!isTooLargeForOneTransaction(error) || batch.length < 2) throw error;
+          const half = Math.ceil(batch.length / 2);
+          await settleBatch(batch.slice(0, half));
+          await settleBatch(batch.slice(half));
+        }
+      };
+      for (let i = 0; i < ids.length; i += SETTLE_BATCH) await settleBatch(ids.slice(i, i + SETTLE_BATCH));
       const settled = (await periodSettlements(platform, BigInt(period))).map(
         ({ participantId, actualWh, readingMissing, imbalanceWh, imbalanceAmount, reward, penalty }) => ({
           participant: participantId - 1,
