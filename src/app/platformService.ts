@@ -145,7 +145,6 @@ export async function startPlatformService(
         for (const c of changes.commitments) events.emit('bids', c);
       },
     });
-    await indexer.syncOnce();
     const keeper = createKeeper({
       platform,
       account: accounts.relayer,

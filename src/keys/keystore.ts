@@ -140,7 +140,12 @@ function parseKeystore(value: unknown): Keystore {
   const fail = (reason: string): never => {
     throw new KeystoreError('KEYSTORE_FORMAT', `not a version 3 keystore: ${reason}`);
   };
-  const k = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<Keystore> | null;
+  let k: Partial<Keystore> | null;
+  try {
+    k = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<Keystore> | null;
+  } catch {
+    return fail('not valid JSON');
+  }
   if (k === null || typeof k !== 'object') return fail('expected a JSON object');
   if (k.version !== 3) fail(`version is ${JSON.stringify(k.version)}, expected 3`);
   const c = k.crypto ?? (k as { Crypto?: Keystore['crypto'] }).Crypto;

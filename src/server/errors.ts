@@ -8,6 +8,7 @@ import { ConfigError } from '../config/config.ts';
 import { MarketInputError, MarketRuleError, WattLedgerError } from '../core/errors.ts';
 import { ChainUnavailableError, ContractRefusedError } from '../chain/errors.ts';
 import { RequestError, type RequestErrorKind } from '../app/errors.ts';
+import { jsonSafe } from './format.ts';
 
 const STATUS: Record<RequestErrorKind, number> = {
   invalid: 400,
@@ -25,9 +26,6 @@ export interface ApiErrorBody {
     readonly details?: Record<string, unknown>;
   };
 }
-
-const jsonSafe = (value: unknown): unknown =>
-  JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
 
 /** The status and body of any error a route throws. */
 export function describeError(error: unknown): { status: number; body: ApiErrorBody } {

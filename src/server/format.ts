@@ -28,6 +28,10 @@ export const windows = (w: PeriodWindows) => ({
   readingDeadline: Number(w.readingDeadline),
 });
 
+/** A value with bigints (contract arguments, decoded events) as JSON: the bigints as decimal strings. */
+export const jsonSafe = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+
 /** Schema fragments shared by routes. */
 export const S = {
   str: { type: 'string' },

@@ -3,7 +3,7 @@ import type { Hex } from 'viem';
 import { RequestError } from '../../app/errors.ts';
 import type { BlockView, TransactionView } from '../../app/readModel.ts';
 import type { ApiContext } from '../context.ts';
-import { S } from '../format.ts';
+import { jsonSafe, S } from '../format.ts';
 
 const block = (b: BlockView) => ({
   number: Number(b.number),
@@ -22,9 +22,6 @@ const transaction = (t: TransactionView) => ({
   gasUsed: t.gasUsed.toString(),
   status: t.status,
 });
-
-const jsonSafe = (value: unknown): unknown =>
-  JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
 
 export function explorerRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
@@ -82,7 +79,7 @@ export function explorerRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const { hash } = request.params as { hash: Hex };
-      const t = ctx.readModel.transaction(hash.toLowerCase() as Hex) ?? ctx.readModel.transaction(hash);
+      const t = ctx.readModel.transaction(hash);
       if (t === undefined)
         throw new RequestError('not-found', `transaction ${hash} is not indexed (yet)`, 'hash');
       return { ...transaction(t), events: jsonSafe(t.events) };
