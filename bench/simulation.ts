@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { loadScenario, withFeeder, type Scenario } from '../src/simulation/scenario.ts';
+import type { DayResult } from '../src/simulation/dayRecord.ts';
 import { simulateDay } from '../src/simulation/simulate.ts';
 import { summarizeDay, type DaySummary } from '../src/simulation/output/summary.ts';
 import { format, table } from './fixtures.ts';
@@ -34,7 +35,8 @@ function scenarioFor(run: SimulationRun): Scenario {
 
 export async function simulationBench(runs: readonly SimulationRun[], log: (line: string) => void) {
   log('\nSimulated days on the embedded chain (set-up = chain start, deployment, enrolment)');
-  const results: (DaySummary & { label: string; offChainSeconds: number })[] = [];
+  const results: (DaySummary & { label: string; offChainSeconds: number; stepMs: DayResult['stepMs'] })[] =
+    [];
   for (const run of runs) {
     const scenario = scenarioFor(run);
     const off = await simulateDay(scenario, { offChain: true });
@@ -44,7 +46,12 @@ export async function simulationBench(runs: readonly SimulationRun[], log: (line
         log(`  ${run.label}: step ${p.step}/${p.steps}, ${(p.elapsedMs / 1000).toFixed(0)} s`),
       onSetup: (line) => line.endsWith('000') && log(`  ${run.label}: ${line}`),
     });
-    results.push({ label: run.label, offChainSeconds: off.wallMs / 1000, ...summarizeDay(day) });
+    results.push({
+      label: run.label,
+      offChainSeconds: off.wallMs / 1000,
+      stepMs: day.stepMs,
+      ...summarizeDay(day),
+    });
   }
   log(
     table(
@@ -74,6 +81,21 @@ export async function simulationBench(runs: readonly SimulationRun[], log: (line
         format(r.bidsPerSecond),
         r.offChainSeconds.toFixed(1),
       ]),
+    ),
+  );
+  // Where the day's wall time went, step by step (each step includes awaiting its signatures).
+  const steps = ['commit', 'readings', 'reveal', 'clear', 'settle', 'ledger'] as const;
+  log(
+    table(
+      ['run', ...steps.map((x) => `${x} s`), 'other s'],
+      results.map((r) => {
+        const stepped = steps.reduce((sum, x) => sum + r.stepMs[x], 0);
+        return [
+          r.label,
+          ...steps.map((x) => (r.stepMs[x] / 1000).toFixed(1)),
+          (r.wallSeconds - stepped / 1000).toFixed(1),
+        ];
+      }),
     ),
   );
   return results;

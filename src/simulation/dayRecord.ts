@@ -36,6 +36,9 @@ export interface PeriodRecord {
   readonly gasUsed: bigint;
 }
 
+/** The runner's steps, each timed over the day (a market call and what it awaits). */
+export type StepName = 'commit' | 'readings' | 'reveal' | 'clear' | 'settle' | 'ledger';
+
 export interface DayResult {
   readonly scenario: Scenario;
   readonly mode: 'on-chain' | 'off-chain';
@@ -48,6 +51,8 @@ export interface DayResult {
   readonly wallMs: number;
   /** Wall time of the set-up: chain start, deployment, enrolment. */
   readonly setupMs: number;
+  /** Wall time of the day by step: signing and relaying included, set-up excluded. */
+  readonly stepMs: Readonly<Record<StepName, number>>;
   readonly transactions: number;
   readonly gasUsed: bigint;
 }

@@ -18,12 +18,19 @@ const word = (value: bigint | number): string => BigInt(value).toString(16).padS
 const addressWord = (address: Address): string => address.slice(2).toLowerCase().padStart(64, '0');
 
 export interface FastSigner {
+  /** The commitment and the EIP-712 digest a commit signs. */
+  commitDigest(bid: SealedBid): { commitment: Hex; hash: Hex };
+  /** The EIP-712 digest a reading signs. */
+  readingDigest(meter: Address, r: ReadingFields): Hex;
   commit(key: Hex, bid: SealedBid): Promise<{ commit: SignedCommit }>;
-  reading(
-    key: Hex,
-    meter: Address,
-    r: { participantId: number; period: bigint; importWh: bigint; exportWh: bigint },
-  ): Promise<SignedReading>;
+  reading(key: Hex, meter: Address, r: ReadingFields): Promise<SignedReading>;
+}
+
+export interface ReadingFields {
+  readonly participantId: number;
+  readonly period: bigint;
+  readonly importWh: bigint;
+  readonly exportWh: bigint;
 }
 
 /** keccak256(abi.encode(participant, period, side, quantityWh, pricePerWh, salt)). */
@@ -51,24 +58,29 @@ export function fastSigner(chainId: number, market: Address): FastSigner {
     },
   });
   const digest = (structHash: Hex) => keccak256(concat(['0x1901', separator, structHash]));
+  const commitDigest = (bid: SealedBid) => {
+    const commitment = fastCommitment(bid);
+    const hash = digest(
+      keccak256(`${COMMIT_TYPEHASH}${addressWord(bid.participant)}${word(bid.period)}${commitment.slice(2)}`),
+    );
+    return { commitment, hash };
+  };
+  const readingDigest = (meter: Address, r: ReadingFields) =>
+    digest(
+      keccak256(
+        `${READING_TYPEHASH}${addressWord(meter)}${word(r.participantId)}${word(r.period)}${word(r.importWh)}${word(r.exportWh)}`,
+      ),
+    );
   return {
+    commitDigest,
+    readingDigest,
     async commit(key, bid) {
-      const commitment = fastCommitment(bid);
-      const hash = digest(
-        keccak256(
-          `${COMMIT_TYPEHASH}${addressWord(bid.participant)}${word(bid.period)}${commitment.slice(2)}`,
-        ),
-      );
+      const { commitment, hash } = commitDigest(bid);
       const signature = await sign({ hash, privateKey: key, to: 'hex' });
       return { commit: { participant: bid.participant, period: bid.period, commitment, signature } };
     },
     async reading(key, meter, r) {
-      const hash = digest(
-        keccak256(
-          `${READING_TYPEHASH}${addressWord(meter)}${word(r.participantId)}${word(r.period)}${word(r.importWh)}${word(r.exportWh)}`,
-        ),
-      );
-      const signature = await sign({ hash, privateKey: key, to: 'hex' });
+      const signature = await sign({ hash: readingDigest(meter, r), privateKey: key, to: 'hex' });
       return { meter, ...r, signature };
     },
   };
@@ -76,7 +88,7 @@ export function fastSigner(chainId: number, market: Address): FastSigner {
 
 /** Signs one commit and one reading both ways and refuses to go on if they differ. */
 export async function checkFastSigning(
-  signer: FastSigner,
+  signer: Pick<FastSigner, 'commit' | 'reading'>,
   chainId: number,
   market: Address,
   key: Hex,

@@ -81,6 +81,12 @@ export interface LedgerView {
 }
 
 export interface SimulatedMarket {
+  /**
+   * Optional: start work for a later `commit` / `submitReadings` of the very same intents (the
+   * chain signs them on other threads meanwhile). The call itself still does the step.
+   */
+  prepareCommit?(period: number, bids: readonly BidIntent[]): void;
+  prepareReadings?(period: number, readings: readonly ReadingIntent[]): void;
   commit(period: number, bids: readonly BidIntent[]): Promise<Step<readonly Failure[]>>;
   reveal(period: number): Promise<Step<readonly Failure[]>>;
   clear(period: number): Promise<Step<ClearedPeriod>>;

@@ -11,14 +11,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePacked, keccak256, type Address, type Hex, type LocalAccount } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount, toAccount } from 'viem/accounts';
 import { periodWindows } from '../core/periodClock.ts';
-import type { SignedCommit } from '../chain/bidding.ts';
+import type { SignedCommit, SignedReading } from '../chain/bidding.ts';
 import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
 import { clearGreenFirst } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
 import { coreBidsOf } from './coreBids.ts';
-import { checkFastSigning, fastSigner } from './fastSigning.ts';
+import { checkSigningPool, startSigningPool, type SigningPool, type TypedDataItem } from './signingPool.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
 import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
@@ -33,6 +33,7 @@ import type {
   Cost,
   Failure,
   LedgerView,
+  ReadingIntent,
   RevealedBid,
   SettledParticipant,
   SimulatedMarket,
@@ -50,6 +51,8 @@ export interface OnChainOptions {
   readonly meters?: boolean;
   /** Where the gateway keeps its SQLite queue (default: a temporary folder). */
   readonly meterStorePath?: string;
+  /** Signing threads (0: sign on the main thread); default DEFAULT_SIGNING_WORKERS. */
+  readonly signingWorkers?: number;
 }
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
@@ -75,6 +78,46 @@ const causeOf = (error: unknown): string =>
 /** A deterministic key per scenario seed, participant and role, so that a rerun is the same chain. */
 const keyFor = (seed: number, index: number, role: 'participant' | 'meter'): Hex =>
   keccak256(encodePacked(['string', 'uint32', 'uint32'], [role, seed, index]));
+
+/** Signing started ahead for a period: the intents it was started for and its result. */
+interface Prepared<I, R> {
+  readonly intents: readonly I[];
+  readonly signed: Promise<R>;
+}
+
+/** The signatures prepared for these very intents, if any; they are used once. */
+function takePrepared<I, R>(
+  map: Map<number, Prepared<I, R>>,
+  period: number,
+  intents: readonly I[],
+): Promise<R> | undefined {
+  const entry = map.get(period);
+  map.delete(period);
+  if (entry === undefined) return undefined;
+  if (entry.intents !== intents) {
+    entry.signed.catch(() => {});
+    return undefined;
+  }
+  return entry.signed;
+}
+
+/**
+ * Threads that sign commits, readings and registrations and derive keys (signingPool.ts). One: a
+ * period's signatures (about 0.5 ms each) take less time than the chain's work they overlap, and on
+ * a 2-core machine a second thread competes with anvil (measurements in docs/simulation.md).
+ */
+const DEFAULT_SIGNING_WORKERS = 1;
+
+/** An account whose typed-data signatures are made on the pool's threads. */
+function pooledAccount(pool: SigningPool, key: Hex, address: Address): LocalAccount {
+  return toAccount({
+    address,
+    signTypedData: async (typedData) =>
+      (await pool.typedData([{ key, typedData: typedData as TypedDataItem['typedData'] }]))[0]!,
+    signMessage: (parameters) => privateKeyToAccount(key).signMessage(parameters),
+    signTransaction: (transaction, options) => privateKeyToAccount(key).signTransaction(transaction, options),
+  });
+}
 
 /** Participant i's meter number (its DL/T 645 address), as enrolled. */
 const meterNumberOf = (index: number) => String(index + 1).padStart(12, '0');
@@ -107,9 +150,12 @@ export async function onChainMarket(
     },
     schedule: { genesis },
   });
+  const signing = { chainId: t.platform.connection.chain.id, market: t.platform.deployment.market };
+  const pool = startSigningPool(options.signingWorkers ?? DEFAULT_SIGNING_WORKERS, signing);
   try {
-    return await enrolAndOpen(t, scenario, options, log);
+    return await enrolAndOpen(t, pool, scenario, options, log);
   } catch (error) {
+    await pool.close();
     await t.stop();
     throw error;
   }
@@ -117,6 +163,7 @@ export async function onChainMarket(
 
 async function enrolAndOpen(
   t: TestPlatform,
+  pool: SigningPool,
   scenario: Scenario,
   options: OnChainOptions,
   log: (line: string) => void,
@@ -125,19 +172,19 @@ async function enrolAndOpen(
   // One execution per batch instead of two; refusals still go through the SDK's relayer.
   const relayer = fixedGasRelayer(platform, t.accounts.relayer, t.relayer);
   const n = scenario.participants.length;
-  const accounts: LocalAccount[] = [];
-  const meters: LocalAccount[] = [];
-  const accountKeys: Hex[] = [];
-  const meterKeys: Hex[] = [];
-  for (let i = 0; i < n; i++) {
-    accountKeys.push(keyFor(scenario.seed, i, 'participant'));
-    meterKeys.push(keyFor(scenario.seed, i, 'meter'));
-    accounts.push(privateKeyToAccount(accountKeys[i]!));
-    meters.push(privateKeyToAccount(meterKeys[i]!));
-  }
   const chainId = platform.connection.chain.id;
-  const signer = fastSigner(chainId, platform.deployment.market);
-  await checkFastSigning(signer, chainId, platform.deployment.market, keyFor(scenario.seed, 0, 'meter'));
+  await checkSigningPool(
+    pool,
+    { chainId, market: platform.deployment.market },
+    keyFor(scenario.seed, 0, 'meter'),
+  );
+  // Keys derived once, on the pool's threads; each account signs typed data there too.
+  const accountKeys = Array.from({ length: n }, (_, i) => keyFor(scenario.seed, i, 'participant'));
+  const meterKeys = Array.from({ length: n }, (_, i) => keyFor(scenario.seed, i, 'meter'));
+  const accountAddresses = await pool.addresses(accountKeys);
+  const meterAddresses = await pool.addresses(meterKeys);
+  const accounts = accountKeys.map((key, i) => pooledAccount(pool, key, accountAddresses[i]!));
+  const meters = meterKeys.map((key, i) => pooledAccount(pool, key, meterAddresses[i]!));
   const ids = await enrolMany(
     platform,
     {
@@ -277,31 +324,55 @@ async function enrolAndOpen(
     return { transactions: receipts.length, gasUsed: receipts.reduce((s, x) => s + x.gasUsed, 0n) };
   };
 
+  const saltOf = (period: number, participant: number) =>
+    keccak256(
+      encodePacked(['string', 'uint32', 'uint32', 'uint32'], ['salt', scenario.seed, period, participant]),
+    );
+  const signCommits = async (period: number, bids: readonly BidIntent[]) => {
+    const sealedBids = bids.map((b): SealedBid => ({
+      participant: accounts[b.participant]!.address,
+      participantId: b.participant + 1,
+      period: BigInt(period),
+      side: b.side,
+      quantityWh: b.quantityWh,
+      pricePerWh: b.pricePerWh,
+      salt: saltOf(period, b.participant),
+    }));
+    const signed = await pool.commits(
+      sealedBids.map((bid, i) => ({ key: accountKeys[bids[i]!.participant]!, bid })),
+    );
+    return sealedBids.map((bid, i) => ({ sealed: bid, commit: signed[i]!.commit }));
+  };
+  const signReadings = (period: number, readings: readonly ReadingIntent[]) =>
+    pool.readings(
+      readings.map((r) => ({
+        key: meterKeys[r.participant]!,
+        meter: meters[r.participant]!.address,
+        reading: {
+          participantId: r.participant + 1,
+          period: BigInt(period),
+          importWh: r.side === 'buy' ? r.actualWh : 0n,
+          exportWh: r.side === 'sell' ? r.actualWh : 0n,
+        },
+      })),
+    );
+  /** Signatures started ahead by prepareCommit / prepareReadings, used if the intents are the same. */
+  const prepared = {
+    commits: new Map<number, Prepared<BidIntent, Awaited<ReturnType<typeof signCommits>>>>(),
+    readings: new Map<number, Prepared<ReadingIntent, SignedReading[]>>(),
+  };
+  const signedCommits = (period: number, bids: readonly BidIntent[]) =>
+    takePrepared(prepared.commits, period, bids) ?? signCommits(period, bids);
+  const signedReadings = (period: number, readings: readonly ReadingIntent[]) =>
+    takePrepared(prepared.readings, period, readings) ?? signReadings(period, readings);
+
   const onChain: OnChainMarket = {
     platform: t,
     meters: meterLayer,
     async commit(period, bids: readonly BidIntent[]) {
       const w = periodWindows(t.schedule, BigInt(period));
       await clock.advanceTo(w.commitOpens);
-      const seals = await Promise.all(
-        bids.map(async (b) => {
-          const bid: SealedBid = {
-            participant: accounts[b.participant]!.address,
-            participantId: b.participant + 1,
-            period: BigInt(period),
-            side: b.side,
-            quantityWh: b.quantityWh,
-            pricePerWh: b.pricePerWh,
-            salt: keccak256(
-              encodePacked(
-                ['string', 'uint32', 'uint32', 'uint32'],
-                ['salt', scenario.seed, period, b.participant],
-              ),
-            ),
-          };
-          return { sealed: bid, ...(await signer.commit(accountKeys[b.participant]!, bid)) };
-        }),
-      );
+      const seals = await signedCommits(period, bids);
       const { failures, accepted, cost } = await relayAll(
         seals.map((s, i) => ({ commit: s.commit as SignedCommit, index: bids[i]!.participant })),
         (x) => relayer.commit(x.commit),
@@ -370,16 +441,7 @@ async function enrolAndOpen(
         // The meters say what happened; the runner's intents (the same model) are not sent.
         return await relayed(() => meterLayer.readAndSubmit(period));
       }
-      const signed = await Promise.all(
-        readings.map((r) =>
-          signer.reading(meterKeys[r.participant]!, meters[r.participant]!.address, {
-            participantId: r.participant + 1,
-            period: BigInt(period),
-            importWh: r.side === 'buy' ? r.actualWh : 0n,
-            exportWh: r.side === 'sell' ? r.actualWh : 0n,
-          }),
-        ),
-      );
+      const signed = await signedReadings(period, readings);
       const { failures, cost } = await relayAll(
         signed,
         (s) => relayer.reading(s),
@@ -491,7 +553,16 @@ async function enrolAndOpen(
       return { balances: [...balances], debts: [...debts], grid: gridBalance, totalSupply };
     },
 
+    prepareCommit(period, bids) {
+      prepared.commits.set(period, { intents: bids, signed: signCommits(period, bids) });
+    },
+    prepareReadings(period, readings) {
+      if (meterLayer !== undefined) return;
+      prepared.readings.set(period, { intents: readings, signed: signReadings(period, readings) });
+    },
+
     async close() {
+      await pool.close();
       await meterLayer?.close();
       await t.stop();
     },
