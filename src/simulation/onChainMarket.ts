@@ -93,12 +93,18 @@ function takePrepared<I, R>(
 ): Promise<R> | undefined {
   const entry = map.get(period);
   map.delete(period);
-  if (entry === undefined) return undefined;
-  if (entry.intents !== intents) {
-    entry.signed.catch(() => {});
-    return undefined;
-  }
-  return entry.signed;
+  return entry?.intents === intents ? entry.signed : undefined;
+}
+
+/** Keeps signing started ahead; a failure surfaces where it is awaited, never as unhandled. */
+function prepare<I, R>(
+  map: Map<number, Prepared<I, R>>,
+  period: number,
+  intents: readonly I[],
+  signed: Promise<R>,
+) {
+  signed.catch(() => {});
+  map.set(period, { intents, signed });
 }
 
 /**
@@ -554,11 +560,11 @@ async function enrolAndOpen(
     },
 
     prepareCommit(period, bids) {
-      prepared.commits.set(period, { intents: bids, signed: signCommits(period, bids) });
+      prepare(prepared.commits, period, bids, signCommits(period, bids));
     },
     prepareReadings(period, readings) {
       if (meterLayer !== undefined) return;
-      prepared.readings.set(period, { intents: readings, signed: signReadings(period, readings) });
+      prepare(prepared.readings, period, readings, signReadings(period, readings));
     },
 
     async close() {
