@@ -1,14 +1,15 @@
 /**
  * The market on the pure core, with the contracts' bookkeeping around it: debt taken before a
  * commit, admission at reveal, live wallets during clearing, imbalance and incentive movements with
- * debts at settlement. Participant i has registry id i + 1, as on a fresh chain, so that ties break
+ * debts at settlement. It clears with the platform's green-first auction, or with another mechanism
+ * for comparison (mechanisms.ts). Participant i has registry id i + 1, as on a fresh chain, so that ties break
  * by the same rank.
  */
 import type { Wallet } from '../core/bid.ts';
-import { clearGreenFirst } from '../core/greenFirstAuction.ts';
 import { settleWithGrid, type LedgerState } from '../core/ledger.ts';
 import { settlePosition, type SettlementParameters } from '../core/settlement.ts';
 import { coreBidsOf } from './coreBids.ts';
+import { clearWith, type Mechanism } from './mechanisms.ts';
 import {
   NO_COST,
   type BidIntent,
@@ -27,7 +28,7 @@ const GRID = 'grid';
 const key = (i: number) => String(i);
 const free = <T>(result: T): Step<T> => ({ result, cost: NO_COST });
 
-export function offChainMarket(scenario: Scenario): SimulatedMarket {
+export function offChainMarket(scenario: Scenario, mechanism: Mechanism = 'green-first'): SimulatedMarket {
   const { market } = scenario;
   const n = scenario.participants.length;
   // Mutable here for speed; each settlement goes through the core's settleWithGrid on the two
@@ -118,7 +119,7 @@ export function offChainMarket(scenario: Scenario): SimulatedMarket {
       const list = revealed.get(period) ?? [];
       const wallets = new Map<string, Wallet>();
       for (let i = 0; i < n; i++) wallets.set(key(i), { balance: balanceOf(i), margin: market.marginAmount });
-      const result = clearGreenFirst({ bids: coreBidsOf(period, list), wallets });
+      const result = clearWith(mechanism, coreBidsOf(period, list), wallets);
       for (const [who, wallet] of result.wallets) balances.set(who, wallet.balance);
       awarded.set(period, new Map(list.map((b, i) => [b.participant, result.awardedWh[i]!])));
       averages.set(period, result.averagePrice);
