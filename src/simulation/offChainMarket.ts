@@ -40,10 +40,15 @@ export interface OffChainMarket extends SimulatedMarket {
   placeBid(period: number, bid: BidIntent): Failure | undefined;
 }
 
-export function offChainMarket(
-  scenario: Scenario,
-  book: MarketBook = memoryBook(openingBalances(scenario)),
-): OffChainMarket {
+export interface OffChainOptions {
+  /** Where the records live (default: in memory). */
+  readonly book?: MarketBook;
+  /** Checks a bid before anything is written; throws to refuse it. */
+  readonly checkBid?: (period: number, bid: BidIntent) => void;
+}
+
+export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}): OffChainMarket {
+  const book = options.book ?? memoryBook(openingBalances(scenario));
   const { market } = scenario;
   const totalSupply = scenario.participants.reduce((s, p) => s + p.deposit, scenario.gridFloat);
   const rates: SettlementParameters = market;
@@ -69,8 +74,9 @@ export function offChainMarket(
     const p = scenario.participants[i]!;
     return p.green && (p.kind === 'prosumer' || (side === 'sell') === (p.kind === 'producer'));
   };
-  const placeBid = (period: number, bid: BidIntent): Failure | undefined =>
-    book.transaction(() => {
+  const placeBid = (period: number, bid: BidIntent): Failure | undefined => {
+    options.checkBid?.(period, bid);
+    return book.transaction(() => {
       const who = accountOf(bid.participant);
       const debt = book.debtOf(who);
       if (debt > 0n) {
@@ -86,6 +92,7 @@ export function offChainMarket(
       book.placeBid(period, bid);
       return undefined;
     });
+  };
 
   return {
     placeBid,
