@@ -81,7 +81,8 @@ function quantity(value: Hex | bigint | number): Hex {
   return `0x${digits.length % 2 === 1 ? '0' : ''}${digits}`;
 }
 
-export function headerHash(header: RawHeader): Hex {
+/** The header as the block hash covers it (RLP). */
+export function encodeHeader(header: RawHeader): Hex {
   const fields: Hex[] = [];
   HEADER_FIELDS.forEach(([name, kind], i) => {
     const value = header[name] as Hex | undefined;
@@ -92,8 +93,10 @@ export function headerHash(header: RawHeader): Hex {
     }
     fields.push(kind === 'quantity' ? quantity(value) : value);
   });
-  return keccak256(toRlp(fields));
+  return toRlp(fields);
 }
+
+export const headerHash = (header: RawHeader): Hex => keccak256(encodeHeader(header));
 
 /** A receipt as the receipts trie holds it (EIP-2718: type byte, then the RLP list). */
 export function encodeReceipt(receipt: RawReceipt): Hex {
