@@ -164,7 +164,7 @@ export async function traditionalVsBlockchain(
 
     const latencies: number[] = [];
     const chain = await onChainMarket(scenario, {
-      onSetup: (line) => line.endsWith('000') && log(`  ${participants}: ${line}`),
+      onSetup: (line) => line === `enrolled ${participants}/${participants}` && log(`  ${line}`),
       onRelayed: (action, ms) => action === 'commit' && latencies.push(ms),
     });
     try {

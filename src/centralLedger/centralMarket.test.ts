@@ -45,7 +45,11 @@ describe('the centralised ledger', () => {
   });
 
   it('refuses a bad bid naming the field, and writes nothing', () => {
-    const market = openCentralMarket(feeder, freshPath());
+    const path = freshPath();
+    const market = openCentralMarket(feeder, path);
+    expect(() => openCentralMarket(feeder, path)).toThrow(
+      expect.objectContaining({ code: 'LEDGER_NOT_EMPTY' }) as Error,
+    );
     try {
       const count = () => (market.db.prepare('SELECT count(*) AS n FROM bids').get() as { n: number }).n;
       const good = { participant: 3, side: 'buy' as const, quantityWh: 100n, pricePerWh: 10n ** 15n };
