@@ -27,7 +27,7 @@ export async function compareMechanisms(
     const day =
       mechanism === 'green-first'
         ? await simulateDay(scenario, options)
-        : await runDay(scenario, offChainMarket(scenario, mechanism), 'off-chain', options);
+        : await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options);
     runs.push({ mechanism, day, figures: mechanismFigures(mechanism, day) });
   }
   return runs;
