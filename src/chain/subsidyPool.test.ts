@@ -216,7 +216,13 @@ describe('the subsidy pool, against the market core', () => {
 
   it('decides from chain state what a settled period owes, and stops at what the pool holds', async () => {
     const period = await t.nextOpenPeriod();
-    await deposit(t.platform, t.accounts.settlementAgent, pool.address, money('0.5'), 'government grant 2026-002');
+    await deposit(
+      t.platform,
+      t.accounts.settlementAgent,
+      pool.address,
+      money('0.5'),
+      'government grant 2026-002',
+    );
     await setFirstUseBonus(pool, t.accounts.operator, money('0.01'));
     const fresh = await t.enrol(
       { name: 'Fresh', kind: 'consumer', greenSupply: false, greenPreference: false },
