@@ -3,7 +3,7 @@
  * coupons, and pay what is due after a period, decided by the market core's rules (core/subsidies.ts)
  * from chain state so that no claim the contract would refuse is sent.
  */
-import { getAddress, getContract, parseEventLogs, type Account, type Address } from 'viem';
+import { getAddress, getContract, parseEventLogs, type Account, type Address, type Hex } from 'viem';
 import { couponDue, firstUseBonusDue, type CouponProgramme, type PeriodPosition } from '../core/subsidies.ts';
 import type { ChainConnection } from './connection.ts';
 import type { Deployment } from './deploy.ts';
@@ -85,12 +85,12 @@ export async function setFirstUseBonus(pool: SubsidyPool, operator: Account, amo
   );
 }
 
-/** Issues a year's coupons; returns the programme id. */
+/** Issues a year's coupons; returns the programme id and the transaction's location. */
 export async function issueCoupons(
   pool: SubsidyPool,
   operator: Account,
   coupons: { readonly year: number; readonly value: bigint; readonly expiresAfterPeriod: bigint },
-): Promise<number> {
+): Promise<{ programmeId: number; transactionHash: Hex; blockNumber: bigint }> {
   const receipt = await execute(
     pool.connection,
     operator,
@@ -103,7 +103,11 @@ export async function issueCoupons(
     `issue the ${coupons.year} coupons`,
   );
   const [issued] = parseEventLogs({ abi: subsidyPoolAbi, eventName: 'CouponsIssued', logs: receipt.logs });
-  return Number(issued!.args.programmeId);
+  return {
+    programmeId: Number(issued!.args.programmeId),
+    transactionHash: receipt.transactionHash,
+    blockNumber: receipt.blockNumber,
+  };
 }
 
 export async function readProgrammes(pool: SubsidyPool): Promise<(CouponProgramme & { year: number })[]> {
