@@ -21,6 +21,7 @@ export const DEPLOYABLE = [
   'ParticipantRegistry',
   'EnergyMarket',
   'ContinuousMarket',
+  'SubsidyPool',
 ] as const;
 
 export const COMPILER_SETTINGS = {

@@ -41,6 +41,8 @@ function readDeployment(path: string): Deployment | undefined {
     operator: getAddress(String(raw.operator)),
     settlementAgent: getAddress(String(raw.settlementAgent)),
     publicGrid: getAddress(String(raw.publicGrid)),
+    // Deployments made before the pool existed have none: subsidies are then off.
+    ...(raw.subsidyPool === undefined ? {} : { subsidyPool: getAddress(String(raw.subsidyPool)) }),
   };
 }
 
@@ -106,6 +108,7 @@ export async function startPlatformRuntime(
           penaltyRatePpm: Number(m.penaltyRatePpm),
         },
         token: config.token,
+        subsidyPool: true,
         onProgress: progress,
       });
       writeFileSync(

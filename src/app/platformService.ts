@@ -20,6 +20,7 @@ import { openReadModel } from '../services/indexer/schema.ts';
 import { createKeeper, keeperCursorStore } from '../services/keeper/keeper.ts';
 import { buildApp } from '../server/app.ts';
 import type { ApiContext } from '../server/context.ts';
+import { openSubsidyPool } from '../chain/subsidyPool.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { createBidBook } from './bidBook.ts';
 import { caseStudyBots, enrolCaseStudy } from './caseStudyBots.ts';
@@ -145,7 +146,9 @@ export async function startPlatformService(
         for (const c of changes.commitments) events.emit('bids', c);
       },
     });
+    const subsidyPool = openSubsidyPool(platform.connection, platform.deployment);
     const keeper = createKeeper({
+      subsidyPool,
       platform,
       account: accounts.relayer,
       schedule,
@@ -275,6 +278,7 @@ export async function startPlatformService(
 
     let syncing: Promise<unknown> | undefined;
     const context: ApiContext = {
+      subsidyPool,
       config,
       platform,
       accounts,

@@ -5,6 +5,8 @@ import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
+import { deploySubsidyPool } from './subsidyPool.ts';
+import { TOKEN_REASON_CODE } from './tokenReasons.ts';
 import { confirm } from './transactions.ts';
 
 export interface MarketSchedule {
@@ -37,6 +39,8 @@ export interface Deployment {
   readonly publicGrid: Address;
   /** The continuous double auction, when deployed (`DeployOptions.continuousMarket`). */
   readonly continuousMarket?: Address;
+  /** The subsidy pool, when deployed (`DeployOptions.subsidyPool`). */
+  readonly subsidyPool?: Address;
 }
 
 /** The continuous market's own settings; its periods are the sealed-bid market's. */
@@ -56,6 +60,8 @@ export interface DeployOptions {
   readonly token?: { readonly name: string; readonly symbol: string };
   /** Also deploy the continuous double auction and add it to the token as a second ledger. */
   readonly continuousMarket?: ContinuousMarketSettings;
+  /** Also deploy the subsidy pool and add it to the token as a ledger for subsidies. */
+  readonly subsidyPool?: boolean;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -143,6 +149,13 @@ export async function deployPlatform(
           settings: options.continuousMarket,
           onProgress: progress,
         });
+  const subsidyPool = options.subsidyPool
+    ? await deploySubsidyPool(connection, {
+        operator: options.operator,
+        deployment: { registry: registry.address, token: token.address, market: market.address },
+        onProgress: progress,
+      })
+    : undefined;
   return {
     chainId: connection.chain.id,
     registry: registry.address,
@@ -153,6 +166,7 @@ export async function deployPlatform(
     settlementAgent: options.settlementAgent,
     publicGrid: options.publicGrid,
     ...(continuousMarket === undefined ? {} : { continuousMarket }),
+    ...(subsidyPool === undefined ? {} : { subsidyPool }),
   };
 }
 
@@ -196,6 +210,6 @@ export async function deployContinuousMarket(
     abi: settlementTokenAbi,
     client: { public: connection.publicClient, wallet },
   });
-  await confirm(connection, 'add ledger', () => token.write.addLedger([address]));
+  await confirm(connection, 'add ledger', () => token.write.addLedger([address, TOKEN_REASON_CODE.trade]));
   return address;
 }

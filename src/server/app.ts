@@ -17,6 +17,7 @@ import { explorerRoutes } from './routes/explorer.ts';
 import { marketRoutes } from './routes/market.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { participantRoutes } from './routes/participants.ts';
+import { subsidyRoutes } from './routes/subsidies.ts';
 import { sessionRoutes } from './routes/session.ts';
 
 export interface AppOptions {
@@ -71,6 +72,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   bidRoutes(app, ctx);
   marketRoutes(app, ctx);
   operatorRoutes(app, ctx);
+  subsidyRoutes(app, ctx);
   explorerRoutes(app, ctx);
   eventRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

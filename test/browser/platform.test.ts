@@ -65,6 +65,29 @@ async function authoriseAndBindMeter(page: Page, participantId: number, meterNum
     .toContain(meterNumber);
 }
 
+/** The operator funds the subsidy pool, offers a first-use bonus and issues this year's coupons. */
+async function setUpSubsidies(page: Page): Promise<void> {
+  await page.goto('/operator');
+  const panel = page.getByTestId('subsidy-panel');
+  await panel.getByTestId('subsidy-fund-amount').fill('20');
+  await panel.getByTestId('subsidy-fund-reference').fill('GRANT-2026-01');
+  await panel.getByTestId('subsidy-fund-submit').click();
+  await expect.poll(() => panel.getByTestId('subsidy-balance').innerText(), { timeout: waitMs }).toBe('20');
+  await panel.getByTestId('subsidy-bonus-amount').fill('0.25');
+  await panel.getByTestId('subsidy-bonus-submit').click();
+  await expect.poll(() => panel.getByTestId('subsidy-bonus').innerText(), { timeout: waitMs }).toBe('0.25');
+  // A refused entry names its field and issues nothing.
+  await panel.getByTestId('subsidy-coupons-value').fill('a lot');
+  await panel.getByTestId('subsidy-coupons-expiry').fill('100000');
+  await panel.getByTestId('subsidy-coupons-submit').click();
+  await expect.poll(() => panel.getByTestId('subsidy-coupons-form').innerText()).toContain('value');
+  await panel.getByTestId('subsidy-coupons-value').fill('0.1');
+  await panel.getByTestId('subsidy-coupons-submit').click();
+  await expect
+    .poll(() => panel.getByTestId('coupon-programmes-table').innerText(), { timeout: waitMs })
+    .toContain('100000');
+}
+
 async function deposit(page: Page, amount: string, reference: string): Promise<void> {
   await page.goto('/me');
   await page.getByTestId('deposit-amount').fill(amount);
@@ -151,6 +174,7 @@ describe('platform in the browser', () => {
       await operator.page.getByTestId('operator-page').waitFor();
       await authoriseAndBindMeter(operator.page, sellerId, '000000000101');
       await authoriseAndBindMeter(operator.page, buyerId, '000000000102');
+      await setUpSubsidies(operator.page);
 
       await deposit(seller.page, '50', 'FIAT-SELLER-1');
       await deposit(buyer.page, '100', 'FIAT-BUYER-1');
@@ -221,6 +245,11 @@ describe('platform in the browser', () => {
       await waitForText(seller.page, '/me', 'statement-table', 'trade');
       await waitForText(seller.page, '/me', 'my-settlements-table', String(period));
       await waitForText(buyer.page, '/me', 'statement-table', 'trade');
+      // Subsidised: the buyer's first-use bonus and its coupon, redeemed on this purchase.
+      await waitForText(buyer.page, '/me', 'coupons-table', 'redeemed');
+      expect(await buyer.page.getByTestId('first-use').getAttribute('data-paid')).toBe('true');
+      expect(await buyer.page.getByTestId('statement-table').innerText()).toContain('subsidy');
+      expect(await buyer.page.getByTestId('subsidy-payments-table').innerText()).toContain('0.25');
 
       // 中文: the same records under Chinese labels; the choice survives a reload.
       await seller.page.getByTestId('lang-switch').selectOption('zh');

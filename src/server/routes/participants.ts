@@ -44,7 +44,7 @@ const txSchema = {
   properties: { ...S.locationProps, balance: S.str },
 } as const;
 
-const moneyBody = {
+export const moneyBody = {
   type: 'object',
   properties: { amount: decimalString, reference: { type: 'string', minLength: 1, maxLength: 200 } },
   required: ['amount', 'reference'],
@@ -420,7 +420,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
 }
 
 /** A deposit's or withdrawal's amount (positive, at most 18 decimals) and fiat reference. */
-function moneyRequest(body: unknown): { value: bigint; reference: string } {
+export function moneyRequest(body: unknown): { value: bigint; reference: string } {
   const { amount, reference } = body as { amount: string; reference: string };
   const value = parseMoney(amount, 'amount');
   if (value <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'amount');

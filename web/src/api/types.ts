@@ -258,3 +258,25 @@ export interface LiveEvents {
   period: { period: number; stage: Stage; settled: boolean };
   bids: { period: number; commitments: number };
 }
+
+export interface CouponProgramme {
+  programmeId: number;
+  year: number;
+  value: Decimal;
+  eligibleUpToId: number;
+  validFromPeriod: number;
+  expiresAfterPeriod: number;
+}
+
+export interface SubsidyProgramme {
+  pool: string;
+  balance: Decimal;
+  firstUseBonus: Decimal;
+  programmes: CouponProgramme[];
+}
+
+export interface ParticipantSubsidies {
+  firstUsePaid: boolean;
+  coupons: (CouponProgramme & { status: 'available' | 'redeemed' | 'expired' | 'not-eligible' })[];
+  payments: { amount: Decimal; period: number; transactionHash: string; blockNumber: number }[];
+}
