@@ -18,6 +18,7 @@ import { marketRoutes } from './routes/market.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { tradeRoutes } from './routes/trades.ts';
 
 export interface AppOptions {
   /** The built web UI (web/dist); without it the API runs alone. */
@@ -70,6 +71,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   participantRoutes(app, ctx);
   bidRoutes(app, ctx);
   marketRoutes(app, ctx);
+  tradeRoutes(app, ctx);
   operatorRoutes(app, ctx);
   explorerRoutes(app, ctx);
   eventRoutes(app, ctx);
