@@ -404,6 +404,9 @@ describe('platform API', () => {
       amount: line.amount,
     });
     expect(payment.logIndex).toBe(bobs.logIndex - 1);
+    // The statement's payment line names the trade, so the account page links to this flow.
+    expect(line.trade).toEqual({ transactionHash: bobs.transactionHash, logIndex: bobs.logIndex });
+    expect(statement.body.lines.find((l: Json) => l.reason === 'deposit').trade).toBeNull();
 
     // Delivered: the metered parties' readings are in at the boundary, Bob's is still awaited.
     await t.advanceTo(w.deliveryEnds + 30n);

@@ -16,7 +16,7 @@ import {
 } from './participantRecords.ts';
 import { participantById } from './participants.ts';
 import { tradesWhere, type TradeView } from './periods.ts';
-import { at, type ChainLocation } from './records.ts';
+import { at, PAYMENT_LOGS_BEFORE_MATCH, type ChainLocation } from './records.ts';
 import { settlementsWhere, type SettlementView } from './settlements.ts';
 
 export interface LoggedLocation extends ChainLocation {
@@ -100,13 +100,13 @@ export function tradeFlowRecords(
   if (trade === undefined) return null;
   const seller = partyRecords(db, trade.period, trade.sellerId);
   const buyer = partyRecords(db, trade.period, trade.buyerId);
-  // The contract moves the buyer's payment and then emits TradeMatched, so the payment is the log
-  // right before it; the reason and the two accounts confirm it.
+  // The reason and the two accounts confirm the log found by position.
   const payment = db
     .prepare(
       "SELECT * FROM token_movements WHERE block_number = ? AND log_index = ? AND reason = 'trade' AND from_address = ? AND to_address = ?",
     )
-    .get(trade.blockNumber, trade.logIndex - 1, buyer.account, seller.account) as MoveRow | undefined;
+    .get(trade.blockNumber, trade.logIndex - PAYMENT_LOGS_BEFORE_MATCH, buyer.account, seller.account) as
+    MoveRow | undefined;
   return { trade, payment: payment === undefined ? null : moveFromRow(payment), seller, buyer };
 }
 
