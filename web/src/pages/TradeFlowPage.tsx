@@ -1,8 +1,8 @@
 import { api } from '../api/client';
-import type { FlowRecord, FlowStep, TradeFlow } from '../api/types';
+import type { FlowRecord, FlowStep, Reason, TradeFlow } from '../api/types';
 import { ErrorBox } from '../components/forms';
-import { sideLabel, stageLabel, yesNo } from '../components/labels';
-import { Address, BlockLink, TxLink } from '../components/links';
+import { reasonLabel, sideLabel, stageLabel, yesNo } from '../components/labels';
+import { Address, BlockLink, shortHash, TxLink } from '../components/links';
 import { useLiveReload } from '../hooks/live';
 import { useParticipants } from '../hooks/useParticipants';
 import { useAsync } from '../hooks/useAsync';
@@ -25,7 +25,8 @@ export function TradeFlowPage({ transactionHash, logIndex }: { transactionHash: 
   );
   // A pending step moves on as blocks arrive (readings, settlement).
   useLiveReload(['block'], flow.reload, 2000);
-  const { nameOf } = useParticipants();
+  const names = useParticipants();
+  const { nameOf } = names;
   const data = flow.data;
   return (
     <div className="page" data-testid="trade-flow-page">
@@ -51,7 +52,7 @@ export function TradeFlowPage({ transactionHash, logIndex }: { transactionHash: 
           </dl>
           <ol className="timeline" data-testid="trade-flow">
             {data.steps.map((step) => (
-              <StepItem key={step.key} step={step} nameOf={nameOf} />
+              <StepItem key={step.key} step={step} names={names} />
             ))}
           </ol>
         </>
@@ -60,7 +61,9 @@ export function TradeFlowPage({ transactionHash, logIndex }: { transactionHash: 
   );
 }
 
-function StepItem({ step, nameOf }: { step: FlowStep; nameOf: (id: number | null) => string }) {
+type Names = Pick<ReturnType<typeof useParticipants>, 'nameOf' | 'nameOfAccount'>;
+
+function StepItem({ step, names }: { step: FlowStep; names: Names }) {
   const { t } = useI18n();
   return (
     <li
@@ -85,14 +88,14 @@ function StepItem({ step, nameOf }: { step: FlowStep; nameOf: (id: number | null
       )}
       <ul className="timeline-records">
         {step.records.map((record, i) => (
-          <RecordItem key={i} record={record} nameOf={nameOf} />
+          <RecordItem key={i} record={record} names={names} />
         ))}
       </ul>
     </li>
   );
 }
 
-function RecordItem({ record, nameOf }: { record: FlowRecord; nameOf: (id: number | null) => string }) {
+function RecordItem({ record, names }: { record: FlowRecord; names: Names }) {
   const { t } = useI18n();
   const values = Object.entries(record.values).filter(([, value]) => value !== null);
   return (
@@ -104,7 +107,7 @@ function RecordItem({ record, nameOf }: { record: FlowRecord; nameOf: (id: numbe
     >
       {record.party && (
         <strong>
-          {t(`flow.party.${record.party}` as MessageKey)} {nameOf(record.participantId)}:{' '}
+          {t(`flow.party.${record.party}` as MessageKey)} {names.nameOf(record.participantId)}:{' '}
         </strong>
       )}
       <code>{record.event}</code>{' '}
@@ -120,7 +123,7 @@ function RecordItem({ record, nameOf }: { record: FlowRecord; nameOf: (id: numbe
         <span className="timeline-values">
           {values.map(([key, value]) => (
             <span key={key}>
-              {valueName(t, key)}: <ValueText name={key} value={value!} />
+              {valueName(t, key)}: <ValueText name={key} value={value!} names={names} />
             </span>
           ))}
         </span>
@@ -134,14 +137,24 @@ function valueName(t: Translate, key: string): string {
   return text === `flow.value.${key}` ? key : text;
 }
 
-function ValueText({ name, value }: { name: string; value: string | number | boolean }) {
+function ValueText({ name, value, names }: { name: string; value: string | number | boolean; names: Names }) {
   const { t } = useI18n();
   if (typeof value === 'boolean') return <>{yesNo(t, value)}</>;
   if (name === 'side') return <>{sideLabel(t, value as 'sell' | 'buy')}</>;
   if (name === 'stage') return <>{stageLabel(t, value as 'green' | 'all')}</>;
+  if (name === 'reason') return <>{reasonLabel(t, value as Reason)}</>;
+  if (name === 'sellerId' || name === 'buyerId') return <>{names.nameOf(Number(value))}</>;
   const text = String(value);
-  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return <Address address={text} />;
+  if (/^0x[0-9a-fA-F]{40}$/.test(text)) {
+    // A participant by its name; another account (the public grid) as its address.
+    const named = names.nameOfAccount(text);
+    return named === text ? <Address address={text} /> : <span title={text}>{named}</span>;
+  }
   if (/^0x[0-9a-fA-F]{64}$/.test(text))
-    return <span className="hash" title={text}>{`${text.slice(0, 10)}…`}</span>;
+    return (
+      <span className="hash" title={text}>
+        {shortHash(text)}
+      </span>
+    );
   return <>{/^-?\d+\.\d+$/.test(text) ? trimZeros(text) : text}</>;
 }
