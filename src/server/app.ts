@@ -19,6 +19,7 @@ import { operatorRoutes } from './routes/operator.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { subsidyRoutes } from './routes/subsidies.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { tradeRoutes } from './routes/trades.ts';
 
 export interface AppOptions {
   /** The built web UI (web/dist); without it the API runs alone. */
@@ -71,6 +72,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   participantRoutes(app, ctx);
   bidRoutes(app, ctx);
   marketRoutes(app, ctx);
+  tradeRoutes(app, ctx);
   operatorRoutes(app, ctx);
   subsidyRoutes(app, ctx);
   explorerRoutes(app, ctx);

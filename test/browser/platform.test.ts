@@ -265,6 +265,54 @@ describe('platform in the browser', () => {
       expect(zhTrades).toContain(tradePrice);
       await seller.page.getByTestId('lang-switch').selectOption('en');
       expect(await seller.page.getByTestId('trades-table').innerText()).toContain('Seller');
+
+      // The trade's seven steps, from its row: each one done, with the transactions that recorded it.
+      const [trade] = (
+        (await (await seller.page.request.get(`/api/periods/${period}`)).json()) as {
+          trades: { transactionHash: string; logIndex: number }[];
+        }
+      ).trades;
+      await seller.page.getByTestId('trade-flow-link').first().click();
+      await seller.page.getByTestId('trade-flow-page').waitFor();
+      expect(new URL(seller.page.url()).pathname).toBe(
+        `/trades/${trade!.transactionHash}/${trade!.logIndex}`,
+      );
+      const steps = seller.page.locator('li[data-step]');
+      await expect.poll(() => steps.count()).toBe(7);
+      expect(await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-step')))).toEqual(
+        ['registration', 'publication', 'matching', 'contract', 'delivery', 'metering', 'settlement'],
+      );
+      for (let n = 1; n <= 7; n++) {
+        const step = seller.page.getByTestId(`flow-step-${n}`);
+        expect(await step.getAttribute('data-status'), `step ${n}`).toBe('done');
+        const hashes = await step
+          .getByTestId('tx-link')
+          .evaluateAll((links) => links.map((link) => link.getAttribute('title')));
+        expect(hashes.length, `step ${n} has transactions`).toBeGreaterThan(0);
+        for (const hash of hashes) expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
+      }
+      // Both parties' meter readings, and the match's own transaction.
+      expect(
+        await seller.page
+          .getByTestId('flow-step-6')
+          .locator('[data-event="ReadingRecorded"][data-status="recorded"]')
+          .count(),
+      ).toBe(2);
+      const matched = seller.page.getByTestId('flow-step-3').getByTestId('tx-link');
+      expect(await matched.getAttribute('title')).toBe(trade!.transactionHash);
+      await seller.page.getByTestId('lang-switch').selectOption('zh');
+      expect(await seller.page.getByTestId('trade-flow').innerText()).toContain('撮合');
+      await seller.page.getByTestId('lang-switch').selectOption('en');
+      await matched.click();
+      await seller.page.getByTestId('transaction-view').waitFor();
+      await expect.poll(() => seller.page.getByTestId('events-table').innerText()).toContain('TradeMatched');
+      // The seller's own statement links its trade's payment to the same flow.
+      await seller.page.goto('/me');
+      await seller.page.getByTestId('statement-table').getByTestId('trade-flow-link').first().click();
+      await seller.page.getByTestId('trade-flow-page').waitFor();
+      expect(new URL(seller.page.url()).pathname).toBe(
+        `/trades/${trade!.transactionHash}/${trade!.logIndex}`,
+      );
     },
     waitMs * 4,
   );

@@ -271,6 +271,10 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
                     period: S.num,
                     logIndex: S.num,
                     time: S.num,
+                    trade: {
+                      type: ['object', 'null'],
+                      properties: { transactionHash: S.str, logIndex: S.num },
+                    },
                     ...S.locationProps,
                   },
                 },
@@ -295,6 +299,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
           period: Number(l.period),
           logIndex: l.logIndex,
           time: Number(l.time),
+          trade: l.trade,
           ...location(l),
         })),
         balance: money(balance),

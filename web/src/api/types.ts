@@ -51,6 +51,8 @@ export interface StatementLine extends OnChain {
   period: number | null;
   logIndex: number;
   time: number;
+  /** A trade's payment names its trade (its TradeMatched event). */
+  trade: { transactionHash: string; logIndex: number } | null;
 }
 
 export interface Statement {
@@ -279,4 +281,32 @@ export interface ParticipantSubsidies {
   firstUsePaid: boolean;
   coupons: (CouponProgramme & { status: 'available' | 'redeemed' | 'expired' | 'not-eligible' })[];
   payments: { amount: Decimal; period: number; transactionHash: string; blockNumber: number }[];
+}
+
+export type FlowStepKey =
+  'registration' | 'publication' | 'matching' | 'contract' | 'delivery' | 'metering' | 'settlement';
+
+export interface FlowRecord {
+  party: 'seller' | 'buyer' | null;
+  participantId: number | null;
+  event: string;
+  status: 'recorded' | 'pending' | 'missing';
+  transactionHash: string | null;
+  blockNumber: number | null;
+  logIndex: number | null;
+  values: Record<string, string | number | boolean | null>;
+}
+
+export interface FlowStep {
+  number: number;
+  key: FlowStepKey;
+  status: 'done' | 'pending' | 'missing';
+  waitingFor: { what: 'delivery-end' | 'reading' | 'settlement'; until: number | null } | null;
+  records: FlowRecord[];
+}
+
+export interface TradeFlow {
+  trade: Trade & { period: number };
+  chainTime: number;
+  steps: FlowStep[];
 }
