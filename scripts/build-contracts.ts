@@ -22,6 +22,7 @@ export const DEPLOYABLE = [
   'EnergyMarket',
   'ContinuousMarket',
   'SubsidyPool',
+  'MaintenancePlans',
 ] as const;
 
 export const COMPILER_SETTINGS = {

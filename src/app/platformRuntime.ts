@@ -43,6 +43,9 @@ function readDeployment(path: string): Deployment | undefined {
     publicGrid: getAddress(String(raw.publicGrid)),
     // Deployments made before the pool existed have none: subsidies are then off.
     ...(raw.subsidyPool === undefined ? {} : { subsidyPool: getAddress(String(raw.subsidyPool)) }),
+    ...(raw.maintenancePlans === undefined
+      ? {}
+      : { maintenancePlans: getAddress(String(raw.maintenancePlans)) }),
   };
 }
 
@@ -109,6 +112,7 @@ export async function startPlatformRuntime(
         },
         token: config.token,
         subsidyPool: true,
+        maintenancePlans: true,
         onProgress: progress,
       });
       writeFileSync(

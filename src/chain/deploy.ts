@@ -5,6 +5,7 @@ import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
+import { deployMaintenancePlans } from './maintenancePlans.ts';
 import { deploySubsidyPool } from './subsidyPool.ts';
 import { TOKEN_REASON_CODE } from './tokenReasons.ts';
 import { confirm } from './transactions.ts';
@@ -41,6 +42,8 @@ export interface Deployment {
   readonly continuousMarket?: Address;
   /** The subsidy pool, when deployed (`DeployOptions.subsidyPool`). */
   readonly subsidyPool?: Address;
+  /** The grid company's maintenance plans, when deployed (`DeployOptions.maintenancePlans`). */
+  readonly maintenancePlans?: Address;
 }
 
 /** The continuous market's own settings; its periods are the sealed-bid market's. */
@@ -62,6 +65,8 @@ export interface DeployOptions {
   readonly continuousMarket?: ContinuousMarketSettings;
   /** Also deploy the subsidy pool and add it to the token as a ledger for subsidies. */
   readonly subsidyPool?: boolean;
+  /** Also deploy the maintenance plans the market consults. */
+  readonly maintenancePlans?: boolean;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -156,6 +161,13 @@ export async function deployPlatform(
         onProgress: progress,
       })
     : undefined;
+  const maintenancePlans = options.maintenancePlans
+    ? await deployMaintenancePlans(connection, {
+        operator: options.operator,
+        deployment: { registry: registry.address, market: market.address },
+        onProgress: progress,
+      })
+    : undefined;
   return {
     chainId: connection.chain.id,
     registry: registry.address,
@@ -167,6 +179,7 @@ export async function deployPlatform(
     publicGrid: options.publicGrid,
     ...(continuousMarket === undefined ? {} : { continuousMarket }),
     ...(subsidyPool === undefined ? {} : { subsidyPool }),
+    ...(maintenancePlans === undefined ? {} : { maintenancePlans }),
   };
 }
 
