@@ -18,6 +18,7 @@ import { summarize } from '../chain/transactions.ts';
 import { KIND_CODE, type SealedBid } from '../chain/typedData.ts';
 import { formatMoney } from '../core/units.ts';
 import { RequestError } from './errors.ts';
+import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { PlatformStore, StoredBid } from './platformStore.ts';
 
 export interface BidRequest {
@@ -45,6 +46,8 @@ export function createBidBook(deps: {
   platform: Platform;
   relayer: Relayer;
   schedule: PeriodSchedule;
+  /** The grid company's maintenance plans: a unit under maintenance may not sell. */
+  maintenancePlans?: MaintenancePlans;
   now(): Promise<bigint>;
 }) {
   const { store, platform, relayer, schedule } = deps;
@@ -89,6 +92,17 @@ export function createBidBook(deps: {
         `a ${['producer', 'consumer', 'prosumer'][profile.kind]} cannot ${request.side}`,
         'side',
       );
+    if (request.side === 'sell' && deps.maintenancePlans !== undefined) {
+      const planId = await deps.maintenancePlans.read.read.planCovering([request.participantId, period]);
+      if (planId !== 0n) {
+        const plan = await deps.maintenancePlans.read.read.plan([planId]);
+        throw new RequestError(
+          'invalid',
+          `the unit is under maintenance in period ${period} (plan ${planId}, periods ${plan.fromPeriod}–${plan.toPeriod}, work order ${workOrderText(plan.workOrder)}): it may not sell then`,
+          'period',
+        );
+      }
+    }
     // The contract checks admission again at the reveal; refusing here spares a doomed commit.
     const [{ marginAmount }, balance] = await Promise.all([
       platform.read.market.read.parameters(),

@@ -21,6 +21,7 @@ import { createKeeper, keeperCursorStore } from '../services/keeper/keeper.ts';
 import { buildApp } from '../server/app.ts';
 import type { ApiContext } from '../server/context.ts';
 import { openSubsidyPool } from '../chain/subsidyPool.ts';
+import { openMaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { createBidBook } from './bidBook.ts';
 import { caseStudyBots, enrolCaseStudy } from './caseStudyBots.ts';
@@ -120,7 +121,15 @@ export async function startPlatformService(
       saveCredentials();
       progress('operator login created');
     }
-    const bidBook = createBidBook({ store, platform, relayer, schedule, now: () => clock.now() });
+    const maintenancePlans = openMaintenancePlans(platform.connection, platform.deployment);
+    const bidBook = createBidBook({
+      store,
+      platform,
+      relayer,
+      schedule,
+      maintenancePlans,
+      now: () => clock.now(),
+    });
     const meters = await startMeterFleet({
       store,
       platform,
@@ -279,6 +288,7 @@ export async function startPlatformService(
     let syncing: Promise<unknown> | undefined;
     const context: ApiContext = {
       subsidyPool,
+      maintenancePlans,
       config,
       platform,
       accounts,

@@ -2,7 +2,17 @@
  * Maintenance plans on chain: deploy the contract beside a platform, publish and cancel the grid
  * company's outage windows, and read them in the market core's shape.
  */
-import { getAddress, getContract, parseEventLogs, type Account, type Address, type Hex } from 'viem';
+import {
+  getAddress,
+  getContract,
+  hexToString,
+  parseEventLogs,
+  toHex,
+  type Account,
+  type Address,
+  type Hex,
+} from 'viem';
+import { WattLedgerError } from '../core/errors.ts';
 import type { MaintenancePlan } from '../core/maintenance.ts';
 import type { ChainConnection } from './connection.ts';
 import type { Deployment } from './deploy.ts';
@@ -19,6 +29,19 @@ export interface PublishedPlan extends MaintenancePlan {
   /** The grid company's work order, as 32 bytes (text, right-padded with zeros). */
   readonly workOrder: Hex;
 }
+
+/** A work order as 32 bytes: its text, right-padded with zeros (at most 32 bytes of UTF-8). */
+export function workOrderBytes(text: string): Hex {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length === 0 || bytes.length > 32)
+    throw new WattLedgerError('INVALID_FIELD', 'workOrder: must be 1 to 32 bytes of text', {
+      field: 'workOrder',
+    });
+  return toHex(bytes, { size: 32 });
+}
+
+/** The text of a work order written by `workOrderBytes`. */
+export const workOrderText = (bytes: Hex): string => hexToString(bytes).replace(/\0+$/, '');
 
 const readContract = (connection: ChainConnection, address: Address) =>
   getContract({ address, abi: maintenancePlansAbi, client: connection.publicClient });

@@ -18,6 +18,7 @@ import { marketRoutes } from './routes/market.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { subsidyRoutes } from './routes/subsidies.ts';
+import { maintenanceRoutes } from './routes/maintenance.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tradeRoutes } from './routes/trades.ts';
 
@@ -75,6 +76,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   tradeRoutes(app, ctx);
   operatorRoutes(app, ctx);
   subsidyRoutes(app, ctx);
+  maintenanceRoutes(app, ctx);
   explorerRoutes(app, ctx);
   eventRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

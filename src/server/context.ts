@@ -6,6 +6,7 @@ import type { PeriodSchedule } from '../core/periodClock.ts';
 import type { PlatformAccounts } from '../chain/devAccounts.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { SubsidyPool } from '../chain/subsidyPool.ts';
+import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { BidBook } from '../app/bidBook.ts';
 import type { ChainLock } from '../app/chainLock.ts';
 import type { PlatformClock } from '../app/clockDriver.ts';
@@ -20,6 +21,8 @@ export interface ApiContext {
   readonly platform: Platform;
   /** The subsidy pool, when the deployment has one. */
   readonly subsidyPool: SubsidyPool | undefined;
+  /** The grid company's maintenance plans, when the deployment has them. */
+  readonly maintenancePlans: MaintenancePlans | undefined;
   readonly accounts: Pick<PlatformAccounts, 'operator' | 'settlementAgent' | 'publicGrid'> & {
     relayer: Account;
   };

@@ -88,6 +88,31 @@ async function setUpSubsidies(page: Page): Promise<void> {
     .toContain('100000');
 }
 
+/** The operator publishes a maintenance window for the seller's unit, then cancels it. */
+async function publishAndCancelMaintenance(page: Page, unitId: number): Promise<void> {
+  await page.goto('/operator');
+  const panel = page.getByTestId('maintenance-panel');
+  const { earliestPeriod } = (await (await page.request.get('/api/maintenance')).json()) as {
+    earliestPeriod: number;
+  };
+  await panel.getByTestId('maintenance-unit').selectOption(String(unitId));
+  await panel.getByTestId('maintenance-fromPeriod').fill(String(earliestPeriod + 50));
+  await panel.getByTestId('maintenance-toPeriod').fill(String(earliestPeriod + 49));
+  await panel.getByTestId('maintenance-workOrder').fill('WO-BROWSER-1');
+  await panel.getByTestId('maintenance-submit').click();
+  // The window ends before it starts: refused, naming the field, nothing published.
+  await expect.poll(() => panel.getByTestId('maintenance-form').innerText()).toContain('toPeriod');
+  await panel.getByTestId('maintenance-toPeriod').fill(String(earliestPeriod + 52));
+  await panel.getByTestId('maintenance-submit').click();
+  await expect
+    .poll(() => panel.getByTestId('maintenance-table').innerText(), { timeout: waitMs })
+    .toContain('WO-BROWSER-1');
+  await panel.getByTestId('maintenance-cancel-1').click();
+  await expect
+    .poll(() => panel.getByTestId('maintenance-table').innerText(), { timeout: waitMs })
+    .toContain('cancelled');
+}
+
 async function deposit(page: Page, amount: string, reference: string): Promise<void> {
   await page.goto('/me');
   await page.getByTestId('deposit-amount').fill(amount);
@@ -175,6 +200,7 @@ describe('platform in the browser', () => {
       await authoriseAndBindMeter(operator.page, sellerId, '000000000101');
       await authoriseAndBindMeter(operator.page, buyerId, '000000000102');
       await setUpSubsidies(operator.page);
+      await publishAndCancelMaintenance(operator.page, sellerId);
 
       await deposit(seller.page, '50', 'FIAT-SELLER-1');
       await deposit(buyer.page, '100', 'FIAT-BUYER-1');

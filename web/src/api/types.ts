@@ -310,3 +310,17 @@ export interface TradeFlow {
   chainTime: number;
   steps: FlowStep[];
 }
+
+export interface MaintenancePlan {
+  planId: number;
+  unitId: number;
+  fromPeriod: number;
+  toPeriod: number;
+  cancelled: boolean;
+  workOrder: string;
+}
+
+export interface MaintenancePlans {
+  plans: MaintenancePlan[];
+  earliestPeriod: number;
+}

@@ -1,5 +1,12 @@
 import { api } from '../api/client';
-import type { Health, Meter, Parameters, Participant, SubsidyProgramme } from '../api/types';
+import type {
+  Health,
+  MaintenancePlans,
+  Meter,
+  Parameters,
+  Participant,
+  SubsidyProgramme,
+} from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorBox } from '../components/forms';
 import { Address } from '../components/links';
@@ -13,6 +20,7 @@ import { MeterForm } from './operator/MeterForm';
 import { ParametersForm } from './operator/ParametersForm';
 import { ParticipantsTable } from './operator/ParticipantsTable';
 import { SubsidyPanel } from './operator/SubsidyPanel';
+import { MaintenancePanel } from './operator/MaintenancePanel';
 
 export function OperatorPage() {
   const { t } = useI18n();
@@ -21,11 +29,13 @@ export function OperatorPage() {
   const parameters = useAsync(() => api.get<Parameters>('/parameters'), []);
   const health = useAsync(() => api.get<Health>('/health'), []);
   const subsidies = useAsync(() => api.get<SubsidyProgramme>('/subsidies'), []);
+  const maintenance = useAsync(() => api.get<MaintenancePlans>('/maintenance'), []);
   useLiveReload(['block'], health.reload, 3000);
   useLiveReload(['clock'], () => {
     participants.reload();
     meters.reload();
     subsidies.reload();
+    maintenance.reload();
   });
   const list: readonly Participant[] = participants.list;
   const meterColumns: Column<Meter>[] = [
@@ -66,6 +76,9 @@ export function OperatorPage() {
         <ParametersForm current={parameters.data} onSaved={parameters.reload} />
         <PasswordForm />
       </div>
+      {maintenance.data && (
+        <MaintenancePanel plans={maintenance.data} participants={list} onChanged={maintenance.reload} />
+      )}
       {subsidies.data && <SubsidyPanel programme={subsidies.data} onChanged={subsidies.reload} />}
       <section>
         <h2>{t('operator.meters')}</h2>
