@@ -1,12 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { confirm } from '../../chain/transactions.ts';
-import { toContractParameters } from '../../chain/deploy.ts';
+import { fromContractParameters, toContractParameters, type PricingRule } from '../../chain/deploy.ts';
 import { parseMoney, parsePricePerKwh, parseRate } from '../../core/units.ts';
 import { RequestError } from '../../app/errors.ts';
 import { requireOperator } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { decimalString, location, S } from '../format.ts';
 import { describeParameters, parametersSchema } from './market.ts';
+
+/** A seller's share cap as a fraction of the period's demand (0–1, 0: none), in basis points. */
+function shareCapBps(text: string): number {
+  const ppm = parseRate(text, 'sellerShareCap');
+  if (ppm > 1_000_000n)
+    throw new RequestError('invalid', 'must be at most 1 (the whole demand)', 'sellerShareCap');
+  if (ppm % 100n !== 0n)
+    throw new RequestError('invalid', 'has more than 4 decimal places', 'sellerShareCap');
+  return Number(ppm / 100n);
+}
 
 export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
@@ -67,6 +77,10 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
             surplusFactor: decimalString,
             rewardRate: decimalString,
             penaltyRate: decimalString,
+            pricing: { type: 'string', enum: ['mid', 'uniform'] },
+            priceFloor: decimalString,
+            priceCap: decimalString,
+            sellerShareCap: decimalString,
           },
           required: [
             'margin',
@@ -94,6 +108,18 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const referencePricePerWh = parsePricePerKwh(b.referencePrice, 'referencePrice');
       if (referencePricePerWh === 0n)
         throw new RequestError('invalid', 'must be greater than zero', 'referencePrice');
+      // The market rules are optional here: what is left out keeps the value in force.
+      const inForce = fromContractParameters(await ctx.platform.read.market.read.parameters());
+      const bound = (field: 'priceFloor' | 'priceCap', current: bigint) => {
+        if (b[field] === undefined) return current;
+        const perWh = parsePricePerKwh(b[field], field);
+        if (perWh >= 1n << 80n) throw new RequestError('invalid', 'is too large', field);
+        return perWh;
+      };
+      const priceFloorPerWh = bound('priceFloor', inForce.priceFloorPerWh);
+      const priceCapPerWh = bound('priceCap', inForce.priceCapPerWh);
+      if (priceCapPerWh !== 0n && priceFloorPerWh > priceCapPerWh)
+        throw new RequestError('invalid', 'must not be above the price cap (0 means no floor)', 'priceFloor');
       const parameters = {
         marginAmount: parseMoney(b.margin, 'margin'),
         referencePricePerWh,
@@ -101,6 +127,11 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
         surplusFactorPpm: rate('surplusFactor', 10_000_000n),
         rewardRatePpm: rate('rewardRate', 1_000_000n),
         penaltyRatePpm: rate('penaltyRate', 1_000_000n),
+        pricing: (b.pricing as PricingRule | undefined) ?? inForce.pricing,
+        priceFloorPerWh,
+        priceCapPerWh,
+        sellerShareCapBps:
+          b.sellerShareCap === undefined ? inForce.sellerShareCapBps : shareCapBps(b.sellerShareCap),
       };
       const receipt = await ctx.lock.run(() =>
         confirm(ctx.platform.connection, 'set market parameters', () =>
