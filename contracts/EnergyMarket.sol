@@ -603,7 +603,7 @@ contract EnergyMarket is EIP712, Nonces {
         BidSlots.Bid memory old = _bids[k];
         if (old.period == period) revert BidAlreadyCommitted(id, period);
         if (old.period != 0 && old.has(BidSlots.REVEALED) && !old.has(BidSlots.SETTLED)) revert BidSlotBusy(id, old.period);
-        _bids[k] = BidSlots.Bid(uint24(period), BidSlots.COMMITTED, 0, 0, 0, 0);
+        BidSlots.write(_bids[k], BidSlots.Bid(uint24(period), BidSlots.COMMITTED, 0, 0, 0, 0));
         _commitments[k] = commitment;
         emit BidCommitted(period, id, commitment);
     }
@@ -647,7 +647,7 @@ contract EnergyMarket is EIP712, Nonces {
         bid.flags |= BidSlots.REVEALED | (sell ? BidSlots.SELL : 0) | (green ? BidSlots.GREEN : 0);
         bid.quantityWh = uint48(r.quantityWh);
         bid.pricePerWh = uint80(r.pricePerWh);
-        _bids[k] = bid;
+        BidSlots.write(_bids[k], bid);
         PeriodBook storage book = _books[r.period];
         if (sell) {
             book.sellers++;
@@ -848,8 +848,8 @@ contract EnergyMarket is EIP712, Nonces {
                 _pay(ctx, t.stage, Pending(sellerId, buyerId, quantityWh), price);
             }
         }
-        _bids[sk] = s;
-        _bids[bk] = b;
+        BidSlots.write(_bids[sk], s);
+        BidSlots.write(_bids[bk], b);
         return true;
     }
 
@@ -878,7 +878,7 @@ contract EnergyMarket is EIP712, Nonces {
             uint256 inward = sell ? importWh : exportWh;
             bid.actualWh = uint48(outward > inward ? outward - inward : 0);
             bid.flags |= BidSlots.READ;
-            _bids[k] = bid;
+            BidSlots.write(_bids[k], bid);
         }
         emit ReadingRecorded(period, participantId, meter, importWh, exportWh);
     }

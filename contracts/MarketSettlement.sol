@@ -91,7 +91,7 @@ library MarketSettlement {
             terms.rates
         );
         bid.flags |= BidSlots.SETTLED;
-        bids[k] = bid;
+        BidSlots.write(bids[k], bid);
         _settleWithGrid(members, token, id, terms.grid, o.imbalanceAmount, SettlementToken.Reason.Imbalance, period);
         _settleWithGrid(
             members, token, id, terms.grid, int256(o.reward) - int256(o.penalty), SettlementToken.Reason.Incentive, period
