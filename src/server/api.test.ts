@@ -347,6 +347,44 @@ describe('platform API', () => {
       expect(bid.body.error.field).toBe('price');
       expect(bid.body.error.message).toMatch(new RegExp(`price ${bound}`));
     }
+    // One period's own bounds replace the defaults, for that period only.
+    const next = (await call('GET', '/api/market')).body.bidding.period + 1;
+    expect(
+      (await call('PUT', `/api/periods/${next}/price-bounds`, { priceFloor: '0.5', priceCap: '0.6' })).status,
+    ).toBe(401);
+    const own = await call(
+      'PUT',
+      `/api/periods/${next}/price-bounds`,
+      { priceFloor: '0.5', priceCap: '0.6' },
+      operator,
+    );
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ period: next, priceFloor: '0.5', priceCap: '0.6' });
+    const inverted = await call(
+      'PUT',
+      `/api/periods/${next}/price-bounds`,
+      { priceFloor: '0.7', priceCap: '0.6' },
+      operator,
+    );
+    expect(inverted.body.error.field).toBe('priceFloor');
+    const outside = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '0.1', price: '0.9', period: next },
+      alice.token,
+    );
+    expect(outside.body.error.field).toBe('price');
+    expect((await call('GET', `/api/periods/${next + 1}/price-bounds`)).body).toMatchObject({
+      priceFloor: '0.1',
+      priceCap: '2',
+    });
+    expect(
+      (await call('DELETE', `/api/periods/${next}/price-bounds`, undefined, operator)).body,
+    ).toMatchObject({
+      priceFloor: '0.1',
+      priceCap: '2',
+    });
+
     const back = { pricing: 'mid', priceFloor: '0', priceCap: '0', sellerShareCap: '0' };
     expect(
       (await call('PUT', '/api/parameters', { ...base, ...back }, operator)).body.parameters,

@@ -5,8 +5,15 @@ import { parseMoney, parsePricePerKwh, parseRate } from '../../core/units.ts';
 import { RequestError } from '../../app/errors.ts';
 import { requireOperator } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { decimalString, location, S } from '../format.ts';
+import { decimalString, location, price, S } from '../format.ts';
 import { describeParameters, parametersSchema } from './market.ts';
+
+/** A price bound per kWh in base units per Wh, as the contract keeps it (80 bits); 0 means none. */
+function boundPerWh(text: string, field: string): bigint {
+  const perWh = parsePricePerKwh(text, field);
+  if (perWh >= 1n << 80n) throw new RequestError('invalid', 'is too large', field);
+  return perWh;
+}
 
 /** A seller's share cap as a fraction of the period's demand (0–1, 0: none), in basis points. */
 function shareCapBps(text: string): number {
@@ -110,12 +117,8 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
         throw new RequestError('invalid', 'must be greater than zero', 'referencePrice');
       // The market rules are optional here: what is left out keeps the value in force.
       const inForce = fromContractParameters(await ctx.platform.read.market.read.parameters());
-      const bound = (field: 'priceFloor' | 'priceCap', current: bigint) => {
-        if (b[field] === undefined) return current;
-        const perWh = parsePricePerKwh(b[field], field);
-        if (perWh >= 1n << 80n) throw new RequestError('invalid', 'is too large', field);
-        return perWh;
-      };
+      const bound = (field: 'priceFloor' | 'priceCap', current: bigint) =>
+        b[field] === undefined ? current : boundPerWh(b[field], field);
       const priceFloorPerWh = bound('priceFloor', inForce.priceFloorPerWh);
       const priceCapPerWh = bound('priceCap', inForce.priceCapPerWh);
       if (priceCapPerWh !== 0n && priceFloorPerWh > priceCapPerWh)
@@ -141,6 +144,84 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
         ),
       );
       return { parameters: await describeParameters(ctx), ...location(receipt) };
+    },
+  );
+
+  const periodParams = {
+    type: 'object',
+    properties: { period: { type: 'integer', minimum: 1, maximum: 16_777_215 } },
+    required: ['period'],
+  } as const;
+  const boundsOf = async (period: bigint) => {
+    const [floorPerWh, capPerWh] = await ctx.platform.read.market.read.priceBoundsOf([period]);
+    return {
+      period: Number(period),
+      priceFloor: floorPerWh === 0n ? null : price(floorPerWh),
+      priceCap: capPerWh === 0n ? null : price(capPerWh),
+    };
+  };
+  const setBounds = async (period: bigint, floorPerWh: bigint, capPerWh: bigint, set: boolean) => {
+    const receipt = await ctx.lock.run(() =>
+      confirm(ctx.platform.connection, `set the price bounds of period ${period}`, () =>
+        ctx.platform
+          .as(ctx.accounts.operator)
+          .market.write.setPeriodPriceBounds([period, { floorPerWh, capPerWh, set }]),
+      ),
+    );
+    return { ...(await boundsOf(period)), ...location(receipt) };
+  };
+
+  app.get(
+    '/api/periods/:period/price-bounds',
+    {
+      schema: {
+        summary: 'The price floor and cap a bid for the period must respect (null: none)',
+        tags: ['market'],
+        params: periodParams,
+      },
+    },
+    async (request) => await boundsOf(BigInt((request.params as { period: number }).period)),
+  );
+
+  app.put(
+    '/api/periods/:period/price-bounds',
+    {
+      schema: {
+        summary: 'The operator gives one period its own price floor and cap ("0": none), checked at reveal',
+        tags: ['operator'],
+        params: periodParams,
+        body: {
+          type: 'object',
+          properties: { priceFloor: decimalString, priceCap: decimalString },
+          required: ['priceFloor', 'priceCap'],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      requireOperator(ctx, request);
+      const period = BigInt((request.params as { period: number }).period);
+      const b = request.body as { priceFloor: string; priceCap: string };
+      const floorPerWh = boundPerWh(b.priceFloor, 'priceFloor');
+      const capPerWh = boundPerWh(b.priceCap, 'priceCap');
+      if (capPerWh !== 0n && floorPerWh > capPerWh)
+        throw new RequestError('invalid', 'must not be above the price cap (0 means no floor)', 'priceFloor');
+      return await setBounds(period, floorPerWh, capPerWh, true);
+    },
+  );
+
+  app.delete(
+    '/api/periods/:period/price-bounds',
+    {
+      schema: {
+        summary: "The operator returns a period to the market's default price bounds",
+        tags: ['operator'],
+        params: periodParams,
+      },
+    },
+    async (request) => {
+      requireOperator(ctx, request);
+      return await setBounds(BigInt((request.params as { period: number }).period), 0n, 0n, false);
     },
   );
 
