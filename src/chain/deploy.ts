@@ -7,6 +7,7 @@ import { participantRegistryAbi, participantRegistryBytecode } from './generated
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
 import { confirm } from './transactions.ts';
+import { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
 
 export interface MarketSchedule {
   /** Start of delivery period 1, unix seconds. */
@@ -33,9 +34,7 @@ export interface MarketParameters {
   readonly sellerShareCapBps?: number;
 }
 
-/** Mid-price per pair, or one uniform (pay-as-clear) price per stage. */
-export type PricingRule = 'mid' | 'uniform';
-export const PRICING_RULES = ['mid', 'uniform'] as const satisfies readonly PricingRule[];
+export { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
 
 export interface Deployment {
   readonly chainId: number;

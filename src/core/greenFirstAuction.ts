@@ -55,6 +55,8 @@ export interface BidProgress {
 }
 
 export type PricingRule = 'mid' | 'uniform';
+/** The pricing rules in the order of the contract's `Pricing` enum. */
+export const PRICING_RULES = ['mid', 'uniform'] as const satisfies readonly PricingRule[];
 
 export interface ClearingRules {
   readonly pricing: PricingRule;

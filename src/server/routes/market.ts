@@ -8,7 +8,7 @@ import type { PeriodSummaryView } from '../../app/readModel.ts';
 import type { ApiContext } from '../context.ts';
 import { averagePrice, kwh, location, money, price, S, windows } from '../format.ts';
 import { describeSettlement } from './participants.ts';
-import { formatRate } from '../../core/units.ts';
+import { formatBasisPoints, formatRate } from '../../core/units.ts';
 import { PRICING_RULES } from '../../chain/deploy.ts';
 
 const summary = (ctx: ApiContext, p: PeriodSummaryView) => ({
@@ -50,7 +50,7 @@ export async function describeParameters(ctx: ApiContext) {
     pricing: PRICING_RULES[p.pricing] ?? 'mid',
     priceFloor: p.priceFloorPerWh === 0n ? null : price(p.priceFloorPerWh),
     priceCap: p.priceCapPerWh === 0n ? null : price(p.priceCapPerWh),
-    sellerShareCap: p.sellerShareCapBps === 0 ? null : formatRate(BigInt(p.sellerShareCapBps) * 100n),
+    sellerShareCap: p.sellerShareCapBps === 0 ? null : formatBasisPoints(BigInt(p.sellerShareCapBps)),
   };
 }
 

@@ -1,29 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { confirm } from '../../chain/transactions.ts';
 import { fromContractParameters, toContractParameters, type PricingRule } from '../../chain/deploy.ts';
-import { parseMoney, parsePricePerKwh, parseRate } from '../../core/units.ts';
+import {
+  parseBasisPoints,
+  parseMoney,
+  parsePriceBound,
+  parsePricePerKwh,
+  parseRate,
+} from '../../core/units.ts';
 import { RequestError } from '../../app/errors.ts';
 import { requireOperator } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { decimalString, location, price, S } from '../format.ts';
 import { describeParameters, parametersSchema } from './market.ts';
-
-/** A price bound per kWh in base units per Wh, as the contract keeps it (80 bits); 0 means none. */
-function boundPerWh(text: string, field: string): bigint {
-  const perWh = parsePricePerKwh(text, field);
-  if (perWh >= 1n << 80n) throw new RequestError('invalid', 'is too large', field);
-  return perWh;
-}
-
-/** A seller's share cap as a fraction of the period's demand (0–1, 0: none), in basis points. */
-function shareCapBps(text: string): number {
-  const ppm = parseRate(text, 'sellerShareCap');
-  if (ppm > 1_000_000n)
-    throw new RequestError('invalid', 'must be at most 1 (the whole demand)', 'sellerShareCap');
-  if (ppm % 100n !== 0n)
-    throw new RequestError('invalid', 'has more than 4 decimal places', 'sellerShareCap');
-  return Number(ppm / 100n);
-}
 
 export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
@@ -118,7 +107,7 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
       // The market rules are optional here: what is left out keeps the value in force.
       const inForce = fromContractParameters(await ctx.platform.read.market.read.parameters());
       const bound = (field: 'priceFloor' | 'priceCap', current: bigint) =>
-        b[field] === undefined ? current : boundPerWh(b[field], field);
+        b[field] === undefined ? current : parsePriceBound(b[field], field);
       const priceFloorPerWh = bound('priceFloor', inForce.priceFloorPerWh);
       const priceCapPerWh = bound('priceCap', inForce.priceCapPerWh);
       if (priceCapPerWh !== 0n && priceFloorPerWh > priceCapPerWh)
@@ -134,7 +123,9 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
         priceFloorPerWh,
         priceCapPerWh,
         sellerShareCapBps:
-          b.sellerShareCap === undefined ? inForce.sellerShareCapBps : shareCapBps(b.sellerShareCap),
+          b.sellerShareCap === undefined
+            ? inForce.sellerShareCapBps
+            : Number(parseBasisPoints(b.sellerShareCap, 'sellerShareCap')),
       };
       const receipt = await ctx.lock.run(() =>
         confirm(ctx.platform.connection, 'set market parameters', () =>
@@ -202,8 +193,8 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
       requireOperator(ctx, request);
       const period = BigInt((request.params as { period: number }).period);
       const b = request.body as { priceFloor: string; priceCap: string };
-      const floorPerWh = boundPerWh(b.priceFloor, 'priceFloor');
-      const capPerWh = boundPerWh(b.priceCap, 'priceCap');
+      const floorPerWh = parsePriceBound(b.priceFloor, 'priceFloor');
+      const capPerWh = parsePriceBound(b.priceCap, 'priceCap');
       if (capPerWh !== 0n && floorPerWh > capPerWh)
         throw new RequestError('invalid', 'must not be above the price cap (0 means no floor)', 'priceFloor');
       return await setBounds(period, floorPerWh, capPerWh, true);
