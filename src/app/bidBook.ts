@@ -16,7 +16,7 @@ import type { Platform } from '../chain/platform.ts';
 import type { Relayer } from '../chain/relayer.ts';
 import { summarize } from '../chain/transactions.ts';
 import { KIND_CODE, type SealedBid } from '../chain/typedData.ts';
-import { formatMoney } from '../core/units.ts';
+import { formatMoney, formatPricePerKwh } from '../core/units.ts';
 import { RequestError } from './errors.ts';
 import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { PlatformStore, StoredBid } from './platformStore.ts';
@@ -77,6 +77,20 @@ export function createBidBook(deps: {
       );
     if (request.quantityWh <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'quantity');
     if (request.pricePerWh <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'price');
+    // The contract refuses a price outside the period's bounds at the reveal; refusing here spares a doomed bid.
+    const [floorPerWh, capPerWh] = await platform.read.market.read.priceBoundsOf([period]);
+    if (request.pricePerWh < floorPerWh)
+      throw new RequestError(
+        'invalid',
+        `is below period ${period}'s price floor ${formatPricePerKwh(floorPerWh)} per kWh`,
+        'price',
+      );
+    if (capPerWh !== 0n && request.pricePerWh > capPerWh)
+      throw new RequestError(
+        'invalid',
+        `is above period ${period}'s price cap ${formatPricePerKwh(capPerWh)} per kWh`,
+        'price',
+      );
     if (store.bid(request.participantId, period) !== undefined)
       throw new RequestError(
         'conflict',

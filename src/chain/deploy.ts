@@ -2,6 +2,7 @@
 import { getAddress, getContract, type Account, type Address, type Hex } from 'viem';
 import { continuousMarketAbi, continuousMarketBytecode } from './generated/ContinuousMarket.ts';
 import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.ts';
+import { marketSettlementAbi, marketSettlementBytecode } from './generated/MarketSettlement.ts';
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
@@ -9,6 +10,7 @@ import { deployMaintenancePlans } from './maintenancePlans.ts';
 import { deploySubsidyPool } from './subsidyPool.ts';
 import { TOKEN_REASON_CODE } from './tokenReasons.ts';
 import { confirm } from './transactions.ts';
+import { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
 
 export interface MarketSchedule {
   /** Start of delivery period 1, unix seconds. */
@@ -26,7 +28,16 @@ export interface MarketParameters {
   readonly surplusFactorPpm: number;
   readonly rewardRatePpm: number;
   readonly penaltyRatePpm: number;
+  /** How trades are priced; a change applies from the first period whose commit window has not opened. */
+  readonly pricing?: PricingRule;
+  /** Default price bounds of every period, base units per Wh (0 or absent: none). */
+  readonly priceFloorPerWh?: bigint;
+  readonly priceCapPerWh?: bigint;
+  /** Most one seller may be awarded in a period, in basis points of the period's revealed demand (0: no cap). */
+  readonly sellerShareCapBps?: number;
 }
+
+export { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
 
 export interface Deployment {
   readonly chainId: number;
@@ -79,7 +90,42 @@ export const toContractParameters = (p: MarketParameters) => ({
     rewardRatePpm: p.rewardRatePpm,
     penaltyRatePpm: p.penaltyRatePpm,
   },
+  pricing: PRICING_RULES.indexOf(p.pricing ?? 'mid'),
+  priceFloorPerWh: p.priceFloorPerWh ?? 0n,
+  priceCapPerWh: p.priceCapPerWh ?? 0n,
+  sellerShareCapBps: p.sellerShareCapBps ?? 0,
 });
+
+/** The contract's parameters as the platform names them. */
+export const fromContractParameters = (p: {
+  marginAmount: bigint;
+  referencePricePerWh: bigint;
+  rates: {
+    shortfallFactorPpm: number;
+    surplusFactorPpm: number;
+    rewardRatePpm: number;
+    penaltyRatePpm: number;
+  };
+  pricing: number;
+  priceFloorPerWh: bigint;
+  priceCapPerWh: bigint;
+  sellerShareCapBps: number;
+}): Required<MarketParameters> => ({
+  marginAmount: p.marginAmount,
+  referencePricePerWh: p.referencePricePerWh,
+  ...p.rates,
+  pricing: PRICING_RULES[p.pricing] ?? 'mid',
+  priceFloorPerWh: p.priceFloorPerWh,
+  priceCapPerWh: p.priceCapPerWh,
+  sellerShareCapBps: p.sellerShareCapBps,
+});
+
+/** The placeholder solc leaves in EnergyMarket's code for the address of its linked library. */
+const LIBRARY_PLACEHOLDER = /__\$[0-9a-f]{34}\$__/g;
+
+/** EnergyMarket's creation code with MarketSettlement's address linked in. */
+export const linkedEnergyMarketBytecode = (settlementLibrary: Address): Hex =>
+  energyMarketBytecode.replace(LIBRARY_PLACEHOLDER, settlementLibrary.slice(2).toLowerCase()) as Hex;
 
 export async function deployPlatform(
   connection: ChainConnection,
@@ -112,10 +158,13 @@ export async function deployPlatform(
     }),
   );
   const { schedule } = options;
+  const settlementLibrary = await deployed('MarketSettlement', () =>
+    wallet.deployContract({ abi: marketSettlementAbi, bytecode: marketSettlementBytecode }),
+  );
   const market = await deployed('EnergyMarket', () =>
     wallet.deployContract({
       abi: energyMarketAbi,
-      bytecode: energyMarketBytecode,
+      bytecode: linkedEnergyMarketBytecode(settlementLibrary.address),
       args: [
         registry.address,
         token.address,

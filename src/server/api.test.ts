@@ -470,6 +470,98 @@ describe('platform API', () => {
     expect(badIndex.body.error.field).toBe('logIndex');
   });
 
+  it('sets the pricing rule, price bounds and seller share cap; refuses bad values and bids outside the bounds, naming the field', async () => {
+    const inForce = (await call('GET', '/api/parameters')).body;
+    expect(inForce).toMatchObject({ pricing: 'mid', priceFloor: null, priceCap: null, sellerShareCap: null });
+    const base = {
+      margin: inForce.margin,
+      referencePrice: inForce.referencePrice,
+      shortfallFactor: inForce.shortfallFactor,
+      surplusFactor: inForce.surplusFactor,
+      rewardRate: inForce.rewardRate,
+      penaltyRate: inForce.penaltyRate,
+    };
+    const rules = { pricing: 'uniform', priceFloor: '0.1', priceCap: '2', sellerShareCap: '0.5' };
+    const set = await call('PUT', '/api/parameters', { ...base, ...rules }, operator);
+    expect(set.status).toBe(200);
+    expect(set.body.parameters).toMatchObject(rules);
+    expect((await call('GET', '/api/parameters')).body).toMatchObject(rules);
+    // Left out, the rules keep their values.
+    expect((await call('PUT', '/api/parameters', base, operator)).body.parameters).toMatchObject(rules);
+
+    for (const [field, value] of [
+      ['priceFloor', '3'],
+      ['sellerShareCap', '1.5'],
+      ['sellerShareCap', '0.00001'],
+      ['priceCap', '0.0000000000000000001'],
+    ] as const) {
+      const refused = await call('PUT', '/api/parameters', { ...base, ...rules, [field]: value }, operator);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe(field);
+    }
+    const unknownRule = await call('PUT', '/api/parameters', { ...base, pricing: 'pay-as-bid' }, operator);
+    expect(unknownRule.status).toBe(400);
+    expect(JSON.stringify(unknownRule.body)).toMatch(/pricing/);
+    expect((await call('GET', '/api/parameters')).body).toMatchObject(rules);
+
+    for (const [price, bound] of [
+      ['2.5', 'cap'],
+      ['0.05', 'floor'],
+    ] as const) {
+      const bid = await call('POST', '/api/bids', { side: 'buy', quantity: '0.1', price }, alice.token);
+      expect(bid.status).toBe(400);
+      expect(bid.body.error.field).toBe('price');
+      expect(bid.body.error.message).toMatch(new RegExp(`price ${bound}`));
+    }
+    // One period's own bounds replace the defaults, for that period only.
+    const next = (await call('GET', '/api/market')).body.bidding.period + 1;
+    expect(
+      (await call('PUT', `/api/periods/${next}/price-bounds`, { priceFloor: '0.5', priceCap: '0.6' })).status,
+    ).toBe(401);
+    const own = await call(
+      'PUT',
+      `/api/periods/${next}/price-bounds`,
+      { priceFloor: '0.5', priceCap: '0.6' },
+      operator,
+    );
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ period: next, priceFloor: '0.5', priceCap: '0.6' });
+    const inverted = await call(
+      'PUT',
+      `/api/periods/${next}/price-bounds`,
+      { priceFloor: '0.7', priceCap: '0.6' },
+      operator,
+    );
+    expect(inverted.body.error.field).toBe('priceFloor');
+    const outside = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '0.1', price: '0.9', period: next },
+      alice.token,
+    );
+    expect(outside.body.error.field).toBe('price');
+    expect((await call('GET', `/api/periods/${next + 1}/price-bounds`)).body).toMatchObject({
+      priceFloor: '0.1',
+      priceCap: '2',
+    });
+    expect(
+      (await call('DELETE', `/api/periods/${next}/price-bounds`, undefined, operator)).body,
+    ).toMatchObject({
+      priceFloor: '0.1',
+      priceCap: '2',
+    });
+
+    const back = { pricing: 'mid', priceFloor: '0', priceCap: '0', sellerShareCap: '0' };
+    expect(
+      (await call('PUT', '/api/parameters', { ...base, ...back }, operator)).body.parameters,
+    ).toMatchObject({
+      pricing: 'mid',
+      priceFloor: null,
+      priceCap: null,
+      sellerShareCap: null,
+    });
+  });
+
   it('pushes live events (server-sent) as the clock moves, with counts and never bid contents', async () => {
     const controller = new AbortController();
     const response = await fetch(`${t.url}/api/events`, { signal: controller.signal });

@@ -339,6 +339,26 @@ describe('platform in the browser', () => {
       expect(new URL(seller.page.url()).pathname).toBe(
         `/trades/${trade!.transactionHash}/${trade!.logIndex}`,
       );
+      // The operator turns on uniform pricing and a price cap on the operator page; a bid above the
+      // cap is refused on the bid form, naming the price.
+      await operator.page.goto('/operator');
+      await operator.page.getByTestId('param-pricing').selectOption('uniform');
+      await operator.page.getByTestId('param-priceCap').fill('2');
+      await operator.page.getByTestId('parameters-submit').click();
+      await operator.page.getByTestId('parameters-result').waitFor({ timeout: waitMs });
+      const parameters = (await (await operator.page.request.get('/api/parameters')).json()) as {
+        pricing: string;
+        priceCap: string | null;
+      };
+      expect([parameters.pricing, parameters.priceCap]).toEqual(['uniform', '2']);
+      await seller.page.goto('/me');
+      await seller.page.getByTestId('bid-side').selectOption('sell');
+      await seller.page.getByTestId('bid-quantity').fill('0.1');
+      await seller.page.getByTestId('bid-price').fill('2.5');
+      await seller.page.getByTestId('bid-submit').click();
+      await expect
+        .poll(() => seller.page.getByTestId('error-price').textContent(), { timeout: waitMs })
+        .toContain('price cap');
     },
     waitMs * 4,
   );

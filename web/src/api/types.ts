@@ -93,7 +93,16 @@ export interface Parameters {
   surplusFactor: Decimal;
   rewardRate: Decimal;
   penaltyRate: Decimal;
+  /** Mid-price per pair, or one uniform price per stage; applies from the next unopened period. */
+  pricing: PricingRule;
+  /** Price bounds per kWh every bid must respect (null: none). */
+  priceFloor: Decimal | null;
+  priceCap: Decimal | null;
+  /** Most one seller may be awarded in a period, as a fraction of the period's demand (null: no cap). */
+  sellerShareCap: Decimal | null;
 }
+
+export type PricingRule = 'mid' | 'uniform';
 
 export interface Market {
   chainId: number;
