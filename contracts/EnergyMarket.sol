@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
 import {PeriodClock} from "./libraries/PeriodClock.sol";
@@ -199,6 +200,8 @@ contract EnergyMarket is EIP712, Nonces {
     error BidPriceOutOfRange(uint256 pricePerWh, uint256 max);
     error BidPriceBelowFloor(uint32 participantId, uint256 pricePerWh, uint256 floorPerWh);
     error BidPriceAboveCap(uint32 participantId, uint256 pricePerWh, uint256 capPerWh);
+    /// @notice The grid company's plan `planId` has the unit under maintenance in `period`: it may not sell.
+    error BidUnitUnderMaintenance(uint32 participantId, uint256 period, uint256 planId);
     error BidMarginNotCovered(uint32 participantId, uint256 balance, uint256 margin);
     error BidBudgetNotCovered(uint32 participantId, uint256 spendable, uint256 cost);
     error ClearingNotOpen(uint256 period, uint256 opensAt, uint256 now);
@@ -226,6 +229,8 @@ contract EnergyMarket is EIP712, Nonces {
     IParticipantRegistry public immutable registry;
     /// @notice The settlement token this market moves.
     SettlementToken public immutable token;
+    /// @notice The grid company's maintenance plans (zero: none): a unit under maintenance may not sell.
+    IMaintenancePlans public immutable maintenancePlans;
     PeriodClock.Schedule private _schedule;
     Parameters private _parameters;
     PricingChange private _pricingChange;
@@ -268,10 +273,12 @@ contract EnergyMarket is EIP712, Nonces {
         IParticipantRegistry registry_,
         SettlementToken token_,
         PeriodClock.Schedule memory schedule_,
-        Parameters memory parameters_
+        Parameters memory parameters_,
+        IMaintenancePlans maintenancePlans_
     ) EIP712("WattLedger Market", "1") {
         registry = registry_;
         token = token_;
+        maintenancePlans = maintenancePlans_;
         if (schedule_.periodSeconds == 0) revert MarketScheduleInvalid("periodSeconds");
         if (schedule_.commitSeconds == 0) revert MarketScheduleInvalid("commitSeconds");
         if (schedule_.revealSeconds == 0) revert MarketScheduleInvalid("revealSeconds");
@@ -628,6 +635,10 @@ contract EnergyMarket is EIP712, Nonces {
         IParticipantRegistry.Kind kind = IParticipantRegistry.Kind(member.profile & 3);
         if (sell ? kind == IParticipantRegistry.Kind.Consumer : kind == IParticipantRegistry.Kind.Producer) {
             revert BidSideNotAllowed(id, r.side);
+        }
+        if (sell && address(maintenancePlans) != address(0)) {
+            uint256 planId = maintenancePlans.planCovering(id, r.period);
+            if (planId != 0) revert BidUnitUnderMaintenance(id, r.period, planId);
         }
         if (r.quantityWh == 0 || r.quantityWh > MAX_WH) revert BidQuantityOutOfRange(r.quantityWh, MAX_WH);
         if (r.pricePerWh == 0 || r.pricePerWh > MAX_PRICE) revert BidPriceOutOfRange(r.pricePerWh, MAX_PRICE);

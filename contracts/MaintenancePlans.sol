@@ -2,11 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
-
-/// @notice The one thing the plans need from the market: which delivery period is under way.
-interface IMarketClock {
-    function currentPeriod() external view returns (uint256);
-}
+import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
+import {PeriodClock} from "./libraries/PeriodClock.sol";
 
 /// @title Maintenance plans: the grid company's published outage windows of generating units.
 /// @notice The operator (the grid company) publishes that a unit — a producer or prosumer — is under
@@ -14,7 +11,7 @@ interface IMarketClock {
 /// not sell in those periods: the market refuses its sell bids at the reveal. A window is published
 /// before bidding for its first period opens (from the period after next), so no bid already
 /// committed is broken; it may be cancelled, which frees the unit from then on.
-contract MaintenancePlans {
+contract MaintenancePlans is IMaintenancePlans {
     struct Plan {
         uint32 unitId;
         uint24 fromPeriod;
@@ -42,15 +39,23 @@ contract MaintenancePlans {
     error MaintenancePlanCancelled(uint256 planId);
 
     IParticipantRegistry public immutable registry;
-    IMarketClock public immutable market;
+    /// @dev The market's period clock (the market is deployed after the plans, which it consults).
+    uint64 public immutable genesis;
+    uint32 public immutable periodSeconds;
 
     Plan[] private _plans;
     /// @dev Plan ids of each unit whose window has not ended (ended ones are dropped on the next publish).
     mapping(uint32 unitId => uint256[]) private _live;
 
-    constructor(IParticipantRegistry registry_, IMarketClock market_) {
+    constructor(IParticipantRegistry registry_, uint64 genesis_, uint32 periodSeconds_) {
         registry = registry_;
-        market = market_;
+        genesis = genesis_;
+        periodSeconds = periodSeconds_;
+    }
+
+    /// @notice The delivery period under way now, as the market counts it (0 before genesis).
+    function currentPeriod() public view returns (uint256) {
+        return PeriodClock.periodAt(PeriodClock.Schedule(genesis, periodSeconds, 0, 0, 0), block.timestamp);
     }
 
     /// @notice Publishes that `unitId` is under maintenance from `fromPeriod` to `toPeriod` inclusive.
@@ -71,7 +76,7 @@ contract MaintenancePlans {
         ) {
             revert MaintenanceWindowInvalid(fromPeriod, toPeriod);
         }
-        uint256 current = market.currentPeriod();
+        uint256 current = currentPeriod();
         if (fromPeriod < current + 2) revert MaintenanceTooLate(fromPeriod, current + 2);
         uint256[] storage live = _live[unitId];
         for (uint256 i = live.length; i > 0; i--) {
@@ -97,7 +102,7 @@ contract MaintenancePlans {
     }
 
     /// @notice The plan that keeps `unitId` from selling in `period`, or 0.
-    function planCovering(uint32 unitId, uint256 period) public view returns (uint256 planId) {
+    function planCovering(uint32 unitId, uint256 period) public view override returns (uint256 planId) {
         uint256[] storage live = _live[unitId];
         for (uint256 i = 0; i < live.length; i++) {
             Plan storage p = _plans[live[i] - 1];

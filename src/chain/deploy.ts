@@ -1,5 +1,5 @@
 /** Deploys the three contracts and wires their roles; the result is kept as the deployment record. */
-import { getAddress, getContract, type Account, type Address, type Hex } from 'viem';
+import { getAddress, getContract, zeroAddress, type Account, type Address, type Hex } from 'viem';
 import { continuousMarketAbi, continuousMarketBytecode } from './generated/ContinuousMarket.ts';
 import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.ts';
 import { marketSettlementAbi, marketSettlementBytecode } from './generated/MarketSettlement.ts';
@@ -161,6 +161,15 @@ export async function deployPlatform(
   const settlementLibrary = await deployed('MarketSettlement', () =>
     wallet.deployContract({ abi: marketSettlementAbi, bytecode: marketSettlementBytecode }),
   );
+  // The market consults the plans at each reveal, so they come first.
+  const maintenancePlans = options.maintenancePlans
+    ? await deployMaintenancePlans(connection, {
+        operator: options.operator,
+        registry: registry.address,
+        schedule,
+        onProgress: progress,
+      })
+    : undefined;
   const market = await deployed('EnergyMarket', () =>
     wallet.deployContract({
       abi: energyMarketAbi,
@@ -176,6 +185,7 @@ export async function deployPlatform(
           readingSeconds: schedule.readingSeconds,
         },
         toContractParameters(options.parameters),
+        maintenancePlans ?? zeroAddress,
       ],
     }),
   );
@@ -207,13 +217,6 @@ export async function deployPlatform(
     ? await deploySubsidyPool(connection, {
         operator: options.operator,
         deployment: { registry: registry.address, token: token.address, market: market.address },
-        onProgress: progress,
-      })
-    : undefined;
-  const maintenancePlans = options.maintenancePlans
-    ? await deployMaintenancePlans(connection, {
-        operator: options.operator,
-        deployment: { registry: registry.address, market: market.address },
         onProgress: progress,
       })
     : undefined;

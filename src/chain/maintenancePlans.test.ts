@@ -13,12 +13,13 @@ import { refusalOf } from './continuousMarketTesting.ts';
 import { ContractRefusedError } from './errors.ts';
 import {
   cancelMaintenance,
-  deployMaintenancePlans,
   openMaintenancePlans,
   publishMaintenance,
   readMaintenancePlans,
   type MaintenancePlans,
 } from './maintenancePlans.ts';
+import { commitAndReveal } from './periodDriver.ts';
+import { revealedBids } from './periodRecords.ts';
 import { startTestPlatform, type TestPlatform } from './testing/testPlatform.ts';
 
 const workOrder = (text: string): Hex => toHex(text, { size: 32 });
@@ -29,12 +30,9 @@ describe('maintenance plans, against the market core', () => {
   const kinds = new Map<number, UnitKind>();
 
   beforeAll(async () => {
-    t = await startTestPlatform();
-    const address = await deployMaintenancePlans(t.connection, {
-      operator: t.accounts.operator,
-      deployment: t.platform.deployment,
-    });
-    plans = openMaintenancePlans(t.connection, { maintenancePlans: address })!;
+    t = await startTestPlatform({ maintenancePlans: true });
+    plans = openMaintenancePlans(t.connection, t.platform.deployment)!;
+    expect(await t.platform.read.market.read.maintenancePlans()).toBe(plans.address);
     for (const kind of ['producer', 'consumer', 'prosumer', 'producer'] as const) {
       const p = await t.enrol(
         { name: `${kind} unit`, kind, greenSupply: kind !== 'consumer', greenPreference: false },
@@ -148,5 +146,65 @@ describe('maintenance plans, against the market core', () => {
     expect([unknown.errorName, unknown.args]).toEqual(['MaintenancePlanUnknown', [10_000n]]);
     expect(MAX_LIVE_PLANS_PER_UNIT).toBe(Number(await plans.read.read.MAX_LIVE_PLANS_PER_UNIT()));
     expect(MAX_WINDOW_PERIODS).toBe(await plans.read.read.MAX_WINDOW_PERIODS());
+  });
+});
+
+describe('a unit under maintenance at the market', () => {
+  let t: TestPlatform;
+
+  beforeAll(async () => {
+    t = await startTestPlatform({ maintenancePlans: true });
+  });
+  afterAll(async () => t?.stop());
+
+  it("refuses its sell bid at the reveal, and takes its purchase and everyone else's bids", async () => {
+    const plans = openMaintenancePlans(t.connection, t.platform.deployment)!;
+    const money = (text: string) => parseMoney(text, 'amount');
+    const wind = await t.enrol(
+      { name: 'Wind', kind: 'producer', greenSupply: true, greenPreference: false },
+      money('5'),
+    );
+    const home = await t.enrol(
+      { name: 'Home PV', kind: 'prosumer', greenSupply: true, greenPreference: false },
+      money('5'),
+    );
+    const other = await t.enrol(
+      { name: 'Other PV', kind: 'producer', greenSupply: true, greenPreference: false },
+      money('5'),
+    );
+    const period = await t.nextOpenPeriod();
+    // The plans count periods as the market does.
+    expect(await plans.read.read.currentPeriod()).toBe(await t.platform.read.market.read.currentPeriod());
+    const { planId } = await publishMaintenance(plans, t.accounts.operator, {
+      unitId: wind.id,
+      fromPeriod: period,
+      toPeriod: period,
+      workOrder: workOrder('WO-GEARBOX'),
+    });
+    await publishMaintenance(plans, t.accounts.operator, {
+      unitId: home.id,
+      fromPeriod: period,
+      toPeriod: period + 3n,
+      workOrder: workOrder('WO-INVERTER'),
+    });
+    const price = 500_000_000_000_000n;
+    const { refused } = await commitAndReveal(t, period, [
+      { participant: wind.account, intent: { side: 'sell', quantityWh: 100n, pricePerWh: price } },
+      { participant: home.account, intent: { side: 'buy', quantityWh: 50n, pricePerWh: price } },
+      { participant: other.account, intent: { side: 'sell', quantityWh: 80n, pricePerWh: price } },
+    ]);
+    expect(refused).toHaveLength(1);
+    const error = refused[0]!.error as ContractRefusedError;
+    expect([error.errorName, error.args]).toEqual([
+      'BidUnitUnderMaintenance',
+      [wind.id, period, BigInt(planId)],
+    ]);
+    const revealed = await revealedBids(t.platform, period);
+    expect(revealed.map((b) => [b.participantId, b.side]).sort()).toEqual(
+      [
+        [home.id, 'buy'],
+        [other.id, 'sell'],
+      ].sort(),
+    );
   });
 });

@@ -15,7 +15,6 @@ import {
 import { WattLedgerError } from '../core/errors.ts';
 import type { MaintenancePlan } from '../core/maintenance.ts';
 import type { ChainConnection } from './connection.ts';
-import type { Deployment } from './deploy.ts';
 import { maintenancePlansAbi, maintenancePlansBytecode } from './generated/MaintenancePlans.ts';
 import { confirm, execute } from './transactions.ts';
 
@@ -62,7 +61,9 @@ export async function deployMaintenancePlans(
   connection: ChainConnection,
   options: {
     readonly operator: Account;
-    readonly deployment: Pick<Deployment, 'registry' | 'market'>;
+    readonly registry: Address;
+    /** The market's clock: the plans count periods as the market does. */
+    readonly schedule: { readonly genesis: bigint; readonly periodSeconds: number };
     readonly onProgress?: (step: string) => void;
   },
 ): Promise<Address> {
@@ -71,7 +72,7 @@ export async function deployMaintenancePlans(
     connection.wallet(options.operator).deployContract({
       abi: maintenancePlansAbi,
       bytecode: maintenancePlansBytecode,
-      args: [options.deployment.registry, options.deployment.market],
+      args: [options.registry, options.schedule.genesis, options.schedule.periodSeconds],
     }),
   );
   if (receipt.contractAddress == null) throw new Error('deploying MaintenancePlans created no contract');
