@@ -4,6 +4,7 @@ import type { LocalAccount } from 'viem';
 import { newAccount } from '../src/chain/devAccounts.ts';
 import { enrolMany } from '../src/chain/participants.ts';
 import { startTestPlatform, type TestPlatform } from '../src/chain/testing/testPlatform.ts';
+import type { MarketParameters } from '../src/chain/deploy.ts';
 
 export const UNIT = 10n ** 18n;
 
@@ -18,8 +19,9 @@ export interface Member {
 export async function benchPlatform(
   participants: number,
   log: (line: string) => void,
+  parameters: Partial<MarketParameters> = {},
 ): Promise<{ t: TestPlatform; members: Member[] }> {
-  const t = await startTestPlatform();
+  const t = await startTestPlatform({ parameters });
   const traits = fc.sample(fc.tuple(fc.boolean(), fc.boolean()), { seed: 42, numRuns: participants });
   const people = traits.map(([sells, green], i) => ({
     account: newAccount(),

@@ -4,11 +4,27 @@
  * (the first four periods write fresh slots; a running market reuses them).
  */
 import { runPeriod } from '../src/chain/periodDriver.ts';
+import type { MarketParameters } from '../src/chain/deploy.ts';
 import { benchIntent, benchPlatform, format, table } from './fixtures.ts';
 
-export async function gasPerParticipantPeriod(participants: number, log: (line: string) => void) {
-  log(`\nGas per participant-period, ${participants} participants, relayer batches of 200`);
-  const { t, members } = await benchPlatform(participants, log);
+/** The market rules of the `gas-rules` run: uniform pricing with a price floor and cap and a seller share cap. */
+export const RULES_ON: Partial<MarketParameters> = {
+  pricing: 'uniform',
+  priceFloorPerWh: 1n,
+  priceCapPerWh: 10n ** 18n,
+  sellerShareCapBps: 5_000,
+};
+
+export async function gasPerParticipantPeriod(
+  participants: number,
+  log: (line: string) => void,
+  parameters: Partial<MarketParameters> = {},
+) {
+  log(
+    `\nGas per participant-period, ${participants} participants, relayer batches of 200, ` +
+      `${parameters.pricing ?? 'mid'} pricing${parameters.sellerShareCapBps ? ', price bounds and a seller share cap' : ''}`,
+  );
+  const { t, members } = await benchPlatform(participants, log, parameters);
   try {
     let period = await t.nextOpenPeriod();
     const rows: Record<string, { gas: bigint; count: number; txs: number }>[] = [];
@@ -76,7 +92,7 @@ export async function gasPerParticipantPeriod(participants: number, log: (line: 
     );
     const allIn = perPeriodGas / BigInt(participants);
     log(`  all-in: ${format(allIn)} gas per participant-period (target ≤ 150,000)`);
-    return { participants, figures, allInGasPerParticipantPeriod: allIn };
+    return { participants, parameters, figures, allInGasPerParticipantPeriod: allIn };
   } finally {
     await t.stop();
   }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
- * Names: gas, clearing, relayer, core, cda, api, simulation, simulation-100k (default: all but
- * simulation-100k).
+ * Names: gas, gas-rules, clearing, relayer, core, cda, api, traditional, simulation, simulation-100k
+ * (default: all but simulation-100k).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { summarize } from '../src/chain/transactions.ts';
@@ -9,18 +9,21 @@ import { apiLatency } from './apiLatency.ts';
 import { clearingScale } from './clearingScale.ts';
 import { continuousAuction } from './continuousAuction.ts';
 import { coreClearing } from './coreClearing.ts';
-import { gasPerParticipantPeriod } from './gasPerParticipantPeriod.ts';
+import { gasPerParticipantPeriod, RULES_ON } from './gasPerParticipantPeriod.ts';
 import { relayerThroughput } from './relayerThroughput.ts';
 import { SIMULATION_100K, SIMULATION_RUNS, simulationBench } from './simulation.ts';
+import { traditionalVsBlockchain } from './traditionalVsBlockchain.ts';
 
 const log = (line: string) => console.log(line);
 const benches: Record<string, () => Promise<unknown>> = {
   gas: () => gasPerParticipantPeriod(200, log),
+  'gas-rules': () => gasPerParticipantPeriod(200, log, RULES_ON),
   clearing: () => clearingScale([10, 100, 1_000, 10_000], log),
   relayer: () => relayerThroughput(2_000, log),
   core: () => coreClearing([10_000, 100_000, 1_000_000], log),
   cda: () => continuousAuction(30, log),
   api: () => apiLatency([10, 100, 1_000], log),
+  traditional: () => traditionalVsBlockchain([100, 1_000], 8, log),
   simulation: () => simulationBench(SIMULATION_RUNS, log),
   'simulation-100k': () => simulationBench(SIMULATION_100K, log),
 };

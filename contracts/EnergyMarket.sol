@@ -4,12 +4,13 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
 import {PeriodClock} from "./libraries/PeriodClock.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
+import {MarketSettlement, Member} from "./MarketSettlement.sol";
 
 /// @title The periodic energy market: sealed bids, green-first double auction, imbalance settlement.
 /// @notice Every 15-minute delivery period: participants commit hashes of their bids, then reveal
@@ -40,6 +41,13 @@ contract EnergyMarket is EIP712, Nonces {
         Buy
     }
 
+    /// @notice How a stage's trades are priced: each pair at the floor of its mid-price, or every
+    /// trade of the stage at one uniform price (pay-as-clear, the competitive equilibrium price).
+    enum Pricing {
+        MidPrice,
+        Uniform
+    }
+
     /// @notice Bidding: not yet cleared; Green, All: clearing under way in that stage; Cleared: done.
     enum Stage {
         Bidding,
@@ -54,6 +62,27 @@ contract EnergyMarket is EIP712, Nonces {
         /// @dev The average price of a period with no trade, base units per Wh.
         uint96 referencePricePerWh;
         SettlementMath.Rates rates;
+        /// @dev Applies from the first period whose commit window has not opened (see pricingOf).
+        Pricing pricing;
+        /// @dev Default price bounds of every period at reveal, base units per Wh; 0 means none.
+        uint80 priceFloorPerWh;
+        uint80 priceCapPerWh;
+        /// @dev Most one seller may be awarded in a period, in basis points of the period's revealed
+        /// demand (Σ quantity of its buy bids); 0 means no cap.
+        uint16 sellerShareCapBps;
+    }
+
+    /// @notice A period's own price bounds, replacing the defaults when `set`.
+    struct PriceBounds {
+        uint80 floorPerWh;
+        uint80 capPerWh;
+        bool set;
+    }
+
+    /// @dev The last change of pricing: periods from `fromPeriod` on use the current rule, earlier ones `before`.
+    struct PricingChange {
+        uint24 fromPeriod;
+        Pricing before;
     }
 
     struct SignedCommit {
@@ -102,13 +131,19 @@ contract EnergyMarket is EIP712, Nonces {
     struct PeriodTotals {
         Stage stage;
         bool crossingOver;
+        /// @dev The period's pricing rule and seller share cap, fixed when its clearing starts.
+        bool uniform;
+        uint16 sellerShareCapBps;
         uint32 tradeCount;
         uint32 settledCount;
-        uint32 missingReadings;
+        uint24 missingReadings;
         uint64 tradedWh;
+        /// @dev Σ quantity of the period's revealed buy bids (saturating).
+        uint64 demandWh;
     }
 
     event ParametersSet(Parameters parameters);
+    event PeriodPriceBoundsSet(uint256 indexed period, PriceBounds bounds);
     event BidCommitted(uint256 indexed period, uint32 indexed participantId, bytes32 commitment);
     event BidRevealed(
         uint256 indexed period, uint32 indexed participantId, Side side, bool green, uint256 quantityWh, uint256 pricePerWh
@@ -122,6 +157,8 @@ contract EnergyMarket is EIP712, Nonces {
         Stage stage
     );
     event BuyerBudgetCut(uint256 indexed period, uint32 indexed buyerId, uint256 spendable);
+    event SellerShareCut(uint256 indexed period, uint32 indexed sellerId, uint256 capWh);
+    event UniformPriceSet(uint256 indexed period, Stage stage, uint256 pricePerWh, uint256 lowerPerWh, uint256 upperPerWh);
     event ClearingStageCompleted(uint256 indexed period, Stage stage);
     event PeriodCleared(uint256 indexed period, uint256 tradeCount, uint256 tradedWh, uint256 tradedValue);
     event ReadingRecorded(
@@ -161,6 +198,10 @@ contract EnergyMarket is EIP712, Nonces {
     error BidSideNotAllowed(uint32 participantId, Side side);
     error BidQuantityOutOfRange(uint256 quantityWh, uint256 max);
     error BidPriceOutOfRange(uint256 pricePerWh, uint256 max);
+    error BidPriceBelowFloor(uint32 participantId, uint256 pricePerWh, uint256 floorPerWh);
+    error BidPriceAboveCap(uint32 participantId, uint256 pricePerWh, uint256 capPerWh);
+    /// @notice The grid company's plan `planId` has the unit under maintenance in `period`: it may not sell.
+    error BidUnitUnderMaintenance(uint32 participantId, uint256 period, uint256 planId);
     error BidMarginNotCovered(uint32 participantId, uint256 balance, uint256 margin);
     error BidBudgetNotCovered(uint32 participantId, uint256 spendable, uint256 cost);
     error ClearingNotOpen(uint256 period, uint256 opensAt, uint256 now);
@@ -169,6 +210,7 @@ contract EnergyMarket is EIP712, Nonces {
     error ClearingOrderViolated(uint256 period, uint32 previousId, uint32 participantId);
     error ClearingQueueOverrun(uint256 period, bool sellers);
     error ClearingBatchMisaligned(uint256 period, uint256 sellersLeft, uint256 buyersLeft);
+    error ClearingPriceSplit(uint256 period, Stage stage);
     error ReadingMeterNotBound(address meter);
     error ReadingWrongParticipant(address meter, uint32 claimedId, uint32 boundId);
     error ReadingTooEarly(uint256 period, uint256 opensAt, uint256 now);
@@ -187,24 +229,18 @@ contract EnergyMarket is EIP712, Nonces {
     IParticipantRegistry public immutable registry;
     /// @notice The settlement token this market moves.
     SettlementToken public immutable token;
+    /// @notice The grid company's maintenance plans (zero: none): a unit under maintenance may not sell.
+    IMaintenancePlans public immutable maintenancePlans;
     PeriodClock.Schedule private _schedule;
     Parameters private _parameters;
+    PricingChange private _pricingChange;
+    mapping(uint256 period => PriceBounds) private _periodBounds;
 
     mapping(uint256 slotKey => BidSlots.Bid) private _bids;
     mapping(uint256 slotKey => bytes32) private _commitments;
     mapping(uint256 period => PeriodBook) private _books;
     mapping(uint256 period => PeriodTotals) private _totals;
     mapping(uint256 period => uint256) private _tradedValue;
-    /// @dev What the market keeps of a participant, refreshed at each commit: one storage word, so a
-    /// reveal, a trade or a settlement needs no call to the registry.
-    struct Member {
-        address account;
-        /// @dev kind in bits 0–1, green supply bit 2, green preference bit 3
-        uint8 profile;
-        /// @dev owed to the public grid, base units
-        uint88 debt;
-    }
-
     mapping(uint32 participantId => Member) private _members;
     mapping(address meter => uint256) private _lastReadingPeriod;
 
@@ -213,16 +249,36 @@ contract EnergyMarket is EIP712, Nonces {
         uint256 period;
         uint256 margin;
         uint256 tradedValue;
+        /// @dev Most Wh one seller may be awarded in the period (no cap: the largest uint256).
+        uint256 sellerCapWh;
+        Pricing pricing;
+        /// @dev Uniform pricing: the trades of the step's crossing, paid once the price is fixed.
+        Pending[] pending;
+        uint256 pendingCount;
+        /// @dev Uniform pricing: Wh awarded to the current buyer in this stage (its budget allowance).
+        uint256 buyerStageWh;
+        /// @dev Uniform pricing: bounds seen when the crossing ended; the next buyer's bid when awaited.
+        uint256 askBound;
+        uint256 bidBound;
+        bool awaitNextBid;
+    }
+
+    struct Pending {
+        uint32 sellerId;
+        uint32 buyerId;
+        uint256 quantityWh;
     }
 
     constructor(
         IParticipantRegistry registry_,
         SettlementToken token_,
         PeriodClock.Schedule memory schedule_,
-        Parameters memory parameters_
+        Parameters memory parameters_,
+        IMaintenancePlans maintenancePlans_
     ) EIP712("WattLedger Market", "1") {
         registry = registry_;
         token = token_;
+        maintenancePlans = maintenancePlans_;
         if (schedule_.periodSeconds == 0) revert MarketScheduleInvalid("periodSeconds");
         if (schedule_.commitSeconds == 0) revert MarketScheduleInvalid("commitSeconds");
         if (schedule_.revealSeconds == 0) revert MarketScheduleInvalid("revealSeconds");
@@ -234,6 +290,7 @@ contract EnergyMarket is EIP712, Nonces {
         }
         if (schedule_.genesis < schedule_.periodSeconds) revert MarketScheduleInvalid("genesis");
         _schedule = schedule_;
+        _pricingChange = PricingChange(0, parameters_.pricing);
         _setParameters(parameters_);
     }
 
@@ -242,8 +299,23 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice Sets the margin, the reference price and the settlement rates (ppm).
     /// @dev Requires the operator role. Applies to every action from this block on. Emits ParametersSet.
     function setParameters(Parameters calldata parameters_) external {
-        if (!registry.hasRole(registry.OPERATOR_ROLE(), msg.sender)) revert MarketNotOperator(msg.sender);
+        _onlyOperator();
+        if (parameters_.pricing != _parameters.pricing) {
+            // Periods whose commit window has opened keep the rule their bids were made under.
+            uint256 next = _schedule.periodAt(block.timestamp) + 2;
+            _pricingChange = PricingChange(uint24(next), pricingOf(next - 1));
+        }
         _setParameters(parameters_);
+    }
+
+    /// @notice Gives `period` its own price bounds (`bounds.set`), or returns it to the defaults.
+    /// @dev Requires the operator role. Checked at reveal: set them before the period's reveal window.
+    function setPeriodPriceBounds(uint256 period, PriceBounds calldata bounds) external {
+        _onlyOperator();
+        _checkPeriod(period);
+        _checkBounds(bounds.floorPerWh, bounds.capPerWh);
+        _periodBounds[period] = bounds;
+        emit PeriodPriceBoundsSet(period, bounds);
     }
 
     // ------------------------------------------------------------------ bidding
@@ -296,9 +368,19 @@ contract EnergyMarket is EIP712, Nonces {
         if (t.stage == Stage.Cleared) revert ClearingAlreadyDone(period);
         uint256 opensAt = _schedule.revealCloses(period);
         if (block.timestamp < opensAt) revert ClearingNotOpen(period, opensAt, block.timestamp);
-        if (t.stage == Stage.Bidding) t.stage = Stage.Green;
+        if (t.stage == Stage.Bidding) {
+            t.stage = Stage.Green;
+            t.uniform = pricingOf(period) == Pricing.Uniform;
+            t.sellerShareCapBps = _parameters.sellerShareCapBps;
+        }
         PeriodBook memory b = _books[period];
-        ClearingContext memory ctx = ClearingContext(period, _parameters.marginAmount, _tradedValue[period]);
+        ClearingContext memory ctx;
+        ctx.period = period;
+        ctx.margin = _parameters.marginAmount;
+        ctx.tradedValue = _tradedValue[period];
+        ctx.sellerCapWh =
+            t.sellerShareCapBps == 0 ? type(uint256).max : uint256(t.demandWh) * t.sellerShareCapBps / 10_000;
+        ctx.pricing = t.uniform ? Pricing.Uniform : Pricing.MidPrice;
         for (uint256 i = 0; i < steps.length; i++) {
             if (t.stage == Stage.Cleared) revert ClearingAlreadyDone(period);
             _clearStep(ctx, b, t, steps[i]);
@@ -346,30 +428,10 @@ contract EnergyMarket is EIP712, Nonces {
         if (grid == address(0)) revert MarketGridNotSet();
         (uint256 value, uint256 quantityWh) = _averagePrice(period, t);
         uint256 deadline = _schedule.readingDeadline(period);
-        SettlementMath.Rates memory rates = _parameters.rates;
-        for (uint256 i = 0; i < participantIds.length; i++) {
-            uint32 id = participantIds[i];
-            uint256 k = BidSlots.key(id, period);
-            BidSlots.Bid memory bid = _bids[k];
-            if (bid.period != period || !bid.has(BidSlots.REVEALED)) revert SettlementNoBid(id, period);
-            if (bid.has(BidSlots.SETTLED)) revert SettlementAlreadyDone(id, period);
-            bool missing = !bid.has(BidSlots.READ);
-            if (missing && block.timestamp < deadline) revert SettlementReadingPending(id, period, deadline);
-            SettlementMath.Outcome memory o = SettlementMath.settle(
-                bid.has(BidSlots.SELL), bid.quantityWh, bid.awardedWh, bid.actualWh, missing, value, quantityWh, rates
-            );
-            bid.flags |= BidSlots.SETTLED;
-            _bids[k] = bid;
-            address account = _members[id].account;
-            _settleWithGrid(id, account, grid, o.imbalanceAmount, SettlementToken.Reason.Imbalance, period);
-            _settleWithGrid(
-                id, account, grid, int256(o.reward) - int256(o.penalty), SettlementToken.Reason.Incentive, period
-            );
-            if (missing) t.missingReadings++;
-            emit ParticipantSettled(
-                period, id, bid.actualWh, missing, o.imbalanceWh, o.imbalanceAmount, o.reward, o.penalty
-            );
-        }
+        MarketSettlement.Terms memory terms =
+            MarketSettlement.Terms(period, grid, value, quantityWh, deadline, _parameters.rates);
+        uint256 missing = MarketSettlement.settle(_bids, _members, token, terms, participantIds);
+        t.missingReadings += uint24(missing);
         t.settledCount += uint32(participantIds.length);
         _totals[period] = t;
         PeriodBook memory b = _books[period];
@@ -414,6 +476,19 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice The market parameters in force.
     function parameters() external view returns (Parameters memory) {
         return _parameters;
+    }
+
+    /// @notice The pricing rule of `period`: the rule in force when its commit window opened.
+    function pricingOf(uint256 period) public view returns (Pricing) {
+        PricingChange memory c = _pricingChange;
+        return period >= c.fromPeriod ? _parameters.pricing : c.before;
+    }
+
+    /// @notice The price bounds a bid for `period` must respect at reveal (0: none).
+    function priceBoundsOf(uint256 period) public view returns (uint256 floorPerWh, uint256 capPerWh) {
+        PriceBounds memory own = _periodBounds[period];
+        if (own.set) return (own.floorPerWh, own.capPerWh);
+        return (_parameters.priceFloorPerWh, _parameters.priceCapPerWh);
     }
 
     /// @notice The delivery period under way now (0 before genesis).
@@ -489,8 +564,18 @@ contract EnergyMarket is EIP712, Nonces {
         }
         if (p.rates.rewardRatePpm > 1_000_000) revert MarketParameterOutOfRange("rewardRatePpm", p.rates.rewardRatePpm);
         if (p.rates.penaltyRatePpm > 1_000_000) revert MarketParameterOutOfRange("penaltyRatePpm", p.rates.penaltyRatePpm);
+        _checkBounds(p.priceFloorPerWh, p.priceCapPerWh);
+        if (p.sellerShareCapBps > 10_000) revert MarketParameterOutOfRange("sellerShareCapBps", p.sellerShareCapBps);
         _parameters = p;
         emit ParametersSet(p);
+    }
+
+    function _checkBounds(uint256 floorPerWh, uint256 capPerWh) private pure {
+        if (capPerWh != 0 && floorPerWh > capPerWh) revert MarketParameterOutOfRange("priceFloorPerWh", floorPerWh);
+    }
+
+    function _onlyOperator() private view {
+        if (!registry.hasRole(registry.OPERATOR_ROLE(), msg.sender)) revert MarketNotOperator(msg.sender);
     }
 
     function _checkPeriod(uint256 period) private pure {
@@ -524,7 +609,7 @@ contract EnergyMarket is EIP712, Nonces {
         BidSlots.Bid memory old = _bids[k];
         if (old.period == period) revert BidAlreadyCommitted(id, period);
         if (old.period != 0 && old.has(BidSlots.REVEALED) && !old.has(BidSlots.SETTLED)) revert BidSlotBusy(id, old.period);
-        _bids[k] = BidSlots.Bid(uint24(period), BidSlots.COMMITTED, 0, 0, 0, 0);
+        BidSlots.write(_bids[k], BidSlots.Bid(uint24(period), BidSlots.COMMITTED, 0, 0, 0, 0));
         _commitments[k] = commitment;
         emit BidCommitted(period, id, commitment);
     }
@@ -551,8 +636,15 @@ contract EnergyMarket is EIP712, Nonces {
         if (sell ? kind == IParticipantRegistry.Kind.Consumer : kind == IParticipantRegistry.Kind.Producer) {
             revert BidSideNotAllowed(id, r.side);
         }
+        if (sell && address(maintenancePlans) != address(0)) {
+            uint256 planId = maintenancePlans.planCovering(id, r.period);
+            if (planId != 0) revert BidUnitUnderMaintenance(id, r.period, planId);
+        }
         if (r.quantityWh == 0 || r.quantityWh > MAX_WH) revert BidQuantityOutOfRange(r.quantityWh, MAX_WH);
         if (r.pricePerWh == 0 || r.pricePerWh > MAX_PRICE) revert BidPriceOutOfRange(r.pricePerWh, MAX_PRICE);
+        (uint256 floorPerWh, uint256 capPerWh) = priceBoundsOf(r.period);
+        if (r.pricePerWh < floorPerWh) revert BidPriceBelowFloor(id, r.pricePerWh, floorPerWh);
+        if (capPerWh != 0 && r.pricePerWh > capPerWh) revert BidPriceAboveCap(id, r.pricePerWh, capPerWh);
         uint256 balance = token.balanceOf(member.account);
         if (sell) {
             if (balance < margin) revert BidMarginNotCovered(id, balance, margin);
@@ -565,7 +657,7 @@ contract EnergyMarket is EIP712, Nonces {
         bid.flags |= BidSlots.REVEALED | (sell ? BidSlots.SELL : 0) | (green ? BidSlots.GREEN : 0);
         bid.quantityWh = uint48(r.quantityWh);
         bid.pricePerWh = uint80(r.pricePerWh);
-        _bids[k] = bid;
+        BidSlots.write(_bids[k], bid);
         PeriodBook storage book = _books[r.period];
         if (sell) {
             book.sellers++;
@@ -573,6 +665,9 @@ contract EnergyMarket is EIP712, Nonces {
         } else {
             book.buyers++;
             if (green) book.greenBuyers++;
+            PeriodTotals storage totals = _totals[r.period];
+            uint256 demand = totals.demandWh + r.quantityWh;
+            totals.demandWh = demand > type(uint64).max ? type(uint64).max : uint64(demand);
         }
         emit BidRevealed(r.period, id, r.side, green, r.quantityWh, r.pricePerWh);
     }
@@ -583,6 +678,7 @@ contract EnergyMarket is EIP712, Nonces {
         bool green = t.stage == Stage.Green;
         uint32 sellerCount = green ? b.greenSellers : b.sellers;
         uint32 buyerCount = green ? b.greenBuyers : b.buyers;
+        if (t.uniform) ctx.pending = new Pending[](step.sellers.length + step.buyers.length + 1);
         uint256 si;
         uint256 bi;
         while (true) {
@@ -593,7 +689,7 @@ contract EnergyMarket is EIP712, Nonces {
             }
             if (b.sellerCursor == 0 || _remaining(b.currentSeller, ctx.period) == 0) {
                 if (b.sellerCursor == sellerCount) {
-                    t.crossingOver = true;
+                    _crossingOver(ctx, b, t, buyerCount);
                 } else if (si == step.sellers.length) {
                     break;
                 } else {
@@ -603,7 +699,7 @@ contract EnergyMarket is EIP712, Nonces {
             }
             if (b.buyerCursor == 0 || _remaining(b.currentBuyer, ctx.period) == 0) {
                 if (b.buyerCursor == buyerCount) {
-                    t.crossingOver = true;
+                    _crossingOver(ctx, b, t, buyerCount);
                 } else if (bi == step.buyers.length) {
                     break;
                 } else {
@@ -611,11 +707,12 @@ contract EnergyMarket is EIP712, Nonces {
                 }
                 continue;
             }
-            if (!_trade(ctx, t, b.currentSeller, b.currentBuyer)) t.crossingOver = true;
+            if (!_trade(ctx, t, b.currentSeller, b.currentBuyer)) _crossingOver(ctx, b, t, buyerCount);
         }
         if (si != step.sellers.length || bi != step.buyers.length) {
             revert ClearingBatchMisaligned(ctx.period, step.sellers.length - si, step.buyers.length - bi);
         }
+        if (ctx.pendingCount > 0) _payUniformPrice(ctx, t);
         if (t.crossingOver && b.sellerCursor == sellerCount && b.buyerCursor == buyerCount) {
             emit ClearingStageCompleted(ctx.period, t.stage);
             t.stage = green ? Stage.All : Stage.Cleared;
@@ -654,7 +751,60 @@ contract EnergyMarket is EIP712, Nonces {
         } else {
             b.buyerCursor = cursor + 1;
             b.currentBuyer = id;
+            ctx.buyerStageWh = 0;
+            if (ctx.awaitNextBid) {
+                ctx.bidBound = bid.pricePerWh;
+                ctx.awaitNextBid = false;
+            }
         }
+    }
+
+    /// @dev The stage's pairs no longer cross (or a queue ran out). Under uniform pricing this is where
+    /// the price's bounds are read: the current seller's ask if it has quantity left, and the current
+    /// buyer's bid if it has, else the bid of the next buyer in the queue, entered next.
+    function _crossingOver(ClearingContext memory ctx, PeriodBook memory b, PeriodTotals memory t, uint32 buyerCount)
+        private
+        view
+    {
+        t.crossingOver = true;
+        if (ctx.pendingCount == 0) return;
+        ctx.askBound = b.sellerCursor > 0 && _remaining(b.currentSeller, ctx.period) > 0
+            ? _bids[BidSlots.key(b.currentSeller, ctx.period)].pricePerWh
+            : type(uint256).max;
+        if (b.buyerCursor > 0 && _remaining(b.currentBuyer, ctx.period) > 0) {
+            ctx.bidBound = _bids[BidSlots.key(b.currentBuyer, ctx.period)].pricePerWh;
+        } else {
+            ctx.bidBound = 0;
+            ctx.awaitNextBid = b.buyerCursor < buyerCount;
+        }
+    }
+
+    /// @dev Fixes the stage's uniform price floor((L + U) / 2), L = max(last traded ask, first unmatched
+    /// bid), U = min(last traded bid, first unmatched ask), and pays the stage's trades at it. The
+    /// crossing must end in the step that traded, so nobody is paid before the price is known.
+    function _payUniformPrice(ClearingContext memory ctx, PeriodTotals memory t) private {
+        if (!t.crossingOver || ctx.awaitNextBid) revert ClearingPriceSplit(ctx.period, t.stage);
+        Pending memory last = ctx.pending[ctx.pendingCount - 1];
+        uint256 lastAsk = _bids[BidSlots.key(last.sellerId, ctx.period)].pricePerWh;
+        uint256 lastBid = _bids[BidSlots.key(last.buyerId, ctx.period)].pricePerWh;
+        uint256 lower = ctx.bidBound > lastAsk ? ctx.bidBound : lastAsk;
+        uint256 upper = ctx.askBound < lastBid ? ctx.askBound : lastBid;
+        uint256 price = (lower + upper) / 2;
+        emit UniformPriceSet(ctx.period, t.stage, price, lower, upper);
+        for (uint256 i = 0; i < ctx.pendingCount; i++) {
+            _pay(ctx, t.stage, ctx.pending[i], price);
+        }
+        ctx.pendingCount = 0;
+    }
+
+    /// @dev Moves a trade's amount from its buyer to its seller.
+    function _pay(ClearingContext memory ctx, Stage stage, Pending memory p, uint256 price) private {
+        uint256 amount = p.quantityWh * price;
+        token.move(
+            _members[p.buyerId].account, _members[p.sellerId].account, amount, SettlementToken.Reason.Trade, ctx.period
+        );
+        ctx.tradedValue += amount;
+        emit TradeMatched(ctx.period, p.sellerId, p.buyerId, p.quantityWh, price, stage);
     }
 
     function _remaining(uint32 id, uint256 period) private view returns (uint256) {
@@ -674,28 +824,42 @@ contract EnergyMarket is EIP712, Nonces {
         uint256 sellerLeft = s.remaining();
         uint256 buyerLeft = b.remaining();
         uint256 quantityWh = sellerLeft < buyerLeft ? sellerLeft : buyerLeft;
-        // Floor of the mid-price: a half unit, if any, stays with the buyer.
-        uint256 price = (uint256(s.pricePerWh) + b.pricePerWh) / 2;
+        if (s.awardedWh + quantityWh > ctx.sellerCapWh) {
+            // The seller reached its share of the period: cut to the cap, the rest of its bid is void.
+            quantityWh = ctx.sellerCapWh - s.awardedWh;
+            s.flags |= BidSlots.VOIDED;
+            emit SellerShareCut(ctx.period, sellerId, ctx.sellerCapWh);
+        }
+        bool uniform = ctx.pricing == Pricing.Uniform;
+        // Mid-price: its floor, a half unit stays with the buyer. Uniform: the price is fixed after the
+        // crossing and never exceeds the bid, so the buyer's budget is checked at its own bid, less what
+        // it was awarded in this stage (nothing is paid before the price is fixed).
+        uint256 price = uniform ? b.pricePerWh : (uint256(s.pricePerWh) + b.pricePerWh) / 2;
         address buyer = _members[buyerId].account;
         uint256 balance = token.balanceOf(buyer);
         uint256 spendable = balance > ctx.margin ? balance - ctx.margin : 0;
-        if (quantityWh * price > spendable) {
-            quantityWh = spendable / price;
+        uint256 affordable = spendable / price;
+        uint256 used = uniform ? ctx.buyerStageWh : 0;
+        affordable = affordable > used ? affordable - used : 0;
+        if (quantityWh > affordable) {
+            quantityWh = affordable;
             b.flags |= BidSlots.VOIDED;
             emit BuyerBudgetCut(ctx.period, buyerId, spendable);
         }
         if (quantityWh > 0) {
-            uint256 amount = quantityWh * price;
             s.awardedWh += uint48(quantityWh);
             b.awardedWh += uint48(quantityWh);
-            _bids[sk] = s;
-            token.move(buyer, _members[sellerId].account, amount, SettlementToken.Reason.Trade, ctx.period);
             t.tradeCount++;
             t.tradedWh += uint64(quantityWh);
-            ctx.tradedValue += amount;
-            emit TradeMatched(ctx.period, sellerId, buyerId, quantityWh, price, t.stage);
+            if (uniform) {
+                ctx.pending[ctx.pendingCount++] = Pending(sellerId, buyerId, quantityWh);
+                ctx.buyerStageWh += quantityWh;
+            } else {
+                _pay(ctx, t.stage, Pending(sellerId, buyerId, quantityWh), price);
+            }
         }
-        _bids[bk] = b;
+        BidSlots.write(_bids[sk], s);
+        BidSlots.write(_bids[bk], b);
         return true;
     }
 
@@ -724,7 +888,7 @@ contract EnergyMarket is EIP712, Nonces {
             uint256 inward = sell ? importWh : exportWh;
             bid.actualWh = uint48(outward > inward ? outward - inward : 0);
             bid.flags |= BidSlots.READ;
-            _bids[k] = bid;
+            BidSlots.write(_bids[k], bid);
         }
         emit ReadingRecorded(period, participantId, meter, importWh, exportWh);
     }
@@ -732,33 +896,6 @@ contract EnergyMarket is EIP712, Nonces {
     function _averagePrice(uint256 period, PeriodTotals memory t) private view returns (uint256, uint256) {
         if (t.tradedWh == 0) return (_parameters.referencePricePerWh, 1);
         return (_tradedValue[period], t.tradedWh);
-    }
-
-    /// @dev Pays a signed amount between a participant and the grid (positive: to the participant).
-    function _settleWithGrid(
-        uint32 id,
-        address account,
-        address grid,
-        int256 amount,
-        SettlementToken.Reason reason,
-        uint256 period
-    ) private {
-        if (amount > 0) {
-            uint256 due = uint256(amount);
-            uint256 float = token.balanceOf(grid);
-            if (float < due) revert SettlementGridFloatInsufficient(float, due);
-            token.move(grid, account, due, reason, period);
-        } else if (amount < 0) {
-            uint256 owed = uint256(-amount);
-            uint256 balance = token.balanceOf(account);
-            uint256 paid = owed < balance ? owed : balance;
-            if (paid > 0) token.move(account, grid, paid, reason, period);
-            if (owed > paid) {
-                uint256 debt = _members[id].debt + owed - paid;
-                _members[id].debt = SafeCast.toUint88(debt);
-                emit DebtRecorded(id, owed - paid, debt);
-            }
-        }
     }
 
     function _collectDebt(uint32 id) private {

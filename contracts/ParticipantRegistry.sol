@@ -211,7 +211,7 @@ contract ParticipantRegistry is AccessControl, EIP712, IParticipantRegistry {
     }
 
     /// @notice How many participants have registered (ids run from 1 to this).
-    function participantCount() external view returns (uint32) {
+    function participantCount() external view override returns (uint32) {
         return uint32(_participants.length);
     }
 

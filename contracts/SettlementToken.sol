@@ -17,7 +17,8 @@ contract SettlementToken is ERC20 {
         Trade,
         Imbalance,
         Incentive,
-        DebtRepayment
+        DebtRepayment,
+        Subsidy
     }
 
     /// @notice Emitted for every movement, mint and burn included (from/to zero).
@@ -27,8 +28,8 @@ contract SettlementToken is ERC20 {
         address indexed from, address indexed to, Reason indexed reason, uint256 amount, uint256 period, bytes32 fiatReference
     );
     event LedgerBound(address indexed ledger);
-    /// @notice A further market contract may move tokens (not burn them).
-    event LedgerAdded(address indexed ledger);
+    /// @notice A further contract may move tokens for one reason (not burn them).
+    event LedgerAdded(address indexed ledger, Reason reason);
 
     /// @notice Transfers between people are not part of the market.
     error TokenTransferRestricted();
@@ -41,7 +42,7 @@ contract SettlementToken is ERC20 {
     error TokenNotAdministrator(address account);
     /// @notice A further ledger must be a new, non-zero address.
     error TokenLedgerInvalid(address ledger);
-    /// @notice An added ledger moves tokens for trades only.
+    /// @notice An added ledger moves tokens for the one reason it was added with.
     error TokenReasonNotAllowed(address ledger, Reason reason);
     error TokenZeroAmount();
     error TokenBatchLengthMismatch();
@@ -50,8 +51,10 @@ contract SettlementToken is ERC20 {
     IParticipantRegistry public immutable registry;
     /// @notice The market contract that moves and burns tokens (bound once).
     address public ledger;
-    /// @notice Further market contracts that may move tokens, added by the administrator.
+    /// @notice Further contracts that may move tokens, added by the administrator.
     mapping(address account => bool) public isAddedLedger;
+    /// @notice The one reason an added ledger moves tokens for.
+    mapping(address account => Reason) public addedLedgerReason;
 
     constructor(string memory name_, string memory symbol_, IParticipantRegistry registry_) ERC20(name_, symbol_) {
         registry = registry_;
@@ -66,15 +69,18 @@ contract SettlementToken is ERC20 {
         emit LedgerBound(ledger_);
     }
 
-    /// @notice Lets a further market contract (the continuous market) move tokens for its trades. It
-    /// may not burn: withdrawals stay with the bound ledger, which checks what a participant owes.
+    /// @notice Lets a further contract move tokens for one reason: the continuous market for trades,
+    /// the subsidy pool for subsidies. It may not burn: withdrawals stay with the bound ledger, which
+    /// checks what a participant owes.
     /// @dev Requires the registry's default admin role; each address once, never the zero address or
-    /// the bound ledger. Emits LedgerAdded.
-    function addLedger(address ledger_) external {
+    /// the bound ledger, never for deposits or withdrawals. Emits LedgerAdded.
+    function addLedger(address ledger_, Reason reason) external {
         if (!registry.hasRole(bytes32(0), msg.sender)) revert TokenNotAdministrator(msg.sender);
         if (ledger_ == address(0) || ledger_ == ledger || isAddedLedger[ledger_]) revert TokenLedgerInvalid(ledger_);
+        if (reason == Reason.Deposit || reason == Reason.Withdrawal) revert TokenReasonNotAllowed(ledger_, reason);
         isAddedLedger[ledger_] = true;
-        emit LedgerAdded(ledger_);
+        addedLedgerReason[ledger_] = reason;
+        emit LedgerAdded(ledger_, reason);
     }
 
     /// @notice Mints `amount` to `to` against a fiat deposit identified by `fiatReference`.
@@ -113,11 +119,11 @@ contract SettlementToken is ERC20 {
     }
 
     /// @notice Moves `amount` from `from` to `to` for a market reason.
-    /// @dev Only the bound ledger, or an added one for trades. Reverts with ERC20InsufficientBalance beyond the
+    /// @dev Only the bound ledger, or an added one for its reason. Reverts with ERC20InsufficientBalance beyond the
     /// balance. Emits TokensMoved.
     function move(address from, address to, uint256 amount, Reason reason, uint256 period) external {
         if (!isAddedLedger[msg.sender]) _checkLedger();
-        else if (reason != Reason.Trade) revert TokenReasonNotAllowed(msg.sender, reason);
+        else if (reason != addedLedgerReason[msg.sender]) revert TokenReasonNotAllowed(msg.sender, reason);
         _transfer(from, to, amount);
         emit TokensMoved(from, to, reason, amount, period, bytes32(0));
     }

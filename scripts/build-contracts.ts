@@ -18,9 +18,12 @@ const HASH_FILE = join(OUT_DIR, '.build-hash');
 const MAX_RUNTIME_BYTES = 24_576;
 export const DEPLOYABLE = [
   'SettlementToken',
+  'MarketSettlement',
   'ParticipantRegistry',
   'EnergyMarket',
   'ContinuousMarket',
+  'SubsidyPool',
+  'MaintenancePlans',
 ] as const;
 
 export const COMPILER_SETTINGS = {

@@ -43,11 +43,15 @@ try {
     await context.close();
   };
   const date = dateOf(await clock.now());
+  // A trade of the period the market screenshot shows, followed through its seven steps.
+  const [trade] = t.service.context.readModel.periodDetail(Number(first + 3n)).trades;
+  if (trade === undefined) throw new Error(`period ${first + 3n} has no trade to show the flow of`);
   const passwords = t.service.caseStudyPasswords;
   await shoot('load', passwords.load!, [
     ['prosumer', '/me', 'account-page'],
     ['market', `/market?period=${first + 3n}&date=${date}`, 'market-page'],
     ['charts', `/charts?date=${date}`, 'charts-page'],
+    ['flow', `/trades/${trade.transactionHash}/${trade.logIndex}`, 'trade-flow'],
   ]);
   await shoot('operator', t.service.operatorPassword!, [
     ['operator', '/operator', 'operator-page'],

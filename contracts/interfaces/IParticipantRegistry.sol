@@ -37,4 +37,6 @@ interface IParticipantRegistry is IAccessControl {
     function profile(uint32 participantId) external view returns (Profile memory);
     /// @notice The participant a meter reports for, 0 when unbound.
     function participantOfMeter(address meter) external view returns (uint32);
+    /// @notice How many participants have registered (ids run from 1 to this).
+    function participantCount() external view returns (uint32);
 }

@@ -16,8 +16,9 @@ import type { Platform } from '../chain/platform.ts';
 import type { Relayer } from '../chain/relayer.ts';
 import { summarize } from '../chain/transactions.ts';
 import { KIND_CODE, type SealedBid } from '../chain/typedData.ts';
-import { formatMoney } from '../core/units.ts';
+import { formatMoney, formatPricePerKwh } from '../core/units.ts';
 import { RequestError } from './errors.ts';
+import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { PlatformStore, StoredBid } from './platformStore.ts';
 
 export interface BidRequest {
@@ -45,6 +46,8 @@ export function createBidBook(deps: {
   platform: Platform;
   relayer: Relayer;
   schedule: PeriodSchedule;
+  /** The grid company's maintenance plans: a unit under maintenance may not sell. */
+  maintenancePlans?: MaintenancePlans;
   now(): Promise<bigint>;
 }) {
   const { store, platform, relayer, schedule } = deps;
@@ -74,6 +77,20 @@ export function createBidBook(deps: {
       );
     if (request.quantityWh <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'quantity');
     if (request.pricePerWh <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'price');
+    // The contract refuses a price outside the period's bounds at the reveal; refusing here spares a doomed bid.
+    const [floorPerWh, capPerWh] = await platform.read.market.read.priceBoundsOf([period]);
+    if (request.pricePerWh < floorPerWh)
+      throw new RequestError(
+        'invalid',
+        `is below period ${period}'s price floor ${formatPricePerKwh(floorPerWh)} per kWh`,
+        'price',
+      );
+    if (capPerWh !== 0n && request.pricePerWh > capPerWh)
+      throw new RequestError(
+        'invalid',
+        `is above period ${period}'s price cap ${formatPricePerKwh(capPerWh)} per kWh`,
+        'price',
+      );
     if (store.bid(request.participantId, period) !== undefined)
       throw new RequestError(
         'conflict',
@@ -89,6 +106,17 @@ export function createBidBook(deps: {
         `a ${['producer', 'consumer', 'prosumer'][profile.kind]} cannot ${request.side}`,
         'side',
       );
+    if (request.side === 'sell' && deps.maintenancePlans !== undefined) {
+      const planId = await deps.maintenancePlans.read.read.planCovering([request.participantId, period]);
+      if (planId !== 0n) {
+        const plan = await deps.maintenancePlans.read.read.plan([planId]);
+        throw new RequestError(
+          'invalid',
+          `the unit is under maintenance in period ${period} (plan ${planId}, periods ${plan.fromPeriod}–${plan.toPeriod}, work order ${workOrderText(plan.workOrder)}): it may not sell then`,
+          'period',
+        );
+      }
+    }
     // The contract checks admission again at the reveal; refusing here spares a doomed commit.
     const [{ marginAmount }, balance] = await Promise.all([
       platform.read.market.read.parameters(),

@@ -41,6 +41,11 @@ function readDeployment(path: string): Deployment | undefined {
     operator: getAddress(String(raw.operator)),
     settlementAgent: getAddress(String(raw.settlementAgent)),
     publicGrid: getAddress(String(raw.publicGrid)),
+    // Deployments made before the pool existed have none: subsidies are then off.
+    ...(raw.subsidyPool === undefined ? {} : { subsidyPool: getAddress(String(raw.subsidyPool)) }),
+    ...(raw.maintenancePlans === undefined
+      ? {}
+      : { maintenancePlans: getAddress(String(raw.maintenancePlans)) }),
   };
 }
 
@@ -104,8 +109,14 @@ export async function startPlatformRuntime(
           surplusFactorPpm: Number(m.surplusFactorPpm),
           rewardRatePpm: Number(m.rewardRatePpm),
           penaltyRatePpm: Number(m.penaltyRatePpm),
+          pricing: m.pricing,
+          priceFloorPerWh: m.priceFloorPerWh,
+          priceCapPerWh: m.priceCapPerWh,
+          sellerShareCapBps: m.sellerShareCapBps,
         },
         token: config.token,
+        subsidyPool: true,
+        maintenancePlans: true,
         onProgress: progress,
       });
       writeFileSync(

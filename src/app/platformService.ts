@@ -20,6 +20,8 @@ import { openReadModel } from '../services/indexer/schema.ts';
 import { createKeeper, keeperCursorStore } from '../services/keeper/keeper.ts';
 import { buildApp } from '../server/app.ts';
 import type { ApiContext } from '../server/context.ts';
+import { openSubsidyPool } from '../chain/subsidyPool.ts';
+import { openMaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { createBidBook } from './bidBook.ts';
 import { caseStudyBots, enrolCaseStudy } from './caseStudyBots.ts';
@@ -119,7 +121,15 @@ export async function startPlatformService(
       saveCredentials();
       progress('operator login created');
     }
-    const bidBook = createBidBook({ store, platform, relayer, schedule, now: () => clock.now() });
+    const maintenancePlans = openMaintenancePlans(platform.connection, platform.deployment);
+    const bidBook = createBidBook({
+      store,
+      platform,
+      relayer,
+      schedule,
+      maintenancePlans,
+      now: () => clock.now(),
+    });
     const meters = await startMeterFleet({
       store,
       platform,
@@ -145,7 +155,9 @@ export async function startPlatformService(
         for (const c of changes.commitments) events.emit('bids', c);
       },
     });
+    const subsidyPool = openSubsidyPool(platform.connection, platform.deployment);
     const keeper = createKeeper({
+      subsidyPool,
       platform,
       account: accounts.relayer,
       schedule,
@@ -275,6 +287,8 @@ export async function startPlatformService(
 
     let syncing: Promise<unknown> | undefined;
     const context: ApiContext = {
+      subsidyPool,
+      maintenancePlans,
       config,
       platform,
       accounts,

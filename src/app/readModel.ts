@@ -12,6 +12,7 @@ import { listParticipants, participantById } from '../services/readModel/partici
 import { periodDetail, periodSummaries } from '../services/readModel/periods.ts';
 import { participantSettlements } from '../services/readModel/settlements.ts';
 import { participantStatement } from '../services/readModel/statement.ts';
+import { tradeFlowRecords } from '../services/readModel/tradeFlow.ts';
 
 export function createReadModel(db: ReadModelDb) {
   return {
@@ -24,6 +25,8 @@ export function createReadModel(db: ReadModelDb) {
       energySeries(db, participantId, from, to),
     settlementsOf: (participantId: number) => participantSettlements(db, participantId),
     readingsOf: (participantId: number) => participantReadings(db, participantId),
+    tradeFlow: (transactionHash: Hex, logIndex: number) =>
+      tradeFlowRecords(db, transactionHash, logIndex) ?? undefined,
     meters: () => listMeters(db),
     blocks: (before: number | undefined, limit: number) => listBlocks(db, { before, limit }),
     block: (number: number) => blockWithTransactions(db, number) ?? undefined,
@@ -36,4 +39,5 @@ export type { ParticipantView } from '../services/readModel/participants.ts';
 export type { SettlementView } from '../services/readModel/settlements.ts';
 export type { PeriodSummary as PeriodSummaryView } from '../services/readModel/periods.ts';
 export type { BlockView, TransactionView } from '../services/readModel/explorer.ts';
+export type { TradeFlowRecords, TradePartyRecords } from '../services/readModel/tradeFlow.ts';
 export type { ChainLocation as Location } from '../services/readModel/records.ts';

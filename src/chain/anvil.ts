@@ -30,6 +30,8 @@ export interface EmbeddedChain {
   readonly rpcUrl: string;
   readonly port: number;
   readonly statePath: string;
+  /** anvil's process id, to measure the CPU time it uses (benchmarks). */
+  readonly pid: number | undefined;
   /** Stops anvil cleanly, which writes its state file. */
   stop(): Promise<void>;
 }
@@ -153,6 +155,7 @@ export async function startAnvil(options: AnvilOptions): Promise<EmbeddedChain> 
     rpcUrl,
     port,
     statePath,
+    pid: child.pid,
     async stop() {
       if (exited !== undefined) return;
       child.kill('SIGTERM');

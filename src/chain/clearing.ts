@@ -7,9 +7,13 @@
 import type { Account, Hash } from 'viem';
 import {
   clearGreenFirst,
+  sellerShareCapWh,
   type BidProgress,
   type ClearingEntry,
   type ClearingProgress,
+  type ClearingRules,
+  type MatchingStage,
+  type StagePrice,
 } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
 import { ContractRefusedError } from './errors.ts';
@@ -18,6 +22,7 @@ import type { Platform } from './platform.ts';
 import { execute, isTooLargeForOneTransaction } from './transactions.ts';
 import { energyMarketAbi } from './generated/EnergyMarket.ts';
 import { BID_FLAGS } from './typedData.ts';
+import { PRICING_RULES } from './deploy.ts';
 
 export const STAGES = ['bidding', 'green', 'all', 'cleared'] as const;
 export type OnChainStage = (typeof STAGES)[number];
@@ -45,14 +50,21 @@ export interface ClearOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Cuts an entry log into transactions of steps; every stage still to run gets at least one step. */
+/**
+ * Cuts an entry log into transactions of steps; every stage still to run gets at least one step.
+ * Under uniform pricing a stage's entries up to the one that fixes its price (`stagePrices`) go in
+ * one step, in a transaction of their own if they do not fit in the current one, even when they are
+ * more than `maxEntriesPerTransaction`: the contract pays nobody before the price is known.
+ */
 export function planClearingTransactions(
   entries: readonly ClearingEntry[],
   bidIds: readonly number[],
   fromStage: 'green' | 'all',
   maxEntriesPerTransaction: number,
+  stagePrices: readonly Pick<StagePrice, 'stage' | 'entriesThrough'>[] = [],
 ): ClearingStep[][] {
   const stages = fromStage === 'green' ? (['green', 'all'] as const) : (['all'] as const);
+  const together = (stage: MatchingStage) => stagePrices.find((p) => p.stage === stage)?.entriesThrough ?? 0;
   const transactions: ClearingStep[][] = [];
   let current: ClearingStep[] = [];
   let room = maxEntriesPerTransaction;
@@ -60,14 +72,15 @@ export function planClearingTransactions(
     const stageEntries = entries.filter((e) => e.stage === stage);
     let index = 0;
     do {
-      if (room === 0) {
+      const atLeast = index === 0 ? together(stage) : 0;
+      if ((room === 0 || atLeast > room) && current.length > 0) {
         transactions.push(current);
         current = [];
         room = maxEntriesPerTransaction;
       }
-      const chunk = stageEntries.slice(index, index + room);
+      const chunk = stageEntries.slice(index, index + Math.max(room, atLeast));
       index += chunk.length;
-      room -= chunk.length;
+      room = Math.max(0, room - chunk.length);
       current.push({
         sellers: chunk.filter((e) => e.queue === 'seller').map((e) => bidIds[e.bid]!),
         buyers: chunk.filter((e) => e.queue === 'buyer').map((e) => bidIds[e.bid]!),
@@ -125,6 +138,27 @@ async function bidProgress(
   );
 }
 
+/**
+ * The pricing rule and seller cap a period clears under: fixed by the contract when its clearing
+ * starts, until then the rule of its period and the share cap in force.
+ */
+export async function clearingRules(
+  platform: Platform,
+  period: bigint,
+  bids: readonly RevealedBid[],
+): Promise<ClearingRules> {
+  const [, totals] = await platform.read.market.read.periodState([period]);
+  const started = STAGES[totals.stage] !== 'bidding';
+  const uniform = started
+    ? totals.uniform
+    : (await platform.read.market.read.pricingOf([period])) === PRICING_RULES.indexOf('uniform');
+  const bps = started
+    ? totals.sellerShareCapBps
+    : (await platform.read.market.read.parameters()).sellerShareCapBps;
+  const sellerCapWh = sellerShareCapWh(asCoreBids(period, bids), bps);
+  return { pricing: uniform ? 'uniform' : 'mid', ...(sellerCapWh === undefined ? {} : { sellerCapWh }) };
+}
+
 /** Plans the rest of a period's clearing from the chain's current state. */
 export async function planClearing(platform: Platform, period: bigint, maxEntriesPerTransaction: number) {
   const state = await readClearingState(platform, period);
@@ -133,6 +167,7 @@ export async function planClearing(platform: Platform, period: bigint, maxEntrie
   const resuming = state.stage !== 'bidding';
   const result = clearGreenFirst({
     bids: asCoreBids(period, bids),
+    rules: await clearingRules(platform, period, bids),
     wallets: await buyerWallets(platform, bids),
     resume: resuming
       ? { progress: state.progress, bids: await bidProgress(platform, period, bids) }
@@ -142,7 +177,13 @@ export async function planClearing(platform: Platform, period: bigint, maxEntrie
   const fromStage = state.stage === 'all' ? 'all' : 'green';
   return {
     state,
-    transactions: planClearingTransactions(result.entries, ids, fromStage, maxEntriesPerTransaction),
+    transactions: planClearingTransactions(
+      result.entries,
+      ids,
+      fromStage,
+      maxEntriesPerTransaction,
+      result.stagePrices,
+    ),
   };
 }
 

@@ -256,10 +256,15 @@ describe('continuous market refusals: each with its custom error, nothing change
     );
   });
 
-  it('the token takes a second ledger from the administrator only, once, for trades only', async () => {
+  it('the token takes a second ledger from the administrator only, once, for one reason', async () => {
     const token = { address: c.t.platform.deployment.token, abi: settlementTokenAbi } as const;
-    const add = (who: Account, ledger: Address) =>
-      execute(c.t.connection, who, { ...token, functionName: 'addLedger', args: [ledger] }, 'add ledger');
+    const add = (who: Account, ledger: Address, reason = 2) =>
+      execute(
+        c.t.connection,
+        who,
+        { ...token, functionName: 'addLedger', args: [ledger, reason] },
+        'add ledger',
+      );
     await expectRefused('TokenNotAdministrator', [c.t.accounts.relayer.address], () =>
       add(c.t.accounts.relayer, newAccount().address),
     );
@@ -270,7 +275,14 @@ describe('continuous market refusals: each with its custom error, nothing change
     await expectRefused('TokenLedgerInvalid', [c.t.platform.deployment.market], () =>
       add(c.t.accounts.operator, c.t.platform.deployment.market),
     );
+    // Deposits and withdrawals stay with the settlement agent and the bound ledger.
+    for (const reason of [0, 1]) {
+      await expectRefused('TokenReasonNotAllowed', [expect.any(String), reason], () =>
+        add(c.t.accounts.operator, newAccount().address, reason),
+      );
+    }
     expect(await c.t.platform.read.token.read.isAddedLedger([c.market.address])).toBe(true);
+    expect(await c.t.platform.read.token.read.addedLedgerReason([c.market.address])).toBe(2);
     // Only ledgers move; an added ledger moves for trades and never burns.
     const move = (who: Account, reason: number) =>
       execute(

@@ -2,12 +2,15 @@
  * The contracts and the market core must agree to the last unit. Each generated period is cleared
  * and settled both ways: trades, awards, budget cuts, balances, imbalance and incentive amounts and
  * debts are compared exactly. Clearing batch sizes are drawn at random, so every period also checks
- * that a clearing split over many transactions gives the result of one.
+ * that a clearing split over many transactions gives the result of one. Both pricing rules run: the
+ * mid-price market without limits, and a uniform-price market with a price floor and cap and a seller
+ * share cap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Wallet } from '../core/bid.ts';
-import { clearGreenFirst } from '../core/greenFirstAuction.ts';
+import { clearGreenFirst, sellerShareCapWh } from '../core/greenFirstAuction.ts';
+import type { MarketParameters } from './deploy.ts';
 import { settleWithGrid, type LedgerState } from '../core/ledger.ts';
 import { periodWindows } from '../core/periodClock.ts';
 import { settlePosition } from '../core/settlement.ts';
@@ -24,7 +27,6 @@ import {
   type TestPlatform,
 } from './testing/testPlatform.ts';
 
-const PERIODS = 200;
 const POOL = 16;
 const UNIT = 10n ** 18n;
 
@@ -65,7 +67,37 @@ const generatedPeriod = fc.record({
   maxEntriesPerTransaction: fc.integer({ min: 1, max: 40 }),
 });
 
-describe(`contracts = core on ${PERIODS} generated periods`, () => {
+interface MarketCase {
+  readonly periods: number;
+  readonly seed: number;
+  readonly parameters: Partial<MarketParameters>;
+}
+
+const MARKETS: readonly MarketCase[] = [
+  { periods: 200, seed: 2019, parameters: { pricing: 'mid' } },
+  {
+    periods: 120,
+    seed: 2024,
+    parameters: {
+      pricing: 'uniform',
+      priceFloorPerWh: 2n,
+      priceCapPerWh: 880_000_000_000_000n,
+      sellerShareCapBps: 4_000,
+    },
+  },
+];
+
+describe.each(MARKETS)('contracts = core on $periods generated periods, $parameters.pricing', (market) => {
+  const PERIODS = market.periods;
+  const floor = market.parameters.priceFloorPerWh ?? 0n;
+  const cap = market.parameters.priceCapPerWh ?? 0n;
+  const rules = (bids: Parameters<typeof sellerShareCapWh>[0]) => {
+    const sellerCapWh = sellerShareCapWh(bids, market.parameters.sellerShareCapBps ?? 0);
+    return {
+      pricing: market.parameters.pricing ?? 'mid',
+      ...(sellerCapWh === undefined ? {} : { sellerCapWh }),
+    };
+  };
   let t: TestPlatform;
   const pool: Enrolled[] = [];
   const rates = {
@@ -76,7 +108,7 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
   };
 
   beforeAll(async () => {
-    t = await startTestPlatform();
+    t = await startTestPlatform({ parameters: market.parameters });
     const flags = fc.sample(fc.tuple(fc.boolean(), fc.boolean(), fc.bigInt({ min: 0n, max: 30n })), {
       seed: 31,
       numRuns: POOL,
@@ -96,10 +128,12 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
   const balanceOf = (address: `0x${string}`) => t.platform.read.token.read.balanceOf([address]);
 
   it('agrees on trades, awards, balances, settlements and debts', async () => {
-    const samples = fc.sample(generatedPeriod, { seed: 2019, numRuns: PERIODS });
+    const samples = fc.sample(generatedPeriod, { seed: market.seed, numRuns: PERIODS });
     const margin = TEST_PARAMETERS.marginAmount;
     let trades = 0;
     let cuts = 0;
+    let shareCuts = 0;
+    let pricedStages = 0;
     let missing = 0;
     let debts = 0;
     for (const [k, sample] of samples.entries()) {
@@ -110,6 +144,7 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
       // Keep only admissible bids: a seller holds the margin, a buyer can pay its whole bid.
       const admitted: GeneratedBid[] = [];
       for (const bid of sample.bids) {
+        if (bid.pricePerWh < floor || (cap !== 0n && bid.pricePerWh > cap)) continue;
         const member = pool[bid.member]!;
         if ((await balanceOf(member.account.address)) < 2n * UNIT) {
           await deposit(
@@ -158,7 +193,8 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
         before.set(member.id, balance);
         wallets.set(String(member.id), { balance, margin });
       }
-      const core = clearGreenFirst({ bids: asCoreBids(period, revealed), wallets });
+      const coreBids = asCoreBids(period, revealed);
+      const core = clearGreenFirst({ bids: coreBids, wallets, rules: rules(coreBids) });
       await clearPeriodOnChain(t.platform, t.keeper, period, {
         maxEntriesPerTransaction: sample.maxEntriesPerTransaction,
       });
@@ -184,7 +220,9 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
         expect(await balanceOf(member.account.address)).toBe(core.wallets.get(String(member.id))!.balance);
       }
       trades += core.trades.length;
-      cuts += core.voided.filter(Boolean).length;
+      cuts += core.voided.filter((v, i) => v && revealed[i]!.side === 'buy').length;
+      shareCuts += core.voided.filter((v, i) => v && revealed[i]!.side === 'sell').length;
+      pricedStages += core.stagePrices.length;
 
       // Readings for some, none for others; then settle after the deadline.
       await t.clock.advanceTo(w.deliveryEnds);
@@ -274,13 +312,16 @@ describe(`contracts = core on ${PERIODS} generated periods`, () => {
       ).reduce((a, b) => a + b, 0n);
       expect(held).toBe(supply);
     }
+    console.log(
+      `${PERIODS} periods: ${trades} trades, ${cuts} budget cuts, ${shareCuts} share cuts, ` +
+        `${pricedStages} uniform prices, ${missing} missing readings, ${debts} debts`,
+    );
     // The generated periods really exercise what they claim to.
-    expect(trades).toBeGreaterThan(PERIODS);
+    expect(trades).toBeGreaterThan(PERIODS * 0.75);
     expect(cuts).toBeGreaterThan(5);
     expect(missing).toBeGreaterThan(5);
     expect(debts).toBeGreaterThan(0);
-    console.log(
-      `${PERIODS} periods: ${trades} trades, ${cuts} budget cuts, ${missing} missing readings, ${debts} debts`,
-    );
+    if (market.parameters.sellerShareCapBps !== undefined) expect(shareCuts).toBeGreaterThan(5);
+    if (market.parameters.pricing === 'uniform') expect(pricedStages).toBeGreaterThan(PERIODS / 4);
   }, 900_000);
 });

@@ -1,11 +1,16 @@
 /** Deploys the three contracts and wires their roles; the result is kept as the deployment record. */
-import { getAddress, getContract, type Account, type Address, type Hex } from 'viem';
+import { getAddress, getContract, zeroAddress, type Account, type Address, type Hex } from 'viem';
 import { continuousMarketAbi, continuousMarketBytecode } from './generated/ContinuousMarket.ts';
 import { energyMarketAbi, energyMarketBytecode } from './generated/EnergyMarket.ts';
+import { marketSettlementAbi, marketSettlementBytecode } from './generated/MarketSettlement.ts';
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
+import { deployMaintenancePlans } from './maintenancePlans.ts';
+import { deploySubsidyPool } from './subsidyPool.ts';
+import { TOKEN_REASON_CODE } from './tokenReasons.ts';
 import { confirm } from './transactions.ts';
+import { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
 
 export interface MarketSchedule {
   /** Start of delivery period 1, unix seconds. */
@@ -23,7 +28,16 @@ export interface MarketParameters {
   readonly surplusFactorPpm: number;
   readonly rewardRatePpm: number;
   readonly penaltyRatePpm: number;
+  /** How trades are priced; a change applies from the first period whose commit window has not opened. */
+  readonly pricing?: PricingRule;
+  /** Default price bounds of every period, base units per Wh (0 or absent: none). */
+  readonly priceFloorPerWh?: bigint;
+  readonly priceCapPerWh?: bigint;
+  /** Most one seller may be awarded in a period, in basis points of the period's revealed demand (0: no cap). */
+  readonly sellerShareCapBps?: number;
 }
+
+export { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
 
 export interface Deployment {
   readonly chainId: number;
@@ -37,6 +51,10 @@ export interface Deployment {
   readonly publicGrid: Address;
   /** The continuous double auction, when deployed (`DeployOptions.continuousMarket`). */
   readonly continuousMarket?: Address;
+  /** The subsidy pool, when deployed (`DeployOptions.subsidyPool`). */
+  readonly subsidyPool?: Address;
+  /** The grid company's maintenance plans, when deployed (`DeployOptions.maintenancePlans`). */
+  readonly maintenancePlans?: Address;
 }
 
 /** The continuous market's own settings; its periods are the sealed-bid market's. */
@@ -56,6 +74,10 @@ export interface DeployOptions {
   readonly token?: { readonly name: string; readonly symbol: string };
   /** Also deploy the continuous double auction and add it to the token as a second ledger. */
   readonly continuousMarket?: ContinuousMarketSettings;
+  /** Also deploy the subsidy pool and add it to the token as a ledger for subsidies. */
+  readonly subsidyPool?: boolean;
+  /** Also deploy the maintenance plans the market consults. */
+  readonly maintenancePlans?: boolean;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -68,7 +90,42 @@ export const toContractParameters = (p: MarketParameters) => ({
     rewardRatePpm: p.rewardRatePpm,
     penaltyRatePpm: p.penaltyRatePpm,
   },
+  pricing: PRICING_RULES.indexOf(p.pricing ?? 'mid'),
+  priceFloorPerWh: p.priceFloorPerWh ?? 0n,
+  priceCapPerWh: p.priceCapPerWh ?? 0n,
+  sellerShareCapBps: p.sellerShareCapBps ?? 0,
 });
+
+/** The contract's parameters as the platform names them. */
+export const fromContractParameters = (p: {
+  marginAmount: bigint;
+  referencePricePerWh: bigint;
+  rates: {
+    shortfallFactorPpm: number;
+    surplusFactorPpm: number;
+    rewardRatePpm: number;
+    penaltyRatePpm: number;
+  };
+  pricing: number;
+  priceFloorPerWh: bigint;
+  priceCapPerWh: bigint;
+  sellerShareCapBps: number;
+}): Required<MarketParameters> => ({
+  marginAmount: p.marginAmount,
+  referencePricePerWh: p.referencePricePerWh,
+  ...p.rates,
+  pricing: PRICING_RULES[p.pricing] ?? 'mid',
+  priceFloorPerWh: p.priceFloorPerWh,
+  priceCapPerWh: p.priceCapPerWh,
+  sellerShareCapBps: p.sellerShareCapBps,
+});
+
+/** The placeholder solc leaves in EnergyMarket's code for the address of its linked library. */
+const LIBRARY_PLACEHOLDER = /__\$[0-9a-f]{34}\$__/g;
+
+/** EnergyMarket's creation code with MarketSettlement's address linked in. */
+export const linkedEnergyMarketBytecode = (settlementLibrary: Address): Hex =>
+  energyMarketBytecode.replace(LIBRARY_PLACEHOLDER, settlementLibrary.slice(2).toLowerCase()) as Hex;
 
 export async function deployPlatform(
   connection: ChainConnection,
@@ -101,10 +158,22 @@ export async function deployPlatform(
     }),
   );
   const { schedule } = options;
+  const settlementLibrary = await deployed('MarketSettlement', () =>
+    wallet.deployContract({ abi: marketSettlementAbi, bytecode: marketSettlementBytecode }),
+  );
+  // The market consults the plans at each reveal, so they come first.
+  const maintenancePlans = options.maintenancePlans
+    ? await deployMaintenancePlans(connection, {
+        operator: options.operator,
+        registry: registry.address,
+        schedule,
+        onProgress: progress,
+      })
+    : undefined;
   const market = await deployed('EnergyMarket', () =>
     wallet.deployContract({
       abi: energyMarketAbi,
-      bytecode: energyMarketBytecode,
+      bytecode: linkedEnergyMarketBytecode(settlementLibrary.address),
       args: [
         registry.address,
         token.address,
@@ -116,6 +185,7 @@ export async function deployPlatform(
           readingSeconds: schedule.readingSeconds,
         },
         toContractParameters(options.parameters),
+        maintenancePlans ?? zeroAddress,
       ],
     }),
   );
@@ -143,6 +213,13 @@ export async function deployPlatform(
           settings: options.continuousMarket,
           onProgress: progress,
         });
+  const subsidyPool = options.subsidyPool
+    ? await deploySubsidyPool(connection, {
+        operator: options.operator,
+        deployment: { registry: registry.address, token: token.address, market: market.address },
+        onProgress: progress,
+      })
+    : undefined;
   return {
     chainId: connection.chain.id,
     registry: registry.address,
@@ -153,6 +230,8 @@ export async function deployPlatform(
     settlementAgent: options.settlementAgent,
     publicGrid: options.publicGrid,
     ...(continuousMarket === undefined ? {} : { continuousMarket }),
+    ...(subsidyPool === undefined ? {} : { subsidyPool }),
+    ...(maintenancePlans === undefined ? {} : { maintenancePlans }),
   };
 }
 
@@ -196,6 +275,6 @@ export async function deployContinuousMarket(
     abi: settlementTokenAbi,
     client: { public: connection.publicClient, wallet },
   });
-  await confirm(connection, 'add ledger', () => token.write.addLedger([address]));
+  await confirm(connection, 'add ledger', () => token.write.addLedger([address, TOKEN_REASON_CODE.trade]));
   return address;
 }

@@ -3,6 +3,9 @@ import type { Address, Hash } from 'viem';
 import type { Bid } from '../core/bid.ts';
 import type { Platform } from './platform.ts';
 import { bidRank } from './typedData.ts';
+import { TOKEN_REASONS, type TokenReason } from './tokenReasons.ts';
+
+export { TOKEN_REASONS, TOKEN_REASON_CODE, type TokenReason } from './tokenReasons.ts';
 
 export interface RecordLocation {
   readonly transactionHash: Hash;
@@ -101,16 +104,6 @@ export function asCoreBids(
     rank: bidRank(period, b.participantId),
   }));
 }
-
-export const TOKEN_REASONS = [
-  'deposit',
-  'withdrawal',
-  'trade',
-  'imbalance',
-  'incentive',
-  'debt-repayment',
-] as const;
-export type TokenReason = (typeof TOKEN_REASONS)[number];
 
 export interface StatementLine extends RecordLocation {
   readonly logIndex: number;

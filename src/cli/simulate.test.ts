@@ -53,6 +53,29 @@ describe('wattledger simulate', () => {
     expect(periods).toHaveLength(5);
   });
 
+  it('compares the clearing mechanisms with --compare, green-first on chain', async () => {
+    const out = outDir();
+    const run = await runCli(['simulate', '--compare', '--periods', '3', '--no-png', '--out', out]);
+    expect(run.code).toBe(0);
+    const { mechanisms } = JSON.parse(run.stdout);
+    expect(mechanisms.map((m: { mechanism: string; run: string }) => `${m.mechanism} ${m.run}`)).toEqual([
+      'green-first on-chain',
+      'uniform-price off-chain',
+      'continuous off-chain',
+    ]);
+    expect(Number(mechanisms[0].gasPerParticipantPeriod)).toBeGreaterThan(100_000);
+    expect(mechanisms[1].gasPerParticipantPeriod).toBe('not on chain');
+    for (const file of ['comparison.csv', 'comparison.json', 'comparison.html', 'compare-welfare.svg']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    for (const mechanism of ['green-first', 'uniform-price', 'continuous']) {
+      expect(existsSync(join(out, mechanism, 'report.html')), mechanism).toBe(true);
+    }
+    expect(readFileSync(join(out, 'comparison.csv'), 'utf8').split('\n')[0]).toBe(
+      'mechanism,run,trades,tradedKwh,welfare,competitiveOptimum,efficiencyPercent,averagePrice,priceSpread,minPrice,maxPrice,greenSharePercent,imbalanceKwh,gasPerParticipantPeriod',
+    );
+  });
+
   it('reads the readings from virtual meters through the gateway with --meters', async () => {
     const out = outDir();
     const run = await runCli(['simulate', '--meters', '--periods', '3', '--no-png', '--out', out]);

@@ -28,6 +28,24 @@ describe('buildConfig', () => {
     expect(config.market.rewardRatePpm).toBe(10_000n);
   });
 
+  it('takes the market rules, none by default', () => {
+    expect(buildConfig(undefined, 'defaults', '/srv').market).toMatchObject({
+      pricing: 'mid',
+      priceFloorPerWh: 0n,
+      priceCapPerWh: 0n,
+      sellerShareCapBps: 0,
+    });
+    const market = { pricing: 'uniform', priceFloor: '0.3', priceCap: '1.5', sellerShareCap: '0.25' };
+    const config = buildConfig({ market }, 'w.json', '/srv');
+    expect(config.market).toMatchObject({
+      pricing: 'uniform',
+      priceFloorPerWh: 300_000_000_000_000n,
+      priceCapPerWh: 1_500_000_000_000_000n,
+      sellerShareCapBps: 2_500,
+    });
+    expect(describeConfig(config).market).toMatchObject(market);
+  });
+
   it.each([
     [
       { market: { periodSeconds: 10 } },
@@ -43,6 +61,19 @@ describe('buildConfig', () => {
     ],
     [{ market: { rewardRate: '2' } }, 'w.json: market.rewardRate: must be at most 1'],
     [{ market: { referencePrice: '0' } }, 'w.json: market.referencePrice: must be greater than zero'],
+    [
+      { market: { pricing: 'pay-as-bid' } },
+      'w.json: market.pricing: must be "mid" or "uniform", got "pay-as-bid"',
+    ],
+    [
+      { market: { priceFloor: '2', priceCap: '1' } },
+      'w.json: market.priceFloor: must not be above market.priceCap (0 means none)',
+    ],
+    [{ market: { sellerShareCap: '1.01' } }, 'w.json: market.sellerShareCap: must be at most 1 (the whole)'],
+    [
+      { market: { sellerShareCap: '0.12345' } },
+      'w.json: market.sellerShareCap: "0.12345" has more than 4 decimal places (the smallest step is 0.0001)',
+    ],
     [{ chain: { mode: 'cloud' } }, 'w.json: chain.mode: must be "embedded" or "rpc", got "cloud"'],
     [
       { chain: { mode: 'rpc', url: 'ftp://x' } },

@@ -4,12 +4,16 @@
  */
 import { resolve } from 'node:path';
 import { WattLedgerError } from '../core/errors.ts';
+import { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
 import { REFERENCE_PARAMETERS } from '../core/settlement.ts';
 import {
+  formatBasisPoints,
   formatMoney,
   formatPricePerKwh,
   formatRate,
+  parseBasisPoints,
   parseMoney,
+  parsePriceBound,
   parsePricePerKwh,
   parseRate,
 } from '../core/units.ts';
@@ -48,6 +52,11 @@ export interface WattLedgerConfig {
     readonly surplusFactorPpm: bigint;
     readonly rewardRatePpm: bigint;
     readonly penaltyRatePpm: bigint;
+    /** The market rules the market is deployed with; the operator changes them later on chain. */
+    readonly pricing: PricingRule;
+    readonly priceFloorPerWh: bigint;
+    readonly priceCapPerWh: bigint;
+    readonly sellerShareCapBps: number;
   };
   readonly token: { readonly name: string; readonly symbol: string };
   /** Clearing transactions carry at most this many bids (each stays under the 16.7 M gas cap). */
@@ -80,6 +89,10 @@ export const DEFAULT_CONFIG_FILE = {
     surplusFactor: formatRate(REFERENCE_PARAMETERS.surplusFactorPpm),
     rewardRate: formatRate(REFERENCE_PARAMETERS.rewardRatePpm),
     penaltyRate: formatRate(REFERENCE_PARAMETERS.penaltyRatePpm),
+    pricing: 'mid',
+    priceFloor: '0',
+    priceCap: '0',
+    sellerShareCap: '0',
   },
   token: { name: 'WattLedger settlement token (10^-3 ETH, case study)', symbol: 'mETH' },
   maxClearingEntriesPerTransaction: 400,
@@ -171,6 +184,12 @@ export function buildConfig(
     if (ppm > max) fail(`market.${field}`, `must be at most ${formatRate(max)}`);
     return ppm;
   };
+  if (!(PRICING_RULES as readonly unknown[]).includes(m.pricing))
+    fail('market.pricing', `must be "mid" or "uniform", got ${JSON.stringify(m.pricing)}`);
+  const priceFloorPerWh = decimal(parsePriceBound, m.priceFloor, 'market.priceFloor');
+  const priceCapPerWh = decimal(parsePriceBound, m.priceCap, 'market.priceCap');
+  if (priceCapPerWh !== 0n && priceFloorPerWh > priceCapPerWh)
+    fail('market.priceFloor', 'must not be above market.priceCap (0 means none)');
   const t = isObject(raw.token) ? raw.token : fail('token', 'must be an object');
   known(t, 'token', ['name', 'symbol']);
   const serverRaw = isObject(raw.server) ? raw.server : fail('server', 'must be an object');
@@ -209,6 +228,10 @@ export function buildConfig(
       surplusFactorPpm: rate('surplusFactor', 10_000_000n),
       rewardRatePpm: rate('rewardRate', 1_000_000n),
       penaltyRatePpm: rate('penaltyRate', 1_000_000n),
+      pricing: m.pricing as PricingRule,
+      priceFloorPerWh,
+      priceCapPerWh,
+      sellerShareCapBps: Number(decimal(parseBasisPoints, m.sellerShareCap, 'market.sellerShareCap')),
     },
     token: { name: text(t.name, 'token.name'), symbol: text(t.symbol, 'token.symbol') },
     maxClearingEntriesPerTransaction: integer(
@@ -244,6 +267,10 @@ export function describeConfig(config: WattLedgerConfig): Json {
       surplusFactor: formatRate(m.surplusFactorPpm),
       rewardRate: formatRate(m.rewardRatePpm),
       penaltyRate: formatRate(m.penaltyRatePpm),
+      pricing: m.pricing,
+      priceFloor: formatPricePerKwh(m.priceFloorPerWh),
+      priceCap: formatPricePerKwh(m.priceCapPerWh),
+      sellerShareCap: formatBasisPoints(BigInt(m.sellerShareCapBps)),
     },
     token: config.token,
     maxClearingEntriesPerTransaction: config.maxClearingEntriesPerTransaction,

@@ -11,6 +11,19 @@
  *
  * Budget cut: when the buyer's balance − margin cannot pay a trade, the trade is cut to the whole Wh
  * it can pay and the buyer leaves the market for this period (its remaining quantity is void).
+ *
+ * Rules (`ClearingRules`, the market's parameters):
+ * - pricing 'mid': each trade at the floor of its pair's mid-price, paid at once;
+ * - pricing 'uniform': each stage has one price. Its trades are recorded while the pairs cross, with
+ *   the buyer's budget checked at its own bid (the price never exceeds it): a buyer's award in the
+ *   stage is at most floor((balance − margin) / bid). When the crossing ends the stage's price is
+ *   P = floor((L + U) / 2), L = max(ask of the last traded seller, bid of the first unmatched buyer),
+ *   U = min(bid of the last traded buyer, ask of the first unmatched seller): the first unmatched
+ *   seller is the current one if it has quantity left (else there is none: the queue ran out), the
+ *   first unmatched buyer the current one if it has quantity left and is not void, else the next in
+ *   the queue. Every trade of the stage is then paid at P, in the order made.
+ * - seller share cap: no seller is awarded more than `sellerCapWh` in the period (both stages); a
+ *   trade that would pass it is cut to the cap and the rest of the seller's bid is void.
  */
 import { compareBuyers, compareSellers, spendable, validateBids, type Bid, type Wallet } from './bid.ts';
 import { averagePriceOf, type AveragePrice, type Trade } from './trade.ts';
@@ -41,8 +54,48 @@ export interface BidProgress {
   readonly voided: boolean;
 }
 
+export type PricingRule = 'mid' | 'uniform';
+/** The pricing rules in the order of the contract's `Pricing` enum. */
+export const PRICING_RULES = ['mid', 'uniform'] as const satisfies readonly PricingRule[];
+
+export interface ClearingRules {
+  readonly pricing: PricingRule;
+  /** Most Wh one seller may be awarded in the period; absent: no cap. */
+  readonly sellerCapWh?: bigint;
+}
+
+export const MID_PRICE_RULES: ClearingRules = { pricing: 'mid' };
+
+const MAX_UINT64 = (1n << 64n) - 1n;
+
+/**
+ * The seller cap of a period in Wh: `bps` basis points of its revealed demand (Σ quantity of its buy
+ * bids, saturating at 2⁶⁴ − 1 as the contract keeps it), rounded down; undefined when `bps` is 0.
+ */
+export function sellerShareCapWh(bids: readonly Bid[], bps: number): bigint | undefined {
+  if (bps === 0) return undefined;
+  let demandWh = 0n;
+  for (const bid of bids) if (bid.side === 'buy') demandWh += bid.quantityWh;
+  return ((demandWh > MAX_UINT64 ? MAX_UINT64 : demandWh) * BigInt(bps)) / 10_000n;
+}
+
+/** A stage's uniform price and the bounds it was taken from. */
+export interface StagePrice {
+  readonly stage: MatchingStage;
+  readonly pricePerWh: bigint;
+  readonly lowerPerWh: bigint;
+  readonly upperPerWh: bigint;
+  /**
+   * How many of this run's entries of the stage, from its first, must reach the contract in one step:
+   * the price is fixed when the last of them is entered and nothing is paid before.
+   */
+  readonly entriesThrough: number;
+}
+
 export interface GreenFirstInput {
   readonly bids: readonly Bid[];
+  /** Pricing rule and seller cap; mid-price without cap when omitted. */
+  readonly rules?: ClearingRules;
   /** Live wallets by participant; a buyer with no wallet has no budget limit. */
   readonly wallets?: ReadonlyMap<string, Wallet>;
   /** To resume a clearing part-way (as the contract holds it); omitted for a fresh clearing. */
@@ -59,6 +112,8 @@ export interface GreenFirstResult {
   readonly wallets: ReadonlyMap<string, Wallet>;
   /** Average price of the trades made by this run (the whole period's, for a fresh clearing). */
   readonly averagePrice: AveragePrice | null;
+  /** Uniform pricing: each stage's price, for the stages that traded in this run. */
+  readonly stagePrices: readonly StagePrice[];
 }
 
 export const FRESH_CLEARING: ClearingProgress = {
@@ -94,28 +149,20 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
   const entries: ClearingEntry[] = [];
   const remaining = (i: number): bigint => (voided[i] ? 0n : bids[i]!.quantityWh - awardedWh[i]!);
 
-  const trade = (stage: MatchingStage, s: number, b: number): void => {
+  const rules = input.rules ?? MID_PRICE_RULES;
+  const uniform = rules.pricing === 'uniform';
+  const stagePrices: StagePrice[] = [];
+
+  const pay = (stage: MatchingStage, s: number, b: number, quantityWh: bigint, pricePerWh: bigint): void => {
     const seller = bids[s]!;
     const buyer = bids[b]!;
-    let quantityWh = remaining(s) < remaining(b) ? remaining(s) : remaining(b);
-    // Floor of the mid-price: the half unit, if any, stays with the buyer.
-    const pricePerWh = (seller.pricePerWh + buyer.pricePerWh) / 2n;
-    const buyerWallet = wallets.get(buyer.participant);
-    const budget = spendable(buyerWallet);
-    if (budget !== undefined && quantityWh * pricePerWh > budget) {
-      quantityWh = budget / pricePerWh;
-      voided[b] = true;
-    }
-    if (quantityWh === 0n) return;
     const amount = quantityWh * pricePerWh;
-    awardedWh[s] = awardedWh[s]! + quantityWh;
-    awardedWh[b] = awardedWh[b]! + quantityWh;
-    if (buyerWallet !== undefined) {
-      wallets.set(buyer.participant, { ...buyerWallet, balance: buyerWallet.balance - amount });
-    }
-    const sellerWallet = wallets.get(seller.participant);
-    if (sellerWallet !== undefined) {
-      wallets.set(seller.participant, { ...sellerWallet, balance: sellerWallet.balance + amount });
+    for (const [participant, delta] of [
+      [buyer.participant, -amount],
+      [seller.participant, amount],
+    ] as const) {
+      const wallet = wallets.get(participant);
+      if (wallet !== undefined) wallets.set(participant, { ...wallet, balance: wallet.balance + delta });
     }
     trades.push({
       seller: seller.participant,
@@ -132,7 +179,89 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
     let sellerCursor = from.sellerCursor;
     let buyerCursor = from.buyerCursor;
     let crossingOver = from.crossingOver;
-    const enter = (queue: Queue, bid: number) => entries.push({ stage, queue, bid });
+    // Uniform pricing: the trades awaiting the stage's price, the current buyer's award in the
+    // stage, and the bounds read when the crossing ended.
+    let pending: { s: number; b: number; quantityWh: bigint }[] = [];
+    let buyerStageWh = 0n;
+    let askBound: bigint | undefined;
+    let bidBound: bigint | undefined;
+    let awaitNextBid = false;
+    const firstEntry = entries.length;
+
+    const fixPrice = (): void => {
+      const last = pending.at(-1)!;
+      const lastAsk = bids[last.s]!.pricePerWh;
+      const lastBid = bids[last.b]!.pricePerWh;
+      const lowerPerWh = bidBound !== undefined && bidBound > lastAsk ? bidBound : lastAsk;
+      const upperPerWh = askBound !== undefined && askBound < lastBid ? askBound : lastBid;
+      const pricePerWh = (lowerPerWh + upperPerWh) / 2n;
+      for (const p of pending) pay(stage, p.s, p.b, p.quantityWh, pricePerWh);
+      pending = [];
+      stagePrices.push({
+        stage,
+        pricePerWh,
+        lowerPerWh,
+        upperPerWh,
+        entriesThrough: entries.length - firstEntry,
+      });
+    };
+    const enter = (queue: Queue, bid: number) => {
+      entries.push({ stage, queue, bid });
+      if (queue !== 'buyer') return;
+      buyerStageWh = 0n;
+      if (awaitNextBid) {
+        awaitNextBid = false;
+        bidBound = bids[bid]!.pricePerWh;
+        fixPrice();
+      }
+    };
+    const crossOver = (): void => {
+      crossingOver = true;
+      if (pending.length === 0) return;
+      const seller = sellerCursor > 0 ? sellers[sellerCursor - 1]! : undefined;
+      askBound = seller !== undefined && remaining(seller) > 0n ? bids[seller]!.pricePerWh : undefined;
+      const buyer = buyerCursor > 0 ? buyers[buyerCursor - 1]! : undefined;
+      if (buyer !== undefined && remaining(buyer) > 0n) {
+        bidBound = bids[buyer]!.pricePerWh;
+        fixPrice();
+      } else if (buyerCursor < buyers.length) {
+        awaitNextBid = true;
+      } else {
+        bidBound = undefined;
+        fixPrice();
+      }
+    };
+    const trade = (s: number, b: number): void => {
+      let quantityWh = remaining(s) < remaining(b) ? remaining(s) : remaining(b);
+      if (rules.sellerCapWh !== undefined && awardedWh[s]! + quantityWh > rules.sellerCapWh) {
+        quantityWh = rules.sellerCapWh - awardedWh[s]!;
+        voided[s] = true;
+      }
+      const seller = bids[s]!;
+      const buyer = bids[b]!;
+      // Mid-price: its floor, the half unit stays with the buyer. Uniform: the budget is checked at
+      // the buyer's own bid, which the stage's price never exceeds.
+      const pricePerWh = uniform ? buyer.pricePerWh : (seller.pricePerWh + buyer.pricePerWh) / 2n;
+      const budget = spendable(wallets.get(buyer.participant));
+      if (budget !== undefined) {
+        const used = uniform ? buyerStageWh : 0n;
+        const affordable = budget / pricePerWh > used ? budget / pricePerWh - used : 0n;
+        if (quantityWh > affordable) {
+          quantityWh = affordable;
+          voided[b] = true;
+        }
+      }
+      if (quantityWh === 0n) return;
+      awardedWh[s] = awardedWh[s]! + quantityWh;
+      awardedWh[b] = awardedWh[b]! + quantityWh;
+      if (uniform) {
+        pending.push({ s, b, quantityWh });
+        buyerStageWh += quantityWh;
+      } else {
+        pay(stage, s, b, quantityWh, pricePerWh);
+      }
+    };
+
     for (;;) {
       if (crossingOver) {
         while (sellerCursor < sellers.length) enter('seller', sellers[sellerCursor++]!);
@@ -141,21 +270,21 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
       }
       const seller = sellerCursor > 0 ? sellers[sellerCursor - 1]! : undefined;
       if (seller === undefined || remaining(seller) === 0n) {
-        if (sellerCursor === sellers.length) crossingOver = true;
+        if (sellerCursor === sellers.length) crossOver();
         else enter('seller', sellers[sellerCursor++]!);
         continue;
       }
       const buyer = buyerCursor > 0 ? buyers[buyerCursor - 1]! : undefined;
       if (buyer === undefined || remaining(buyer) === 0n) {
-        if (buyerCursor === buyers.length) crossingOver = true;
+        if (buyerCursor === buyers.length) crossOver();
         else enter('buyer', buyers[buyerCursor++]!);
         continue;
       }
       if (bids[seller]!.pricePerWh > bids[buyer]!.pricePerWh) {
-        crossingOver = true;
+        crossOver();
         continue;
       }
-      trade(stage, seller, buyer);
+      trade(seller, buyer);
     }
   };
 
@@ -166,5 +295,13 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
   } else if (start.stage === 'all') {
     runStage('all', start);
   }
-  return { trades, awardedWh, voided, entries, wallets, averagePrice: averagePriceOf(trades) };
+  return {
+    trades,
+    awardedWh,
+    voided,
+    entries,
+    wallets,
+    averagePrice: averagePriceOf(trades),
+    stagePrices,
+  };
 }

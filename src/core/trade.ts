@@ -19,7 +19,7 @@ export interface AveragePrice {
 }
 
 /** The volume-weighted average price of the trades, or null when nothing traded. */
-export function averagePriceOf(trades: readonly Trade[]): AveragePrice | null {
+export function averagePriceOf(trades: readonly Pick<Trade, 'amount' | 'quantityWh'>[]): AveragePrice | null {
   let value = 0n;
   let quantityWh = 0n;
   for (const trade of trades) {

@@ -7,6 +7,7 @@
  * - rates and factors (W', W'', M', M'') in parts per million.
  */
 import { formatDecimal, parseDecimal } from './decimal.ts';
+import { MarketInputError } from './errors.ts';
 
 export const TOKEN_DECIMALS = 18;
 /** Decimal places of a kWh figure that still fit a whole Wh. */
@@ -32,6 +33,22 @@ export const formatMoney = (baseUnits: bigint): string => formatDecimal(baseUnit
 
 export const parseRate = (text: unknown, field: string): bigint => parseDecimal(text, RATE_DECIMALS, field);
 export const formatRate = (ppm: bigint): string => formatDecimal(ppm, RATE_DECIMALS);
+
+/** A price bound (floor or cap) per kWh, as the contract keeps it: under 2^80 base units per Wh; 0 means none. */
+export function parsePriceBound(text: unknown, field: string): bigint {
+  const perWh = parsePricePerKwh(text, field);
+  if (perWh >= 1n << 80n) throw new MarketInputError(field, 'is too large');
+  return perWh;
+}
+
+export const BASIS_POINTS_DECIMALS = 4;
+/** A fraction from 0 to 1 with up to 4 decimals, in basis points (0.25 → 2,500). */
+export function parseBasisPoints(text: unknown, field: string): bigint {
+  const bps = parseDecimal(text, BASIS_POINTS_DECIMALS, field);
+  if (bps > 10_000n) throw new MarketInputError(field, 'must be at most 1 (the whole)');
+  return bps;
+}
+export const formatBasisPoints = (bps: bigint): string => formatDecimal(bps, BASIS_POINTS_DECIMALS);
 
 /** floor(a / b) for non-negative a and positive b. */
 export const divFloor = (a: bigint, b: bigint): bigint => a / b;

@@ -304,6 +304,264 @@ describe('platform API', () => {
     ).toHaveLength(1);
   }, 120_000);
 
+  it("shows a trade's seven steps with their records, pending until the chain reaches them", async () => {
+    // Bob has no meter: his reading stays pending until the deadline, then is missing.
+    await call(
+      'POST',
+      `/api/participants/${bob.id}/deposits`,
+      { amount: '10', reference: 'bank 2' },
+      bob.token,
+    );
+    const sold = await call(
+      'POST',
+      '/api/bids',
+      { side: 'sell', quantity: '0.200', price: '0.3' },
+      bob.token,
+    );
+    expect(sold.status).toBe(201);
+    const period = BigInt(sold.body.period);
+    const bought = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '0.200', price: '0.9', period: Number(period) },
+      alice.token,
+    );
+    expect(bought.status).toBe(201);
+    const w = t.windowsOf(period);
+    for (const time of [w.commitOpens, w.commitCloses, w.revealCloses, w.deliveryStarts])
+      await t.advanceTo(time + 1n);
+    const page = await call('GET', `/api/periods/${period}`);
+    expect(page.body.stage).toBe('cleared');
+    const bobs = page.body.trades.find((tr: Json) => tr.sellerId === bob.id);
+    const metered = page.body.trades.find((tr: Json) => tr.sellerId !== bob.id && tr.buyerId !== bob.id);
+    expect(bobs).toBeDefined();
+    expect(metered).toBeDefined();
+    const flow = async (tr: Json, token?: string) => {
+      const r = await call('GET', `/api/trades/${tr.transactionHash}/${tr.logIndex}/flow`, undefined, token);
+      expect(r.status).toBe(200);
+      expect(r.body.steps.map((s: Json) => s.key)).toEqual([
+        'registration',
+        'publication',
+        'matching',
+        'contract',
+        'delivery',
+        'metering',
+        'settlement',
+      ]);
+      for (const s of r.body.steps)
+        for (const record of s.records.filter((x: Json) => x.status === 'recorded')) {
+          expect(record.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+          expect(record.blockNumber).toBeGreaterThan(0);
+        }
+      return r.body;
+    };
+    const statuses = (f: Json) => f.steps.map((s: Json) => s.status);
+    const stepOf = (f: Json, key: string) => f.steps.find((s: Json) => s.key === key);
+    const recordOf = (f: Json, key: string, party: string | null, event: string) =>
+      stepOf(f, key).records.find((r: Json) => r.party === party && r.event === event);
+
+    // Cleared, delivery under way: four steps on the ledger, three waiting.
+    let f = await flow(bobs);
+    expect(statuses(f)).toEqual(['done', 'done', 'done', 'done', 'pending', 'pending', 'pending']);
+    expect(stepOf(f, 'delivery').waitingFor).toEqual({ what: 'delivery-end', until: Number(w.deliveryEnds) });
+    expect(stepOf(f, 'settlement').waitingFor).toEqual({
+      what: 'delivery-end',
+      until: Number(w.deliveryEnds),
+    });
+    const bobProfile = await call('GET', `/api/participants/${bob.id}`);
+    expect(recordOf(f, 'registration', 'seller', 'ParticipantRegistered')).toMatchObject({
+      participantId: bob.id,
+      transactionHash: bobProfile.body.transactionHash,
+      blockNumber: bobProfile.body.blockNumber,
+    });
+    expect(recordOf(f, 'registration', 'buyer', 'ParticipantAuthorised').participantId).toBe(bobs.buyerId);
+    const ownBid = (await call('GET', '/api/bids', undefined, bob.token)).body.bids.find(
+      (b: Json) => b.period === Number(period),
+    );
+    expect(recordOf(f, 'publication', 'seller', 'BidCommitted').transactionHash).toBe(
+      ownBid.commit.transactionHash,
+    );
+    expect(recordOf(f, 'publication', 'seller', 'BidRevealed')).toMatchObject({
+      transactionHash: ownBid.reveal.transactionHash,
+      values: { side: 'sell', quantity: '0.200', price: '0.3' },
+    });
+    expect(recordOf(f, 'matching', null, 'TradeMatched')).toMatchObject({
+      transactionHash: bobs.transactionHash,
+      logIndex: bobs.logIndex,
+      values: { quantity: bobs.quantity, price: bobs.price },
+    });
+    // The contract is the buyer's payment, as the seller's own statement has it.
+    const payment = recordOf(f, 'contract', null, 'TokensMoved');
+    const statement = await call('GET', `/api/participants/${bob.id}/statement`, undefined, bob.token);
+    const line = statement.body.lines.find(
+      (l: Json) =>
+        l.reason === 'trade' && l.transactionHash === bobs.transactionHash && l.logIndex === payment.logIndex,
+    );
+    expect(line).toBeDefined();
+    expect(payment.values).toMatchObject({
+      reason: 'trade',
+      to: bobProfile.body.account,
+      amount: line.amount,
+    });
+    expect(payment.logIndex).toBe(bobs.logIndex - 1);
+    // The statement's payment line names the trade, so the account page links to this flow.
+    expect(line.trade).toEqual({ transactionHash: bobs.transactionHash, logIndex: bobs.logIndex });
+    expect(statement.body.lines.find((l: Json) => l.reason === 'deposit').trade).toBeNull();
+
+    // Delivered: the metered parties' readings are in at the boundary, Bob's is still awaited.
+    await t.advanceTo(w.deliveryEnds + 30n);
+    f = await flow(bobs);
+    expect(stepOf(f, 'metering').status).toBe('pending');
+    expect(stepOf(f, 'metering').waitingFor).toEqual({ what: 'reading', until: Number(w.readingDeadline) });
+    expect(recordOf(f, 'metering', 'seller', 'ReadingRecorded').status).toBe('pending');
+    expect(recordOf(f, 'settlement', 'seller', 'ParticipantSettled').status).toBe('pending');
+    const m = await flow(metered);
+    expect(stepOf(m, 'metering').status).toBe('done');
+    // Meter figures are private to their participant and the operator.
+    expect(recordOf(m, 'metering', 'seller', 'ReadingRecorded').values.import).toBeNull();
+    const asOperator = await flow(metered, operator);
+    expect(recordOf(asOperator, 'metering', 'seller', 'ReadingRecorded').values.export).toMatch(
+      /^\d+\.\d{3}$/,
+    );
+
+    // Past the reading deadline everything is settled; Bob's reading is missing and settled as such.
+    await t.advanceTo(w.readingDeadline + 1n);
+    await t.service.heartbeat();
+    const done = await flow(metered, operator);
+    expect(statuses(done)).toEqual(['done', 'done', 'done', 'done', 'done', 'done', 'done']);
+    expect(stepOf(done, 'settlement').records.map((r: Json) => r.event)).toEqual(
+      expect.arrayContaining(['ParticipantSettled', 'TokensMoved']),
+    );
+    const settledPage = await call('GET', `/api/periods/${period}`);
+    const sellerSettlement = settledPage.body.settlements.find(
+      (s: Json) => s.participantId === metered.sellerId,
+    );
+    expect(recordOf(done, 'settlement', 'seller', 'ParticipantSettled')).toMatchObject({
+      transactionHash: sellerSettlement.transactionHash,
+      values: { actual: sellerSettlement.actual, imbalanceAmount: sellerSettlement.imbalanceAmount },
+    });
+    expect(recordOf(done, 'delivery', 'buyer', 'ReadingRecorded').values.actual).toBe(
+      settledPage.body.settlements.find((s: Json) => s.participantId === metered.buyerId).actual,
+    );
+    f = await flow(bobs);
+    expect(statuses(f)).toEqual(['done', 'done', 'done', 'done', 'missing', 'missing', 'done']);
+    expect(recordOf(f, 'metering', 'seller', 'ReadingRecorded').status).toBe('missing');
+    expect(recordOf(f, 'settlement', 'seller', 'ParticipantSettled').values).toMatchObject({
+      readingMissing: true,
+      actual: '0.000',
+    });
+  }, 120_000);
+
+  it('answers 404 for an unknown trade and 400 naming the field for a malformed one', async () => {
+    const page = await call(
+      'GET',
+      `/api/periods/${(await call('GET', '/api/periods')).body.periods.findLast((p: Json) => p.tradeCount > 0).period}`,
+    );
+    const trade = page.body.trades[0];
+    const unknown = await call('GET', `/api/trades/${trade.transactionHash}/${trade.logIndex + 1000}/flow`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('NOT_FOUND');
+    expect(unknown.body.error.message).toContain('no trade is recorded');
+    const shortHash = await call('GET', '/api/trades/0x1234/0/flow');
+    expect(shortHash.status).toBe(400);
+    expect(shortHash.body.error.field).toBe('transactionHash');
+    const badIndex = await call('GET', `/api/trades/${trade.transactionHash}/first/flow`);
+    expect(badIndex.status).toBe(400);
+    expect(badIndex.body.error.field).toBe('logIndex');
+  });
+
+  it('sets the pricing rule, price bounds and seller share cap; refuses bad values and bids outside the bounds, naming the field', async () => {
+    const inForce = (await call('GET', '/api/parameters')).body;
+    expect(inForce).toMatchObject({ pricing: 'mid', priceFloor: null, priceCap: null, sellerShareCap: null });
+    const base = {
+      margin: inForce.margin,
+      referencePrice: inForce.referencePrice,
+      shortfallFactor: inForce.shortfallFactor,
+      surplusFactor: inForce.surplusFactor,
+      rewardRate: inForce.rewardRate,
+      penaltyRate: inForce.penaltyRate,
+    };
+    const rules = { pricing: 'uniform', priceFloor: '0.1', priceCap: '2', sellerShareCap: '0.5' };
+    const set = await call('PUT', '/api/parameters', { ...base, ...rules }, operator);
+    expect(set.status).toBe(200);
+    expect(set.body.parameters).toMatchObject(rules);
+    expect((await call('GET', '/api/parameters')).body).toMatchObject(rules);
+    // Left out, the rules keep their values.
+    expect((await call('PUT', '/api/parameters', base, operator)).body.parameters).toMatchObject(rules);
+
+    for (const [field, value] of [
+      ['priceFloor', '3'],
+      ['sellerShareCap', '1.5'],
+      ['sellerShareCap', '0.00001'],
+      ['priceCap', '0.0000000000000000001'],
+    ] as const) {
+      const refused = await call('PUT', '/api/parameters', { ...base, ...rules, [field]: value }, operator);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe(field);
+    }
+    const unknownRule = await call('PUT', '/api/parameters', { ...base, pricing: 'pay-as-bid' }, operator);
+    expect(unknownRule.status).toBe(400);
+    expect(JSON.stringify(unknownRule.body)).toMatch(/pricing/);
+    expect((await call('GET', '/api/parameters')).body).toMatchObject(rules);
+
+    for (const [price, bound] of [
+      ['2.5', 'cap'],
+      ['0.05', 'floor'],
+    ] as const) {
+      const bid = await call('POST', '/api/bids', { side: 'buy', quantity: '0.1', price }, alice.token);
+      expect(bid.status).toBe(400);
+      expect(bid.body.error.field).toBe('price');
+      expect(bid.body.error.message).toMatch(new RegExp(`price ${bound}`));
+    }
+    // One period's own bounds replace the defaults, for that period only.
+    const next = (await call('GET', '/api/market')).body.bidding.period + 1;
+    expect(
+      (await call('PUT', `/api/periods/${next}/price-bounds`, { priceFloor: '0.5', priceCap: '0.6' })).status,
+    ).toBe(401);
+    const own = await call(
+      'PUT',
+      `/api/periods/${next}/price-bounds`,
+      { priceFloor: '0.5', priceCap: '0.6' },
+      operator,
+    );
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ period: next, priceFloor: '0.5', priceCap: '0.6' });
+    const inverted = await call(
+      'PUT',
+      `/api/periods/${next}/price-bounds`,
+      { priceFloor: '0.7', priceCap: '0.6' },
+      operator,
+    );
+    expect(inverted.body.error.field).toBe('priceFloor');
+    const outside = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '0.1', price: '0.9', period: next },
+      alice.token,
+    );
+    expect(outside.body.error.field).toBe('price');
+    expect((await call('GET', `/api/periods/${next + 1}/price-bounds`)).body).toMatchObject({
+      priceFloor: '0.1',
+      priceCap: '2',
+    });
+    expect(
+      (await call('DELETE', `/api/periods/${next}/price-bounds`, undefined, operator)).body,
+    ).toMatchObject({
+      priceFloor: '0.1',
+      priceCap: '2',
+    });
+
+    const back = { pricing: 'mid', priceFloor: '0', priceCap: '0', sellerShareCap: '0' };
+    expect(
+      (await call('PUT', '/api/parameters', { ...base, ...back }, operator)).body.parameters,
+    ).toMatchObject({
+      pricing: 'mid',
+      priceFloor: null,
+      priceCap: null,
+      sellerShareCap: null,
+    });
+  });
+
   it('pushes live events (server-sent) as the clock moves, with counts and never bid contents', async () => {
     const controller = new AbortController();
     const response = await fetch(`${t.url}/api/events`, { signal: controller.signal });
@@ -336,6 +594,7 @@ describe('platform API', () => {
         '/api/bids',
         '/api/participants/{id}/statement',
         '/api/periods/{period}',
+        '/api/trades/{transactionHash}/{logIndex}/flow',
         '/api/events',
       ]),
     );

@@ -17,7 +17,10 @@ import { explorerRoutes } from './routes/explorer.ts';
 import { marketRoutes } from './routes/market.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { participantRoutes } from './routes/participants.ts';
+import { subsidyRoutes } from './routes/subsidies.ts';
+import { maintenanceRoutes } from './routes/maintenance.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { tradeRoutes } from './routes/trades.ts';
 
 export interface AppOptions {
   /** The built web UI (web/dist); without it the API runs alone. */
@@ -70,7 +73,10 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   participantRoutes(app, ctx);
   bidRoutes(app, ctx);
   marketRoutes(app, ctx);
+  tradeRoutes(app, ctx);
   operatorRoutes(app, ctx);
+  subsidyRoutes(app, ctx);
+  maintenanceRoutes(app, ctx);
   explorerRoutes(app, ctx);
   eventRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

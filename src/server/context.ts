@@ -5,6 +5,8 @@ import type { WattLedgerConfig } from '../config/config.ts';
 import type { PeriodSchedule } from '../core/periodClock.ts';
 import type { PlatformAccounts } from '../chain/devAccounts.ts';
 import type { Platform } from '../chain/platform.ts';
+import type { SubsidyPool } from '../chain/subsidyPool.ts';
+import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { BidBook } from '../app/bidBook.ts';
 import type { ChainLock } from '../app/chainLock.ts';
 import type { PlatformClock } from '../app/clockDriver.ts';
@@ -17,6 +19,10 @@ import type { ReadModel } from '../app/readModel.ts';
 export interface ApiContext {
   readonly config: WattLedgerConfig;
   readonly platform: Platform;
+  /** The subsidy pool, when the deployment has one. */
+  readonly subsidyPool: SubsidyPool | undefined;
+  /** The grid company's maintenance plans, when the deployment has them. */
+  readonly maintenancePlans: MaintenancePlans | undefined;
   readonly accounts: Pick<PlatformAccounts, 'operator' | 'settlementAgent' | 'publicGrid'> & {
     relayer: Account;
   };

@@ -34,7 +34,8 @@ export interface SimTrade {
   readonly buyer: number;
   readonly quantityWh: bigint;
   readonly pricePerWh: bigint;
-  readonly stage: Stage;
+  /** The clearing stage, or 'continuous' for a continuous double auction's fill. */
+  readonly stage: Stage | 'continuous';
 }
 
 export interface RevealedBid {

@@ -1,18 +1,19 @@
 /**
  * The market on the pure core, with the contracts' bookkeeping around it: debt taken before a
  * commit, admission at reveal, live wallets during clearing, imbalance and incentive movements with
- * debts at settlement. Participant i has registry id i + 1, as on a fresh chain, so that ties break
- * by the same rank.
+ * debts at settlement. It clears with the platform's green-first auction, or with another mechanism
+ * for comparison (mechanisms.ts). Participant i has registry id i + 1, as on a fresh chain, so that ties break
+ * by the same rank. Every money movement goes through `book.move`, with the reason the token would
+ * give it, so a book that keeps a journal keeps the same statement lines the chain emits.
  */
 import type { Wallet } from '../core/bid.ts';
-import { clearGreenFirst } from '../core/greenFirstAuction.ts';
-import { settleWithGrid, type LedgerState } from '../core/ledger.ts';
+import { settleWithGrid, type Movement } from '../core/ledger.ts';
 import { settlePosition, type SettlementParameters } from '../core/settlement.ts';
 import { coreBidsOf } from './coreBids.ts';
+import { clearWith, type Mechanism } from './mechanisms.ts';
 import {
   NO_COST,
   type BidIntent,
-  type ClearedPeriod,
   type Failure,
   type LedgerView,
   type ReadingIntent,
@@ -21,76 +22,97 @@ import {
   type SimulatedMarket,
   type Step,
 } from './market.ts';
+import { accountOf, GRID_ACCOUNT, memoryBook, type MarketBook } from './marketBook.ts';
 import type { Scenario } from './scenario.ts';
 
-const GRID = 'grid';
-const key = (i: number) => String(i);
 const free = <T>(result: T): Step<T> => ({ result, cost: NO_COST });
+/** The token records debt repayments under period 0, as it does deposits. */
+const NO_PERIOD = 0;
 
-export function offChainMarket(scenario: Scenario): SimulatedMarket {
-  const { market } = scenario;
-  const n = scenario.participants.length;
-  // Mutable here for speed; each settlement goes through the core's settleWithGrid on the two
-  // wallets it touches.
-  const balances = new Map<string, bigint>([
-    ...scenario.participants.map((p, i) => [key(i), p.deposit] as const),
-    [GRID, scenario.gridFloat],
+/** Opening balances: each participant's deposit and the grid's float. */
+export const openingBalances = (scenario: Scenario): Map<string, bigint> =>
+  new Map([
+    ...scenario.participants.map((p, i) => [accountOf(i), p.deposit] as const),
+    [GRID_ACCOUNT, scenario.gridFloat],
   ]);
-  const debts = new Map<string, bigint>();
+
+export interface OffChainMarket extends SimulatedMarket {
+  /** Places one bid in its own book transaction: debt taken first, refused while debt remains. */
+  placeBid(period: number, bid: BidIntent): Failure | undefined;
+}
+
+export interface OffChainOptions {
+  /** Where the records live (default: in memory). */
+  readonly book?: MarketBook;
+  /** Checks a bid before anything is written; throws to refuse it. */
+  readonly checkBid?: (period: number, bid: BidIntent) => void;
+  /** How periods clear (default: the platform's green-first auction). */
+  readonly mechanism?: Mechanism;
+}
+
+export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}): OffChainMarket {
+  const book = options.book ?? memoryBook(openingBalances(scenario));
+  const { market } = scenario;
   const totalSupply = scenario.participants.reduce((s, p) => s + p.deposit, scenario.gridFloat);
-  const committed = new Map<number, BidIntent[]>();
-  const revealed = new Map<number, RevealedBid[]>();
-  const awarded = new Map<number, Map<number, bigint>>();
-  const averages = new Map<number, ClearedPeriod['averagePrice']>();
-  const readings = new Map<number, Map<number, bigint>>();
   const rates: SettlementParameters = market;
-  const balanceOf = (i: number) => balances.get(key(i)) ?? 0n;
-  const payWithGrid = (who: string, amount: bigint, reason: 'imbalance' | 'incentive') => {
-    const before: LedgerState = {
+  const balanceOf = (i: number) => book.balanceOf(accountOf(i));
+  const payWithGrid = (
+    period: number,
+    who: string,
+    amount: bigint,
+    reason: 'imbalance' | 'incentive',
+  ): void => {
+    const before = {
       balances: new Map([
-        [who, balances.get(who) ?? 0n],
-        [GRID, balances.get(GRID) ?? 0n],
+        [who, book.balanceOf(who)],
+        [GRID_ACCOUNT, book.balanceOf(GRID_ACCOUNT)],
       ]),
-      debts: new Map([[who, debts.get(who) ?? 0n]]),
+      debts: new Map([[who, book.debtOf(who)]]),
     };
-    const after = settleWithGrid(before, who, GRID, amount, reason).state;
-    balances.set(who, after.balances.get(who)!);
-    balances.set(GRID, after.balances.get(GRID)!);
-    debts.set(who, after.debts.get(who) ?? 0n);
+    const outcome = settleWithGrid(before, who, GRID_ACCOUNT, amount, reason);
+    book.move(period, outcome.movements);
+    if (outcome.debtIncurred > 0n) book.setDebt(who, book.debtOf(who) + outcome.debtIncurred);
   };
   const green = (i: number, side: 'sell' | 'buy') => {
     const p = scenario.participants[i]!;
     return p.green && (p.kind === 'prosumer' || (side === 'sell') === (p.kind === 'producer'));
   };
+  const placeBid = (period: number, bid: BidIntent): Failure | undefined => {
+    options.checkBid?.(period, bid);
+    return book.transaction(() => {
+      const who = accountOf(bid.participant);
+      const debt = book.debtOf(who);
+      if (debt > 0n) {
+        // The contract takes what the balance holds toward the debt before it accepts a commit.
+        const balance = balanceOf(bid.participant);
+        const paid = debt < balance ? debt : balance;
+        if (paid > 0n)
+          book.move(NO_PERIOD, [{ from: who, to: GRID_ACCOUNT, amount: paid, reason: 'debt-repayment' }]);
+        book.setDebt(who, debt - paid);
+        if (debt - paid > 0n)
+          return { participant: bid.participant, action: 'commit', cause: 'MarketInDebt' };
+      }
+      book.placeBid(period, bid);
+      return undefined;
+    });
+  };
 
   return {
+    placeBid,
+
     async commit(period, bids) {
       const failures: Failure[] = [];
-      const accepted: BidIntent[] = [];
       for (const bid of bids) {
-        const who = key(bid.participant);
-        const debt = debts.get(who) ?? 0n;
-        if (debt > 0n) {
-          // The contract takes what the balance holds toward the debt before it accepts a commit.
-          const paid = debt < balanceOf(bid.participant) ? debt : balanceOf(bid.participant);
-          balances.set(who, balanceOf(bid.participant) - paid);
-          balances.set(GRID, balances.get(GRID)! + paid);
-          debts.set(who, debt - paid);
-          if (debt - paid > 0n) {
-            failures.push({ participant: bid.participant, action: 'commit', cause: 'MarketInDebt' });
-            continue;
-          }
-        }
-        accepted.push(bid);
+        const failure = placeBid(period, bid);
+        if (failure !== undefined) failures.push(failure);
       }
-      committed.set(period, accepted);
       return free(failures);
     },
 
     async reveal(period) {
       const failures: Failure[] = [];
       const list: RevealedBid[] = [];
-      for (const bid of committed.get(period) ?? []) {
+      for (const bid of book.placedBids(period)) {
         const balance = balanceOf(bid.participant);
         if (bid.side === 'sell' && balance < market.marginAmount) {
           failures.push({ participant: bid.participant, action: 'reveal', cause: 'BidMarginNotCovered' });
@@ -109,19 +131,17 @@ export function offChainMarket(scenario: Scenario): SimulatedMarket {
           pricePerWh: bid.pricePerWh,
         });
       }
-      committed.delete(period);
-      revealed.set(period, list);
+      book.transaction(() => book.recordRevealed(period, list));
       return free(failures);
     },
 
     async clear(period) {
-      const list = revealed.get(period) ?? [];
+      const list = book.revealed(period);
       const wallets = new Map<string, Wallet>();
-      for (let i = 0; i < n; i++) wallets.set(key(i), { balance: balanceOf(i), margin: market.marginAmount });
-      const result = clearGreenFirst({ bids: coreBidsOf(period, list), wallets });
-      for (const [who, wallet] of result.wallets) balances.set(who, wallet.balance);
-      awarded.set(period, new Map(list.map((b, i) => [b.participant, result.awardedWh[i]!])));
-      averages.set(period, result.averagePrice);
+      book
+        .balances()
+        .forEach((balance, i) => wallets.set(accountOf(i), { balance, margin: market.marginAmount }));
+      const result = clearWith(options.mechanism ?? 'green-first', coreBidsOf(period, list), wallets);
       const trades = result.trades.map((t) => ({
         seller: Number(t.seller),
         buyer: Number(t.buyer),
@@ -129,54 +149,70 @@ export function offChainMarket(scenario: Scenario): SimulatedMarket {
         pricePerWh: t.pricePerWh,
         stage: t.stage,
       }));
+      // Each trade is one movement from buyer to seller, as the contract makes it.
+      const movements: Movement[] = result.trades.map((t) => ({
+        from: t.buyer,
+        to: t.seller,
+        amount: t.amount,
+        reason: 'trade',
+      }));
+      book.transaction(() => {
+        book.move(period, movements);
+        book.recordClearing(
+          period,
+          trades,
+          new Map(list.map((b, i) => [b.participant, result.awardedWh[i]!])),
+          result.averagePrice,
+        );
+      });
       return free({ revealed: list, trades, averagePrice: result.averagePrice });
     },
 
     async submitReadings(period, list: readonly ReadingIntent[]) {
-      readings.set(period, new Map(list.map((r) => [r.participant, r.actualWh])));
+      book.transaction(() => book.recordReadings(period, list));
       return free([]);
     },
 
     async settle(period) {
-      const price = averages.get(period) ?? { value: market.referencePricePerWh, quantityWh: 1n };
-      const read = readings.get(period) ?? new Map<number, bigint>();
+      const price = book.averagePrice(period) ?? { value: market.referencePricePerWh, quantityWh: 1n };
+      const read = book.readings(period);
       const settled: SettledParticipant[] = [];
-      for (const bid of revealed.get(period) ?? []) {
-        const actual = read.get(bid.participant);
-        const outcome = settlePosition(
-          {
-            side: bid.side,
-            declaredWh: bid.quantityWh,
-            awardedWh: awarded.get(period)?.get(bid.participant) ?? 0n,
-            actualWh: actual ?? null,
-          },
-          price,
-          rates,
-        );
-        const who = key(bid.participant);
-        payWithGrid(who, outcome.imbalanceAmount, 'imbalance');
-        payWithGrid(who, outcome.incentiveNet, 'incentive');
-        settled.push({
-          participant: bid.participant,
-          actualWh: actual ?? 0n,
-          readingMissing: outcome.readingMissing,
-          imbalanceWh: outcome.imbalanceWh,
-          imbalanceAmount: outcome.imbalanceAmount,
-          reward: outcome.reward,
-          penalty: outcome.penalty,
-        });
-      }
-      revealed.delete(period);
-      awarded.delete(period);
-      readings.delete(period);
+      book.transaction(() => {
+        for (const bid of book.revealed(period)) {
+          const actual = read.get(bid.participant);
+          const outcome = settlePosition(
+            {
+              side: bid.side,
+              declaredWh: bid.quantityWh,
+              awardedWh: book.awardedWh(period, bid.participant),
+              actualWh: actual ?? null,
+            },
+            price,
+            rates,
+          );
+          const who = accountOf(bid.participant);
+          payWithGrid(period, who, outcome.imbalanceAmount, 'imbalance');
+          payWithGrid(period, who, outcome.incentiveNet, 'incentive');
+          settled.push({
+            participant: bid.participant,
+            actualWh: actual ?? 0n,
+            readingMissing: outcome.readingMissing,
+            imbalanceWh: outcome.imbalanceWh,
+            imbalanceAmount: outcome.imbalanceAmount,
+            reward: outcome.reward,
+            penalty: outcome.penalty,
+          });
+        }
+        book.recordSettlements(period, settled);
+      });
       return free(settled);
     },
 
     async ledger(): Promise<LedgerView> {
       return {
-        balances: scenario.participants.map((_, i) => balanceOf(i)),
-        debts: scenario.participants.map((_, i) => debts.get(key(i)) ?? 0n),
-        grid: balances.get(GRID) ?? 0n,
+        balances: book.balances(),
+        debts: scenario.participants.map((_, i) => book.debtOf(accountOf(i))),
+        grid: book.balanceOf(GRID_ACCOUNT),
         totalSupply,
       };
     },

@@ -53,6 +53,8 @@ export interface OnChainOptions {
   readonly meterStorePath?: string;
   /** Signing threads (0: sign on the main thread); default DEFAULT_SIGNING_WORKERS. */
   readonly signingWorkers?: number;
+  /** Told how long each relayed message took from submission to its batch's receipt (benchmarks). */
+  readonly onRelayed?: (action: Failure['action'], ms: number) => void;
 }
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
@@ -263,16 +265,21 @@ async function enrolAndOpen(
   };
   /** Submits signed messages through the relayer; each refused one becomes a failure with its cause. */
   const relayAll = async <T>(
+    action: Failure['action'],
     items: readonly T[],
     submit: (item: T) => Promise<unknown>,
-    failure: (item: T, cause: string) => Failure,
+    participantOf: (item: T) => number,
   ): Promise<{ failures: Failure[]; accepted: boolean[]; cost: Cost }> => {
     const failures: Failure[] = [];
+    const submitted = performance.now();
     const tracked = items.map((item) =>
       submit(item).then(
-        () => true,
+        () => {
+          options.onRelayed?.(action, performance.now() - submitted);
+          return true;
+        },
         (error: unknown) => {
-          failures.push(failure(item, causeOf(error)));
+          failures.push({ participant: participantOf(item), action, cause: causeOf(error) });
           return false;
         },
       ),
@@ -380,9 +387,10 @@ async function enrolAndOpen(
       await clock.advanceTo(w.commitOpens);
       const seals = await signedCommits(period, bids);
       const { failures, accepted, cost } = await relayAll(
+        'commit',
         seals.map((s, i) => ({ commit: s.commit as SignedCommit, index: bids[i]!.participant })),
         (x) => relayer.commit(x.commit),
-        (x, cause) => ({ participant: x.index, action: 'commit', cause }),
+        (x) => x.index,
       );
       sealed.set(
         period,
@@ -397,9 +405,10 @@ async function enrolAndOpen(
       const list = sealed.get(period) ?? [];
       sealed.delete(period);
       const { failures, cost } = await relayAll(
+        'reveal',
         list,
         (s) => relayer.reveal(s),
-        (s, cause) => ({ participant: s.participantId - 1, action: 'reveal', cause }),
+        (s) => s.participantId - 1,
       );
       return { result: failures, cost };
     },
@@ -449,9 +458,10 @@ async function enrolAndOpen(
       }
       const signed = await signedReadings(period, readings);
       const { failures, cost } = await relayAll(
+        'reading',
         signed,
         (s) => relayer.reading(s),
-        (s, cause) => ({ participant: s.participantId - 1, action: 'reading', cause }),
+        (s) => s.participantId - 1,
       );
       return { result: failures, cost };
     },

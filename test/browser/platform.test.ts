@@ -65,6 +65,54 @@ async function authoriseAndBindMeter(page: Page, participantId: number, meterNum
     .toContain(meterNumber);
 }
 
+/** The operator funds the subsidy pool, offers a first-use bonus and issues this year's coupons. */
+async function setUpSubsidies(page: Page): Promise<void> {
+  await page.goto('/operator');
+  const panel = page.getByTestId('subsidy-panel');
+  await panel.getByTestId('subsidy-fund-amount').fill('20');
+  await panel.getByTestId('subsidy-fund-reference').fill('GRANT-2026-01');
+  await panel.getByTestId('subsidy-fund-submit').click();
+  await expect.poll(() => panel.getByTestId('subsidy-balance').innerText(), { timeout: waitMs }).toBe('20');
+  await panel.getByTestId('subsidy-bonus-amount').fill('0.25');
+  await panel.getByTestId('subsidy-bonus-submit').click();
+  await expect.poll(() => panel.getByTestId('subsidy-bonus').innerText(), { timeout: waitMs }).toBe('0.25');
+  // A refused entry names its field and issues nothing.
+  await panel.getByTestId('subsidy-coupons-value').fill('a lot');
+  await panel.getByTestId('subsidy-coupons-expiry').fill('100000');
+  await panel.getByTestId('subsidy-coupons-submit').click();
+  await expect.poll(() => panel.getByTestId('subsidy-coupons-form').innerText()).toContain('value');
+  await panel.getByTestId('subsidy-coupons-value').fill('0.1');
+  await panel.getByTestId('subsidy-coupons-submit').click();
+  await expect
+    .poll(() => panel.getByTestId('coupon-programmes-table').innerText(), { timeout: waitMs })
+    .toContain('100000');
+}
+
+/** The operator publishes a maintenance window for the seller's unit, then cancels it. */
+async function publishAndCancelMaintenance(page: Page, unitId: number): Promise<void> {
+  await page.goto('/operator');
+  const panel = page.getByTestId('maintenance-panel');
+  const { earliestPeriod } = (await (await page.request.get('/api/maintenance')).json()) as {
+    earliestPeriod: number;
+  };
+  await panel.getByTestId('maintenance-unit').selectOption(String(unitId));
+  await panel.getByTestId('maintenance-fromPeriod').fill(String(earliestPeriod + 50));
+  await panel.getByTestId('maintenance-toPeriod').fill(String(earliestPeriod + 49));
+  await panel.getByTestId('maintenance-workOrder').fill('WO-BROWSER-1');
+  await panel.getByTestId('maintenance-submit').click();
+  // The window ends before it starts: refused, naming the field, nothing published.
+  await expect.poll(() => panel.getByTestId('maintenance-form').innerText()).toContain('toPeriod');
+  await panel.getByTestId('maintenance-toPeriod').fill(String(earliestPeriod + 52));
+  await panel.getByTestId('maintenance-submit').click();
+  await expect
+    .poll(() => panel.getByTestId('maintenance-table').innerText(), { timeout: waitMs })
+    .toContain('WO-BROWSER-1');
+  await panel.getByTestId('maintenance-cancel-1').click();
+  await expect
+    .poll(() => panel.getByTestId('maintenance-table').innerText(), { timeout: waitMs })
+    .toContain('cancelled');
+}
+
 async function deposit(page: Page, amount: string, reference: string): Promise<void> {
   await page.goto('/me');
   await page.getByTestId('deposit-amount').fill(amount);
@@ -151,6 +199,8 @@ describe('platform in the browser', () => {
       await operator.page.getByTestId('operator-page').waitFor();
       await authoriseAndBindMeter(operator.page, sellerId, '000000000101');
       await authoriseAndBindMeter(operator.page, buyerId, '000000000102');
+      await setUpSubsidies(operator.page);
+      await publishAndCancelMaintenance(operator.page, sellerId);
 
       await deposit(seller.page, '50', 'FIAT-SELLER-1');
       await deposit(buyer.page, '100', 'FIAT-BUYER-1');
@@ -221,6 +271,11 @@ describe('platform in the browser', () => {
       await waitForText(seller.page, '/me', 'statement-table', 'trade');
       await waitForText(seller.page, '/me', 'my-settlements-table', String(period));
       await waitForText(buyer.page, '/me', 'statement-table', 'trade');
+      // Subsidised: the buyer's first-use bonus and its coupon, redeemed on this purchase.
+      await waitForText(buyer.page, '/me', 'coupons-table', 'redeemed');
+      expect(await buyer.page.getByTestId('first-use').getAttribute('data-paid')).toBe('true');
+      expect(await buyer.page.getByTestId('statement-table').innerText()).toContain('subsidy');
+      expect(await buyer.page.getByTestId('subsidy-payments-table').innerText()).toContain('0.25');
 
       // 中文: the same records under Chinese labels; the choice survives a reload.
       await seller.page.getByTestId('lang-switch').selectOption('zh');
@@ -236,6 +291,74 @@ describe('platform in the browser', () => {
       expect(zhTrades).toContain(tradePrice);
       await seller.page.getByTestId('lang-switch').selectOption('en');
       expect(await seller.page.getByTestId('trades-table').innerText()).toContain('Seller');
+
+      // The trade's seven steps, from its row: each one done, with the transactions that recorded it.
+      const [trade] = (
+        (await (await seller.page.request.get(`/api/periods/${period}`)).json()) as {
+          trades: { transactionHash: string; logIndex: number }[];
+        }
+      ).trades;
+      await seller.page.getByTestId('trade-flow-link').first().click();
+      await seller.page.getByTestId('trade-flow-page').waitFor();
+      expect(new URL(seller.page.url()).pathname).toBe(
+        `/trades/${trade!.transactionHash}/${trade!.logIndex}`,
+      );
+      const steps = seller.page.locator('li[data-step]');
+      await expect.poll(() => steps.count()).toBe(7);
+      expect(await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-step')))).toEqual(
+        ['registration', 'publication', 'matching', 'contract', 'delivery', 'metering', 'settlement'],
+      );
+      for (let n = 1; n <= 7; n++) {
+        const step = seller.page.getByTestId(`flow-step-${n}`);
+        expect(await step.getAttribute('data-status'), `step ${n}`).toBe('done');
+        const hashes = await step
+          .getByTestId('tx-link')
+          .evaluateAll((links) => links.map((link) => link.getAttribute('title')));
+        expect(hashes.length, `step ${n} has transactions`).toBeGreaterThan(0);
+        for (const hash of hashes) expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
+      }
+      // Both parties' meter readings, and the match's own transaction.
+      expect(
+        await seller.page
+          .getByTestId('flow-step-6')
+          .locator('[data-event="ReadingRecorded"][data-status="recorded"]')
+          .count(),
+      ).toBe(2);
+      const matched = seller.page.getByTestId('flow-step-3').getByTestId('tx-link');
+      expect(await matched.getAttribute('title')).toBe(trade!.transactionHash);
+      await seller.page.getByTestId('lang-switch').selectOption('zh');
+      expect(await seller.page.getByTestId('trade-flow').innerText()).toContain('撮合');
+      await seller.page.getByTestId('lang-switch').selectOption('en');
+      await matched.click();
+      await seller.page.getByTestId('transaction-view').waitFor();
+      await expect.poll(() => seller.page.getByTestId('events-table').innerText()).toContain('TradeMatched');
+      // The seller's own statement links its trade's payment to the same flow.
+      await seller.page.goto('/me');
+      await seller.page.getByTestId('statement-table').getByTestId('trade-flow-link').first().click();
+      await seller.page.getByTestId('trade-flow-page').waitFor();
+      expect(new URL(seller.page.url()).pathname).toBe(
+        `/trades/${trade!.transactionHash}/${trade!.logIndex}`,
+      );
+      // The operator turns on uniform pricing and a price cap on the operator page; a bid above the
+      // cap is refused on the bid form, naming the price.
+      await operator.page.goto('/operator');
+      await operator.page.getByTestId('param-pricing').selectOption('uniform');
+      await operator.page.getByTestId('param-priceCap').fill('2');
+      await operator.page.getByTestId('parameters-submit').click();
+      await operator.page.getByTestId('parameters-result').waitFor({ timeout: waitMs });
+      const parameters = (await (await operator.page.request.get('/api/parameters')).json()) as {
+        pricing: string;
+        priceCap: string | null;
+      };
+      expect([parameters.pricing, parameters.priceCap]).toEqual(['uniform', '2']);
+      await seller.page.goto('/me');
+      await seller.page.getByTestId('bid-side').selectOption('sell');
+      await seller.page.getByTestId('bid-quantity').fill('0.1');
+      await seller.page.getByTestId('bid-price').fill('2.5');
+      await seller.page.getByTestId('bid-submit').click();
+      await expect
+        .poll(() => seller.page.getByTestId('error-price').textContent(), { timeout: waitMs })
+        .toContain('price cap');
     },
     waitMs * 4,
   );

@@ -10,6 +10,7 @@ import { ExplorerPage } from './pages/ExplorerPage';
 import { homeOf, LoginPage } from './pages/LoginPage';
 import { MarketPage } from './pages/MarketPage';
 import { OperatorPage } from './pages/OperatorPage';
+import { TradeFlowPage } from './pages/TradeFlowPage';
 
 function Redirect({ to }: { to: string }) {
   const { navigate } = useRouter();
@@ -37,6 +38,8 @@ function Routes(): ReactNode {
   if (path === '/login') return user ? <Redirect to={homeOf(user)} /> : <LoginPage />;
   if (path === '/market') return <MarketPage />;
   if (path === '/explorer' || path.startsWith('/explorer/')) return <ExplorerPage />;
+  const trade = matchPath('/trades/:hash/:logIndex', path);
+  if (trade) return <TradeFlowPage transactionHash={trade.hash!} logIndex={Number(trade.logIndex)} />;
   if (user === null) return <Redirect to="/login" />;
   if (path === '/charts') return <ChartsPage />;
   if (path === '/me') {

@@ -56,6 +56,8 @@ export async function startTestPlatform(
     parameters?: Partial<MarketParameters>;
     schedule?: Partial<PeriodSchedule>;
     dataDir?: string;
+    /** Deploy the maintenance plans the market consults. */
+    maintenancePlans?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wattledger-test-'));
@@ -81,6 +83,7 @@ export async function startTestPlatform(
     publicGrid: accounts.publicGrid.address,
     schedule,
     parameters: { ...TEST_PARAMETERS, ...options.parameters },
+    maintenancePlans: options.maintenancePlans,
   });
   const platform: Platform = openPlatform(connection, deployment);
   const relayer: Relayer = createRelayer(platform, accounts.relayer);

@@ -3,7 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { progressBar } from '../../simulation/progress.ts';
 import { loadScenario, MAX_PERIODS, withFeeder, type Scenario } from '../../simulation/scenario.ts';
-import { simulateDay } from '../../simulation/simulate.ts';
+import { simulateDay, type SimulateOptions } from '../../simulation/simulate.ts';
+import { compareMechanisms } from '../../simulation/compareMechanisms.ts';
+import { MECHANISM_LABELS } from '../../simulation/mechanisms.ts';
+import { writeComparison } from '../../simulation/output/comparisonOutputs.ts';
 import { writeDayOutputs } from '../../simulation/output/writeOutputs.ts';
 import { parseCommandArgs, printJson, UsageError, type Command } from '../command.ts';
 
@@ -57,6 +60,11 @@ Options:
                         gateway (queue: OUT/gateway.sqlite) at each period boundary; actuals
                         are settled on the meters' 10 Wh registers. With --off-chain, the
                         same register and outage model without the wire
+  --compare             run the day under each clearing mechanism (green-first mid-price,
+                        uniform price, continuous double auction) and write comparison.csv,
+                        comparison.json, charts and comparison.html, with each mechanism's
+                        own outputs in OUT/MECHANISM/. Green-first runs on chain unless
+                        --off-chain; the others run on the market core
   -h, --help            show this text
 
 Output: periods, participant-periods, trades, failures and participants as CSV and JSON;
@@ -75,6 +83,7 @@ Exits 1 with one line naming the file, the field and the reason for a scenario w
         out: { type: 'string' },
         'no-png': { type: 'boolean' },
         meters: { type: 'boolean' },
+        compare: { type: 'boolean' },
       },
       { min: 0, max: 0, names: '' },
     );
@@ -109,14 +118,31 @@ Exits 1 with one line naming the file, the field and the reason for a scenario w
     const label = `${scenario.name}${offChain ? ' (off chain)' : ''}:`;
     // The gateway's queue goes with the outputs of the run it belongs to.
     if (meters && !offChain) mkdirSync(outDir, { recursive: true });
-    const day = await simulateDay(scenario, {
+    const png = values['no-png'] !== true;
+    const simulateOptions: SimulateOptions = {
       offChain,
       meters,
       meterStorePath: meters && !offChain ? join(outDir, 'gateway.sqlite') : undefined,
       onProgress: progressBar(output.err, process.stderr.isTTY === true, label),
       onSetup: (line) => output.err(`${label} ${line}\n`),
-    });
-    const { summary } = writeDayOutputs(day, outDir, { png: values['no-png'] !== true });
+    };
+    if (values.compare === true) {
+      const runs = await compareMechanisms(scenario, {
+        ...simulateOptions,
+        onMechanism: (mechanism) => output.err(`${label} ${MECHANISM_LABELS[mechanism]}\n`),
+      });
+      const reports: Record<string, string> = {};
+      for (const run of runs) {
+        writeDayOutputs(run.day, join(outDir, run.mechanism), { png });
+        reports[run.mechanism] = `${run.mechanism}/report.html`;
+      }
+      const rows = writeComparison(runs, outDir, { png, reports });
+      printJson(output, { scenario: scenario.name, mechanisms: rows, output: outDir });
+      output.err(`${label} compared ${runs.length} mechanisms; report: ${join(outDir, 'comparison.html')}\n`);
+      return 0;
+    }
+    const day = await simulateDay(scenario, simulateOptions);
+    const { summary } = writeDayOutputs(day, outDir, { png });
     printJson(output, { ...summary, output: outDir });
     output.err(
       `${label} ${summary.periods} periods, ${summary.participants} participants, ${summary.trades} trades, ${summary.transactions} transactions in ${summary.wallSeconds} s (${summary.transactionsPerSecond}/s); report: ${join(outDir, 'report.html')}\n`,

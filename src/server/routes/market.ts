@@ -8,7 +8,8 @@ import type { PeriodSummaryView } from '../../app/readModel.ts';
 import type { ApiContext } from '../context.ts';
 import { averagePrice, kwh, location, money, price, S, windows } from '../format.ts';
 import { describeSettlement } from './participants.ts';
-import { formatRate } from '../../core/units.ts';
+import { formatBasisPoints, formatRate } from '../../core/units.ts';
+import { PRICING_RULES } from '../../chain/deploy.ts';
 
 const summary = (ctx: ApiContext, p: PeriodSummaryView) => ({
   period: Number(p.period),
@@ -46,6 +47,10 @@ export async function describeParameters(ctx: ApiContext) {
     surplusFactor: formatRate(BigInt(p.rates.surplusFactorPpm)),
     rewardRate: formatRate(BigInt(p.rates.rewardRatePpm)),
     penaltyRate: formatRate(BigInt(p.rates.penaltyRatePpm)),
+    pricing: PRICING_RULES[p.pricing] ?? 'mid',
+    priceFloor: p.priceFloorPerWh === 0n ? null : price(p.priceFloorPerWh),
+    priceCap: p.priceCapPerWh === 0n ? null : price(p.priceCapPerWh),
+    sellerShareCap: p.sellerShareCapBps === 0 ? null : formatBasisPoints(BigInt(p.sellerShareCapBps)),
   };
 }
 
@@ -58,6 +63,10 @@ export const parametersSchema = {
     surplusFactor: S.str,
     rewardRate: S.str,
     penaltyRate: S.str,
+    pricing: { type: 'string', enum: ['mid', 'uniform'] },
+    priceFloor: S.nullableStr,
+    priceCap: S.nullableStr,
+    sellerShareCap: S.nullableStr,
   },
 } as const;
 

@@ -44,7 +44,7 @@ const txSchema = {
   properties: { ...S.locationProps, balance: S.str },
 } as const;
 
-const moneyBody = {
+export const moneyBody = {
   type: 'object',
   properties: { amount: decimalString, reference: { type: 'string', minLength: 1, maxLength: 200 } },
   required: ['amount', 'reference'],
@@ -271,6 +271,10 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
                     period: S.num,
                     logIndex: S.num,
                     time: S.num,
+                    trade: {
+                      type: ['object', 'null'],
+                      properties: { transactionHash: S.str, logIndex: S.num },
+                    },
                     ...S.locationProps,
                   },
                 },
@@ -295,6 +299,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
           period: Number(l.period),
           logIndex: l.logIndex,
           time: Number(l.time),
+          trade: l.trade,
           ...location(l),
         })),
         balance: money(balance),
@@ -420,7 +425,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
 }
 
 /** A deposit's or withdrawal's amount (positive, at most 18 decimals) and fiat reference. */
-function moneyRequest(body: unknown): { value: bigint; reference: string } {
+export function moneyRequest(body: unknown): { value: bigint; reference: string } {
   const { amount, reference } = body as { amount: string; reference: string };
   const value = parseMoney(amount, 'amount');
   if (value <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'amount');

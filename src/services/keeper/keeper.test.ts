@@ -9,6 +9,9 @@ import { periodSettlements, periodTrades } from '../../chain/periodRecords.ts';
 import type { Platform } from '../../chain/platform.ts';
 import { startTestPlatform, type Enrolled, type TestPlatform } from '../../chain/testing/testPlatform.ts';
 import { periodWindows } from '../../core/periodClock.ts';
+import { clearGreenFirst } from '../../core/greenFirstAuction.ts';
+import type { MarketParameters } from '../../chain/deploy.ts';
+import { asCoreBids, revealedBids } from '../../chain/periodRecords.ts';
 import { enrolMembers, membersBids, type Member } from '../testing/members.ts';
 import { openReadModel } from '../indexer/schema.ts';
 import { createKeeper, keeperCursorStore, type KeeperEvent, type KeeperTickReport } from './keeper.ts';
@@ -58,8 +61,8 @@ const MEASURED = [
   { importWh: 550n, exportWh: 0n },
 ] as const;
 
-async function market(): Promise<Market> {
-  const t = await startTestPlatform();
+async function market(parameters: Partial<MarketParameters> = {}): Promise<Market> {
+  const t = await startTestPlatform({ parameters });
   return { t, members: await enrolMembers(t, MEMBERS) };
 }
 
@@ -308,5 +311,42 @@ describe('the keeper, killed mid-way and restarted, finishes each period once', 
     expect(settled.map((x) => x.participantId)).toEqual(a.members.map((p) => p.id));
     expect(settled).toEqual(await outcome(b));
     expect(await balances(a)).toEqual(await balances(b));
+  });
+});
+
+describe('the keeper under uniform pricing', () => {
+  let m: Market;
+  afterAll(async () => m?.t.stop());
+
+  it('clears a uniform-price period end to end, one price per stage, as the core computes, and settles it', async () => {
+    m = await market({ pricing: 'uniform' });
+    const period = await m.t.nextOpenPeriod();
+    await commitAndReveal(m.t, period, bidsOf(m));
+    await m.t.clock.advanceTo(periodWindows(m.t.schedule, period).revealCloses);
+    const core = clearGreenFirst({
+      bids: asCoreBids(period, await revealedBids(m.t.platform, period)),
+      rules: { pricing: 'uniform' },
+    });
+    const keeper = keeperFor(m, m.t.platform);
+    const cleared = await keeper.tick();
+    expect(cleared.error).toBeNull();
+    expect(acted(cleared)).toEqual([{ kind: 'cleared', period, transactions: expect.any(Number) }]);
+
+    const trades = await periodTrades(m.t.platform, period);
+    expect(
+      trades.map((x) => [String(x.sellerId), String(x.buyerId), x.quantityWh, x.pricePerWh, x.stage]),
+    ).toEqual(core.trades.map((x) => [x.seller, x.buyer, x.quantityWh, x.pricePerWh, x.stage]));
+    expect(core.stagePrices.map((p) => p.stage)).toEqual(['green', 'all']);
+    for (const stage of ['green', 'all'] as const) {
+      const prices = new Set(trades.filter((x) => x.stage === stage).map((x) => x.pricePerWh));
+      expect([...prices]).toEqual([core.stagePrices.find((p) => p.stage === stage)!.pricePerWh]);
+    }
+
+    await m.t.clock.advanceTo(periodWindows(m.t.schedule, period).deliveryEnds);
+    await submitReadings(m, period);
+    await m.t.clock.advanceTo(periodWindows(m.t.schedule, period).readingDeadline);
+    const settled = await keeper.tick();
+    expect(acted(settled).at(-1)).toEqual({ kind: 'finished', period });
+    expect((await periodSettlements(m.t.platform, period)).length).toBe(m.members.length);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The keeper: the period clock's back office. Each tick it walks the periods not yet finished, oldest
  * first: once a period's reveal window has closed it clears it on chain (with the core's sort hints),
- * and once every reading is in or the reading deadline has passed it settles its participants.
+ * and once every reading is in or the reading deadline has passed it settles its participants. With a
+ * subsidy pool, a finished period's traders then get the bonuses and coupons due to them.
  *
  * Every step is decided from the chain's state, never from memory: clearing resumes from the
  * contract's cursors, settlement skips participants the contract marks settled. A keeper killed at any
@@ -12,7 +13,9 @@ import type { Account } from 'viem';
 import { clearPeriodOnChain, STAGES } from '../../chain/clearing.ts';
 import { ContractRefusedError } from '../../chain/errors.ts';
 import type { Platform } from '../../chain/platform.ts';
+import { periodTrades } from '../../chain/periodRecords.ts';
 import { settlePeriodOnChain } from '../../chain/settlement.ts';
+import { payClaim, subsidiesDue, type SubsidyPool } from '../../chain/subsidyPool.ts';
 import { summarize } from '../../chain/transactions.ts';
 import { periodWindows, type PeriodSchedule } from '../../core/periodClock.ts';
 import type { ReadModelDb } from '../indexer/schema.ts';
@@ -26,6 +29,7 @@ export type KeeperAction =
       readonly participants: readonly number[];
       readonly transactions: number;
     }
+  | { readonly kind: 'subsidised'; readonly period: bigint; readonly payments: number }
   | { readonly kind: 'finished'; readonly period: bigint };
 
 export type KeeperEvent =
@@ -73,6 +77,8 @@ export interface KeeperOptions {
   readonly cursor?: KeeperCursorStore;
   /** Where to start without a stored cursor (default period 1). */
   readonly firstPeriod?: bigint;
+  /** Pays the first-use bonuses and coupons a finished period's trades earned. */
+  readonly subsidyPool?: SubsidyPool;
 }
 
 export interface Keeper {
@@ -111,6 +117,29 @@ export function createKeeper(options: KeeperOptions): Keeper {
   // Periods finished behind an older one still waiting (for readings): not walked again.
   const finishedAhead = new Set<bigint>();
 
+  /**
+   * Pays what the pool owes the period's traders, decided from the pool's state, so a keeper that
+   * died half-way pays the rest and nothing twice. Runs before a period counts as finished: the
+   * market keeps a participant's last four bids, so this cannot wait.
+   */
+  async function finish(period: bigint, act: (a: KeeperAction) => void): Promise<true> {
+    const pool = options.subsidyPool;
+    if (pool !== undefined) {
+      const traders = new Set<number>();
+      for (const trade of await periodTrades(platform, period))
+        traders.add(trade.sellerId).add(trade.buyerId);
+      const claims = await subsidiesDue(
+        pool,
+        period,
+        [...traders].sort((a, b) => a - b),
+      );
+      for (const claim of claims) await payClaim(pool, account, claim);
+      if (claims.length > 0) act({ kind: 'subsidised', period, payments: claims.length });
+    }
+    act({ kind: 'finished', period });
+    return true;
+  }
+
   /** Takes the period as far as the chain and the clock allow; true once nothing is left to do. */
   async function advance(period: bigint, now: bigint, act: (a: KeeperAction) => void): Promise<boolean> {
     const [book, totals] = await market.read.periodState([period]);
@@ -126,10 +155,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
       });
       act({ kind: 'cleared', period, transactions: report.transactions.length });
     }
-    if (totals.settledCount >= revealed) {
-      act({ kind: 'finished', period });
-      return true;
-    }
+    if (totals.settledCount >= revealed) return await finish(period, act);
     // No meter may report before delivery ends: spare the reads until then.
     if (now < periodWindows(schedule, period).deliveryEnds) return false;
     const report = await settlePeriodOnChain(platform, account, period, {
@@ -143,8 +169,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
         transactions: report.transactions.length,
       });
     if (report.pending.length > 0) return false;
-    act({ kind: 'finished', period });
-    return true;
+    return await finish(period, act);
   }
 
   async function tick(): Promise<KeeperTickReport> {

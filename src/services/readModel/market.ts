@@ -1,6 +1,6 @@
 /** Market-wide records: the parameters in force, the public grid's account. */
 import type { Address } from 'viem';
-import type { MarketParameters } from '../../chain/deploy.ts';
+import { fromContractParameters, type MarketParameters } from '../../chain/deploy.ts';
 import type { ReadModelDb } from '../indexer/schema.ts';
 import { decodeStoredLog } from './explorer.ts';
 import type { ChainLocation } from './records.ts';
@@ -23,24 +23,10 @@ export function marketParameters(db: ReadModelDb): (MarketParameters & ChainLoca
   const log = lastLog(db, 'ParametersSet');
   if (log === undefined) return null;
   const { parameters } = decodeStoredLog(log.contract, log.topics, log.data) as {
-    parameters: {
-      marginAmount: bigint;
-      referencePricePerWh: bigint;
-      rates: {
-        shortfallFactorPpm: number;
-        surplusFactorPpm: number;
-        rewardRatePpm: number;
-        penaltyRatePpm: number;
-      };
-    };
+    parameters: Parameters<typeof fromContractParameters>[0];
   };
   return {
-    marginAmount: parameters.marginAmount,
-    referencePricePerWh: parameters.referencePricePerWh,
-    shortfallFactorPpm: Number(parameters.rates.shortfallFactorPpm),
-    surplusFactorPpm: Number(parameters.rates.surplusFactorPpm),
-    rewardRatePpm: Number(parameters.rates.rewardRatePpm),
-    penaltyRatePpm: Number(parameters.rates.penaltyRatePpm),
+    ...fromContractParameters(parameters),
     transactionHash: log.transaction_hash as `0x${string}`,
     blockNumber: log.block_number,
   };

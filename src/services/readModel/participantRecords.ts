@@ -25,10 +25,11 @@ export interface BidRecordView {
   readonly pricePerWh: bigint | null;
 }
 
-export function participantReadings(db: ReadModelDb, participantId: number): ReadingView[] {
+/** Readings matching a condition on the readings table, in chain order. */
+export function readingsWhere(db: ReadModelDb, condition: string, ...params: unknown[]): ReadingView[] {
   const rows = db
-    .prepare('SELECT * FROM readings WHERE participant_id = ? ORDER BY block_number, log_index')
-    .all(participantId) as {
+    .prepare(`SELECT * FROM readings WHERE ${condition} ORDER BY block_number, log_index`)
+    .all(...params) as {
     block_number: number;
     log_index: number;
     transaction_hash: string;
@@ -47,6 +48,10 @@ export function participantReadings(db: ReadModelDb, participantId: number): Rea
     logIndex: r.log_index,
     ...at(r),
   }));
+}
+
+export function participantReadings(db: ReadModelDb, participantId: number): ReadingView[] {
+  return readingsWhere(db, 'participant_id = ?', participantId);
 }
 
 /** Every bid the participant committed in [from, to], with its reveal when there is one. */

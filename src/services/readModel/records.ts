@@ -43,3 +43,9 @@ export interface PriceFraction {
 
 export const priceFraction = (value: bigint, quantityWh: bigint): PriceFraction | null =>
   quantityWh === 0n ? null : { value, quantityWh };
+
+/**
+ * A trade's payment (TokensMoved, reason trade) and its TradeMatched event come from one call of the
+ * market contract, the move first: the payment is this many logs before the match.
+ */
+export const PAYMENT_LOGS_BEFORE_MATCH = 1;

@@ -1,8 +1,8 @@
 /** A wallet statement: every token movement of an account, signed from its side, in chain order. */
-import { getAddress, type Address } from 'viem';
+import { getAddress, type Address, type Hex } from 'viem';
 import type { TokenReason } from '../../chain/periodRecords.ts';
 import type { ReadModelDb } from '../indexer/schema.ts';
-import { at, type ChainLocation } from './records.ts';
+import { at, PAYMENT_LOGS_BEFORE_MATCH, type ChainLocation } from './records.ts';
 
 export interface StatementLineView extends ChainLocation {
   readonly reason: TokenReason;
@@ -15,6 +15,8 @@ export interface StatementLineView extends ChainLocation {
   readonly logIndex: number;
   /** The block's timestamp, unix seconds of the chain. */
   readonly time: number;
+  /** For a trade's payment: its TradeMatched event, which names the trade (GET /api/trades/.../flow). */
+  readonly trade: { readonly transactionHash: Hex; readonly logIndex: number } | null;
 }
 
 export interface Statement {
@@ -27,10 +29,12 @@ export function participantStatement(db: ReadModelDb, account: Address): Stateme
   const address = getAddress(account);
   const rows = db
     .prepare(
-      `SELECT m.*, b.timestamp FROM token_movements m JOIN blocks b ON b.number = m.block_number
+      `SELECT m.*, b.timestamp, t.log_index AS trade_log_index FROM token_movements m
+       JOIN blocks b ON b.number = m.block_number
+       LEFT JOIN trades t ON m.reason = 'trade' AND t.block_number = m.block_number AND t.log_index = m.log_index + ?
        WHERE m.from_address = ? OR m.to_address = ? ORDER BY m.block_number, m.log_index`,
     )
-    .all(address, address) as {
+    .all(PAYMENT_LOGS_BEFORE_MATCH, address, address) as {
     block_number: number;
     log_index: number;
     transaction_hash: string;
@@ -40,6 +44,7 @@ export function participantStatement(db: ReadModelDb, account: Address): Stateme
     amount: string;
     period: number;
     timestamp: number;
+    trade_log_index: number | null;
   }[];
   const lines = rows.map((r) => {
     const incoming = r.to_address === address;
@@ -52,6 +57,10 @@ export function participantStatement(db: ReadModelDb, account: Address): Stateme
       period: r.period,
       logIndex: r.log_index,
       time: r.timestamp,
+      trade:
+        r.trade_log_index === null
+          ? null
+          : { transactionHash: r.transaction_hash as Hex, logIndex: r.trade_log_index },
       ...at(r),
     };
   });

@@ -51,6 +51,8 @@ export interface StatementLine extends OnChain {
   period: number | null;
   logIndex: number;
   time: number;
+  /** A trade's payment names its trade (its TradeMatched event). */
+  trade: { transactionHash: string; logIndex: number } | null;
 }
 
 export interface Statement {
@@ -91,7 +93,16 @@ export interface Parameters {
   surplusFactor: Decimal;
   rewardRate: Decimal;
   penaltyRate: Decimal;
+  /** Mid-price per pair, or one uniform price per stage; applies from the next unopened period. */
+  pricing: PricingRule;
+  /** Price bounds per kWh every bid must respect (null: none). */
+  priceFloor: Decimal | null;
+  priceCap: Decimal | null;
+  /** Most one seller may be awarded in a period, as a fraction of the period's demand (null: no cap). */
+  sellerShareCap: Decimal | null;
 }
+
+export type PricingRule = 'mid' | 'uniform';
 
 export interface Market {
   chainId: number;
@@ -257,4 +268,68 @@ export interface LiveEvents {
   block: { number: number };
   period: { period: number; stage: Stage; settled: boolean };
   bids: { period: number; commitments: number };
+}
+
+export interface CouponProgramme {
+  programmeId: number;
+  year: number;
+  value: Decimal;
+  eligibleUpToId: number;
+  validFromPeriod: number;
+  expiresAfterPeriod: number;
+}
+
+export interface SubsidyProgramme {
+  pool: string;
+  balance: Decimal;
+  firstUseBonus: Decimal;
+  programmes: CouponProgramme[];
+}
+
+export interface ParticipantSubsidies {
+  firstUsePaid: boolean;
+  coupons: (CouponProgramme & { status: 'available' | 'redeemed' | 'expired' | 'not-eligible' })[];
+  payments: { amount: Decimal; period: number; transactionHash: string; blockNumber: number }[];
+}
+
+export type FlowStepKey =
+  'registration' | 'publication' | 'matching' | 'contract' | 'delivery' | 'metering' | 'settlement';
+
+export interface FlowRecord {
+  party: 'seller' | 'buyer' | null;
+  participantId: number | null;
+  event: string;
+  status: 'recorded' | 'pending' | 'missing';
+  transactionHash: string | null;
+  blockNumber: number | null;
+  logIndex: number | null;
+  values: Record<string, string | number | boolean | null>;
+}
+
+export interface FlowStep {
+  number: number;
+  key: FlowStepKey;
+  status: 'done' | 'pending' | 'missing';
+  waitingFor: { what: 'delivery-end' | 'reading' | 'settlement'; until: number | null } | null;
+  records: FlowRecord[];
+}
+
+export interface TradeFlow {
+  trade: Trade & { period: number };
+  chainTime: number;
+  steps: FlowStep[];
+}
+
+export interface MaintenancePlan {
+  planId: number;
+  unitId: number;
+  fromPeriod: number;
+  toPeriod: number;
+  cancelled: boolean;
+  workOrder: string;
+}
+
+export interface MaintenancePlans {
+  plans: MaintenancePlan[];
+  earliestPeriod: number;
 }

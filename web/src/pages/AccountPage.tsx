@@ -1,5 +1,5 @@
 import { api, query } from '../api/client';
-import type { Bid, Participant, Settlement, Statement, Wallet } from '../api/types';
+import type { Bid, Participant, ParticipantSubsidies, Settlement, Statement, Wallet } from '../api/types';
 import { ErrorBox } from '../components/forms';
 import { kindLabel } from '../components/labels';
 import { PasswordForm } from '../components/PasswordForm';
@@ -14,6 +14,7 @@ import { BidForm } from './account/BidForm';
 import { BidsTable } from './account/BidsTable';
 import { MoneyForm } from './account/MoneyForm';
 import { StatementTable } from './account/StatementTable';
+import { SubsidiesCard } from './account/SubsidiesCard';
 import { WalletCard } from './account/WalletCard';
 
 interface Props {
@@ -39,9 +40,12 @@ export function AccountPage({ participantId, canBid }: Props) {
     () => api.get<{ settlements: Settlement[] }>(`${base}/settlements`).then((a) => a.settlements),
     [base],
   );
+  // A deployment without a subsidy pool answers 404: the section is then left out.
+  const subsidies = useAsync(() => api.get<ParticipantSubsidies>(`${base}/subsidies`), [base]);
   const reloadMoney = () => {
     wallet.reload();
     statement.reload();
+    subsidies.reload();
   };
   const reloadAll = () => {
     participant.reload();
@@ -99,6 +103,12 @@ export function AccountPage({ participantId, canBid }: Props) {
           by="period"
         />
       </section>
+      {subsidies.data && (
+        <section>
+          <h2>{t('subsidy.title')}</h2>
+          <SubsidiesCard subsidies={subsidies.data} />
+        </section>
+      )}
       <section>
         <h2>{t('account.statement')}</h2>
         <ErrorBox error={statement.error} />

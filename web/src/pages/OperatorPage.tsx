@@ -1,5 +1,12 @@
 import { api } from '../api/client';
-import type { Health, Meter, Parameters, Participant } from '../api/types';
+import type {
+  Health,
+  MaintenancePlans,
+  Meter,
+  Parameters,
+  Participant,
+  SubsidyProgramme,
+} from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorBox } from '../components/forms';
 import { Address } from '../components/links';
@@ -12,6 +19,8 @@ import { HealthPanel } from './operator/HealthPanel';
 import { MeterForm } from './operator/MeterForm';
 import { ParametersForm } from './operator/ParametersForm';
 import { ParticipantsTable } from './operator/ParticipantsTable';
+import { SubsidyPanel } from './operator/SubsidyPanel';
+import { MaintenancePanel } from './operator/MaintenancePanel';
 
 export function OperatorPage() {
   const { t } = useI18n();
@@ -19,10 +28,14 @@ export function OperatorPage() {
   const meters = useAsync(() => api.get<{ meters: Meter[] }>('/meters').then((answer) => answer.meters), []);
   const parameters = useAsync(() => api.get<Parameters>('/parameters'), []);
   const health = useAsync(() => api.get<Health>('/health'), []);
+  const subsidies = useAsync(() => api.get<SubsidyProgramme>('/subsidies'), []);
+  const maintenance = useAsync(() => api.get<MaintenancePlans>('/maintenance'), []);
   useLiveReload(['block'], health.reload, 3000);
   useLiveReload(['clock'], () => {
     participants.reload();
     meters.reload();
+    subsidies.reload();
+    maintenance.reload();
   });
   const list: readonly Participant[] = participants.list;
   const meterColumns: Column<Meter>[] = [
@@ -63,6 +76,10 @@ export function OperatorPage() {
         <ParametersForm current={parameters.data} onSaved={parameters.reload} />
         <PasswordForm />
       </div>
+      {maintenance.data && (
+        <MaintenancePanel plans={maintenance.data} participants={list} onChanged={maintenance.reload} />
+      )}
+      {subsidies.data && <SubsidyPanel programme={subsidies.data} onChanged={subsidies.reload} />}
       <section>
         <h2>{t('operator.meters')}</h2>
         <ErrorBox error={meters.error} />

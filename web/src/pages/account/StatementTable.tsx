@@ -4,7 +4,9 @@ import { reasonLabel } from '../../components/labels';
 import { Address, TxLink } from '../../components/links';
 import { useI18n } from '../../i18n/i18n';
 import { trimZeros } from '../../lib/decimal';
+import { Link } from '../../lib/router';
 import { formatChainTime } from '../../lib/time';
+import { tradeFlowPath } from '../TradeFlowPage';
 
 interface Props {
   statement: Statement;
@@ -33,6 +35,16 @@ export function StatementTable({ statement, nameOfAccount }: Props) {
       header: t('col.transaction'),
       value: (line) => line.transactionHash,
       render: (line) => <TxLink hash={line.transactionHash} />,
+    },
+    {
+      header: t('col.flow'),
+      value: (line) => (line.trade ? tradeFlowPath(line.trade) : ''),
+      render: (line) =>
+        line.trade && (
+          <Link to={tradeFlowPath(line.trade)} testId="trade-flow-link">
+            {t('flow.open')}
+          </Link>
+        ),
     },
   ];
   return (

@@ -4,6 +4,8 @@ import { stageLabel } from '../../components/labels';
 import { TxLink } from '../../components/links';
 import { useI18n } from '../../i18n/i18n';
 import { trimZeros } from '../../lib/decimal';
+import { Link } from '../../lib/router';
+import { tradeFlowPath } from '../TradeFlowPage';
 
 export function TradesTable({
   trades,
@@ -23,6 +25,15 @@ export function TradesTable({
       header: t('col.transaction'),
       value: (trade) => trade.transactionHash,
       render: (trade) => <TxLink hash={trade.transactionHash} />,
+    },
+    {
+      header: t('col.flow'),
+      value: (trade) => tradeFlowPath(trade),
+      render: (trade) => (
+        <Link to={tradeFlowPath(trade)} testId="trade-flow-link">
+          {t('flow.open')}
+        </Link>
+      ),
     },
   ];
   return (

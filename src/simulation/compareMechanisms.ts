@@ -1,0 +1,34 @@
+/**
+ * The same scenario day under each clearing mechanism. The platform's green-first auction runs where
+ * the caller asks (on chain by default); the others run on the pure core, since the contracts clear
+ * green-first only, so their gas is not measured here.
+ */
+import { mechanismFigures, type MechanismFigures } from './comparison.ts';
+import type { DayResult } from './dayRecord.ts';
+import { runDay } from './dayRunner.ts';
+import { MECHANISMS, type Mechanism } from './mechanisms.ts';
+import { offChainMarket } from './offChainMarket.ts';
+import type { Scenario } from './scenario.ts';
+import { simulateDay, type SimulateOptions } from './simulate.ts';
+
+export interface MechanismRun {
+  readonly mechanism: Mechanism;
+  readonly day: DayResult;
+  readonly figures: MechanismFigures;
+}
+
+export async function compareMechanisms(
+  scenario: Scenario,
+  options: SimulateOptions & { onMechanism?: (mechanism: Mechanism) => void } = {},
+): Promise<MechanismRun[]> {
+  const runs: MechanismRun[] = [];
+  for (const mechanism of MECHANISMS) {
+    options.onMechanism?.(mechanism);
+    const day =
+      mechanism === 'green-first'
+        ? await simulateDay(scenario, options)
+        : await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options);
+    runs.push({ mechanism, day, figures: mechanismFigures(mechanism, day) });
+  }
+  return runs;
+}
