@@ -60,15 +60,17 @@ describe('wattledger simulate', () => {
     const { mechanisms } = JSON.parse(run.stdout);
     expect(mechanisms.map((m: { mechanism: string; run: string }) => `${m.mechanism} ${m.run}`)).toEqual([
       'green-first on-chain',
+      'green-first-uniform on-chain',
       'uniform-price off-chain',
       'continuous off-chain',
     ]);
     expect(Number(mechanisms[0].gasPerParticipantPeriod)).toBeGreaterThan(100_000);
-    expect(mechanisms[1].gasPerParticipantPeriod).toBe('not on chain');
+    expect(Number(mechanisms[1].gasPerParticipantPeriod)).toBeGreaterThan(100_000);
+    expect(mechanisms[2].gasPerParticipantPeriod).toBe('not on chain');
     for (const file of ['comparison.csv', 'comparison.json', 'comparison.html', 'compare-welfare.svg']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
-    for (const mechanism of ['green-first', 'uniform-price', 'continuous']) {
+    for (const mechanism of ['green-first', 'green-first-uniform', 'uniform-price', 'continuous']) {
       expect(existsSync(join(out, mechanism, 'report.html')), mechanism).toBe(true);
     }
     expect(readFileSync(join(out, 'comparison.csv'), 'utf8').split('\n')[0]).toBe(

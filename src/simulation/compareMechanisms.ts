@@ -1,7 +1,7 @@
 /**
- * The same scenario day under each clearing mechanism. The platform's green-first auction runs where
- * the caller asks (on chain by default); the others run on the pure core, since the contracts clear
- * green-first only, so their gas is not measured here.
+ * The same scenario day under each clearing mechanism. The contracts' two pricing rules (green-first
+ * mid-price and green-first uniform price) run where the caller asks (on chain by default); the
+ * others run on the pure core, so their gas is not measured here.
  */
 import { mechanismFigures, type MechanismFigures } from './comparison.ts';
 import type { DayResult } from './dayRecord.ts';
@@ -25,8 +25,11 @@ export async function compareMechanisms(
   for (const mechanism of MECHANISMS) {
     options.onMechanism?.(mechanism);
     const day =
-      mechanism === 'green-first'
-        ? await simulateDay(scenario, options)
+      mechanism === 'green-first' || mechanism === 'green-first-uniform'
+        ? await simulateDay(scenario, {
+            ...options,
+            pricing: mechanism === 'green-first' ? 'mid' : 'uniform',
+          })
         : await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options);
     runs.push({ mechanism, day, figures: mechanismFigures(mechanism, day) });
   }

@@ -2,9 +2,11 @@
  * The clearing mechanisms a simulated market can run, each on the pure core with the same revealed
  * bids and live wallets:
  * - `green-first`: the platform's periodic double auction (green stage, then all; each pair at the
- *   floor of its mid-price), as the contracts clear it;
+ *   floor of its mid-price), as the contracts clear it by default;
+ * - `green-first-uniform`: the same matching, with the contracts' uniform pricing rule: one
+ *   pay-as-clear price per stage (green, all);
  * - `uniform-price`: one competitive-equilibrium price for every trade of the period (pay-as-clear),
- *   no green stage;
+ *   no green stage (the core only);
  * - `continuous`: a continuous double auction over the period's bids. The bids arrive one by one in
  *   the order of their rank (the keccak256 rotation the contracts use to break ties, so nobody chooses
  *   to come first) and each fills at the resting order's price; what is left at gate closure expires.
@@ -15,12 +17,13 @@ import { closeBook, openBook, placeOrder } from '../core/continuousAuction.ts';
 import { averagePriceOf, type AveragePrice, type Trade } from '../core/trade.ts';
 import type { Bid, Wallet } from '../core/bid.ts';
 
-export const MECHANISMS = ['green-first', 'uniform-price', 'continuous'] as const;
+export const MECHANISMS = ['green-first', 'green-first-uniform', 'uniform-price', 'continuous'] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
 export const MECHANISM_LABELS: Record<Mechanism, string> = {
   'green-first': 'green-first mid-price',
-  'uniform-price': 'uniform price (CEP)',
+  'green-first-uniform': 'green-first uniform price',
+  'uniform-price': 'uniform price (CEP), no green stage',
   continuous: 'continuous double auction',
 };
 
@@ -42,6 +45,8 @@ export function clearWith(
   switch (mechanism) {
     case 'green-first':
       return clearGreenFirst({ bids, wallets });
+    case 'green-first-uniform':
+      return clearGreenFirst({ bids, wallets, rules: { pricing: 'uniform' } });
     case 'uniform-price':
       return clearUniformPrice({ bids, wallets });
     case 'continuous':

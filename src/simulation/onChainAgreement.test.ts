@@ -4,6 +4,7 @@
  * chain's own token total equals the sum of every balance.
  */
 import { describe, expect, it } from 'vitest';
+import type { PricingRule } from '../core/greenFirstAuction.ts';
 import { runDay } from './dayRunner.ts';
 import type { DayResult } from './dayRecord.ts';
 import { offChainMarket } from './offChainMarket.ts';
@@ -19,9 +20,10 @@ const numbers = (day: DayResult) => ({
   closing: day.closing,
 });
 
-async function bothWays(scenario: Scenario) {
-  const off = await runDay(scenario, offChainMarket(scenario), 'off-chain');
-  const market = await onChainMarket(scenario);
+async function bothWays(scenario: Scenario, pricing: PricingRule = 'mid') {
+  const mechanism = pricing === 'uniform' ? 'green-first-uniform' : 'green-first';
+  const off = await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain');
+  const market = await onChainMarket(scenario, { pricing });
   try {
     const on = await runDay(scenario, market, 'on-chain');
     const { platform, accounts } = market.platform;
@@ -59,5 +61,19 @@ describe('on chain = off chain', () => {
     expect(balances.map(([, debt]) => debt)).toEqual(off.closing.debts);
     expect(balances.reduce((s, [b]) => s + b, grid)).toBe(supply);
     expect(on.periods.flatMap((p) => p.participants).some((x) => x.side === 'sell')).toBe(true);
+  }, 60_000);
+
+  it('agrees under the uniform pricing rule on a generated feeder: one price per stage', async () => {
+    const feeder = withFeeder({ ...caseStudy, seed: 11, periods: 5 }, 40);
+    const { off, on, balances, grid, supply } = await bothWays(feeder, 'uniform');
+    expect(numbers(on)).toEqual(numbers(off));
+    expect(balances.reduce((s, [b]) => s + b, grid)).toBe(supply);
+    const traded = on.periods.filter((p) => p.trades.length > 1);
+    expect(traded.length).toBeGreaterThan(0);
+    for (const p of traded)
+      for (const stage of ['green', 'all'])
+        expect(
+          new Set(p.trades.filter((t) => t.stage === stage).map((t) => t.pricePerWh)).size,
+        ).toBeLessThanOrEqual(1);
   }, 60_000);
 });

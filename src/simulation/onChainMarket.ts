@@ -15,7 +15,7 @@ import { privateKeyToAccount, toAccount } from 'viem/accounts';
 import { periodWindows } from '../core/periodClock.ts';
 import type { SignedCommit, SignedReading } from '../chain/bidding.ts';
 import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
-import { clearGreenFirst } from '../core/greenFirstAuction.ts';
+import { clearGreenFirst, type PricingRule } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
 import { coreBidsOf } from './coreBids.ts';
 import { checkSigningPool, startSigningPool, type SigningPool, type TypedDataItem } from './signingPool.ts';
@@ -55,6 +55,8 @@ export interface OnChainOptions {
   readonly signingWorkers?: number;
   /** Told how long each relayed message took from submission to its batch's receipt (benchmarks). */
   readonly onRelayed?: (action: Failure['action'], ms: number) => void;
+  /** The market's pricing rule (default mid-price). */
+  readonly pricing?: PricingRule;
 }
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
@@ -155,6 +157,7 @@ export async function onChainMarket(
       surplusFactorPpm: Number(market.surplusFactorPpm),
       rewardRatePpm: Number(market.rewardRatePpm),
       penaltyRatePpm: Number(market.penaltyRatePpm),
+      pricing: options.pricing ?? 'mid',
     },
     schedule: { genesis },
   });
@@ -177,6 +180,7 @@ async function enrolAndOpen(
   log: (line: string) => void,
 ): Promise<OnChainMarket> {
   const { platform, clock, keeper } = t;
+  const pricing = options.pricing ?? 'mid';
   // One execution per batch instead of two; refusals still go through the SDK's relayer.
   const relayer = fixedGasRelayer(platform, t.accounts.relayer, t.relayer);
   const n = scenario.participants.length;
@@ -304,12 +308,13 @@ async function enrolAndOpen(
         margin: scenario.market.marginAmount,
       });
     }
-    const plan = clearGreenFirst({ bids: coreBidsOf(period, revealed), wallets });
+    const plan = clearGreenFirst({ bids: coreBidsOf(period, revealed), wallets, rules: { pricing } });
     const steps = planClearingTransactions(
       plan.entries,
       revealed.map((b) => b.participant + 1),
       'green',
       CLEAR_BATCH,
+      plan.stagePrices,
     );
     const receipts: { gasUsed: bigint }[] = [];
     try {

@@ -1,4 +1,5 @@
 /** One simulation run: a scenario on the chosen market, then its output folder. */
+import type { PricingRule } from '../core/greenFirstAuction.ts';
 import type { DayResult } from './dayRecord.ts';
 import { runDay, type DayProgress } from './dayRunner.ts';
 import { offChainMarket } from './offChainMarket.ts';
@@ -16,12 +17,23 @@ export interface SimulateOptions {
   readonly meterStorePath?: string;
   readonly onProgress?: (progress: DayProgress) => void;
   readonly onSetup?: (line: string) => void;
+  /** How the contracts (or, off chain, the core) price a period's trades; default mid-price. */
+  readonly pricing?: PricingRule;
 }
 
 export async function simulateDay(scenario: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
-  if (options.offChain) return await runDay(scenario, offChainMarket(scenario), 'off-chain', options);
+  if (options.offChain)
+    return await runDay(
+      scenario,
+      offChainMarket(scenario, {
+        mechanism: options.pricing === 'uniform' ? 'green-first-uniform' : 'green-first',
+      }),
+      'off-chain',
+      options,
+    );
   const started = Date.now();
   const market = await onChainMarket(scenario, {
+    pricing: options.pricing,
     onSetup: options.onSetup,
     meters: options.meters,
     meterStorePath: options.meterStorePath,

@@ -61,10 +61,11 @@ Options:
                         are settled on the meters' 10 Wh registers. With --off-chain, the
                         same register and outage model without the wire
   --compare             run the day under each clearing mechanism (green-first mid-price,
-                        uniform price, continuous double auction) and write comparison.csv,
+                        green-first uniform price, uniform price without a green stage,
+                        continuous double auction) and write comparison.csv,
                         comparison.json, charts and comparison.html, with each mechanism's
-                        own outputs in OUT/MECHANISM/. Green-first runs on chain unless
-                        --off-chain; the others run on the market core
+                        own outputs in OUT/MECHANISM/. The contracts' two pricing rules run
+                        on chain unless --off-chain; the others run on the market core
   -h, --help            show this text
 
 Output: periods, participant-periods, trades, failures and participants as CSV and JSON;
