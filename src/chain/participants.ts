@@ -9,8 +9,9 @@ import {
   type LocalAccount,
 } from 'viem';
 import { participantRegistryAbi } from './generated/ParticipantRegistry.ts';
+import { settlementTokenAbi } from './generated/SettlementToken.ts';
 import type { Platform } from './platform.ts';
-import { confirm } from './transactions.ts';
+import { confirm, execute } from './transactions.ts';
 import {
   KIND_CODE,
   registrationTypes,
@@ -152,10 +153,16 @@ export async function enrolMany(
   platform: Platform,
   roles: { relayer: Account; operator: Account; settlementAgent: Account },
   enrolments: readonly Enrolment[],
-  options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    batchSize?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** Told when a later phase (authorisation, meters, deposits) starts. */
+    onPhase?: (phase: string) => void;
+  } = {},
 ): Promise<number[]> {
   const batchSize = options.batchSize ?? 100;
   const { chain } = platform.connection;
+  const registry = { address: platform.deployment.registry, abi: participantRegistryAbi } as const;
   const ids: number[] = [];
   const chunks = <T>(items: readonly T[]) =>
     Array.from({ length: Math.ceil(items.length / batchSize) }, (_, i) =>
@@ -183,8 +190,13 @@ export async function enrolMany(
         }),
       })),
     );
-    const receipt = await confirm(platform.connection, `register ${chunk.length} participants`, () =>
-      platform.as(roles.relayer).registry.write.registerBatchBySignature([signed]),
+    // `execute` measures gas with one execution; anvil answers eth_estimateGas by running the call a
+    // dozen times, which made enrolling 100,000 participants take most of an hour.
+    const receipt = await execute(
+      platform.connection,
+      roles.relayer,
+      { ...registry, functionName: 'registerBatchBySignature', args: [signed] },
+      `register ${chunk.length} participants`,
     );
     const events = parseEventLogs({
       abi: participantRegistryAbi,
@@ -194,35 +206,48 @@ export async function enrolMany(
     ids.push(...events.map((e) => e.args.participantId));
     options.onProgress?.(ids.length, enrolments.length);
   }
+  options.onPhase?.(`authorising ${ids.length} participants`);
   for (const chunk of chunks(ids)) {
-    await confirm(platform.connection, `authorise ${chunk.length} participants`, () =>
-      platform.as(roles.operator).registry.write.authoriseBatch([chunk]),
+    await execute(
+      platform.connection,
+      roles.operator,
+      { ...registry, functionName: 'authoriseBatch', args: [chunk] },
+      `authorise ${chunk.length} participants`,
     );
   }
   const metered = enrolments.flatMap((e, i) => (e.meter === undefined ? [] : [{ id: ids[i]!, ...e.meter }]));
+  options.onPhase?.(`binding ${metered.length} meters`);
   for (const chunk of chunks(metered)) {
-    await confirm(platform.connection, `bind ${chunk.length} meters`, () =>
-      platform
-        .as(roles.operator)
-        .registry.write.bindMeterBatch([
-          chunk.map((m) => m.id),
-          chunk.map((m) => m.address),
-          chunk.map((m) => `0x${m.number}` as Hex),
-        ]),
+    await execute(
+      platform.connection,
+      roles.operator,
+      {
+        ...registry,
+        functionName: 'bindMeterBatch',
+        args: [chunk.map((m) => m.id), chunk.map((m) => m.address), chunk.map((m) => `0x${m.number}` as Hex)],
+      },
+      `bind ${chunk.length} meters`,
     );
   }
   const funded = enrolments.flatMap((e) =>
     e.deposit === undefined || e.deposit === 0n ? [] : [{ to: e.account.address, amount: e.deposit }],
   );
+  options.onPhase?.(`depositing to ${funded.length} participants`);
   for (const chunk of chunks(funded)) {
-    await confirm(platform.connection, `deposit to ${chunk.length} participants`, () =>
-      platform
-        .as(roles.settlementAgent)
-        .token.write.mintBatch([
+    await execute(
+      platform.connection,
+      roles.settlementAgent,
+      {
+        address: platform.deployment.token,
+        abi: settlementTokenAbi,
+        functionName: 'mintBatch',
+        args: [
           chunk.map((d) => d.to),
           chunk.map((d) => d.amount),
           chunk.map((d) => fiatReference(`opening deposit ${d.to}`)),
-        ]),
+        ],
+      },
+      `deposit to ${chunk.length} participants`,
     );
   }
   return ids;

@@ -215,7 +215,7 @@ async function enrolAndOpen(
       meter: { address: meters[i]!.address, number: meterNumberOf(i) },
       deposit: p.deposit,
     })),
-    { onProgress: (done, total) => log(`enrolled ${done}/${total}`) },
+    { onProgress: (done, total) => log(`enrolled ${done}/${total}`), onPhase: log },
   );
   ids.forEach((id, i) => {
     // Ties break by registry id; the off-chain run assumes participant i is id i + 1.
