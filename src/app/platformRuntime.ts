@@ -15,6 +15,7 @@ import { openRoleKeys, readPassword } from './roleKeys.ts';
 import { deployPlatform, type Deployment } from '../chain/deploy.ts';
 import { embeddedAccounts, type PlatformAccounts } from '../chain/devAccounts.ts';
 import { openPlatform, type Platform } from '../chain/platform.ts';
+import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 
 export interface PlatformRuntime {
   readonly config: WattLedgerConfig;
@@ -83,6 +84,20 @@ export async function startPlatformRuntime(
         throw new WattLedgerError(
           'DEPLOYMENT_MISSING',
           `${path} names a market at ${deployment.market} but the chain has no contract there (the chain state was lost); move ${config.dataDir} aside to start afresh`,
+        );
+      }
+      // A market deployed by an earlier version lacks the views this one reads; say so plainly
+      // instead of failing later on a call the old contract does not have.
+      const current = await connection.publicClient
+        .readContract({ address: deployment.market, abi: energyMarketAbi, functionName: 'maintenancePlans' })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!current) {
+        throw new WattLedgerError(
+          'DEPLOYMENT_OUTDATED',
+          `${path} names a market at ${deployment.market} deployed by an earlier version of WattLedger, whose contracts this version cannot drive; move ${config.dataDir} aside to start afresh`,
         );
       }
       progress(`contracts found at ${deployment.market} (deployment record ${path})`);
