@@ -202,7 +202,15 @@ export async function startPlatformService(
       const steps: [string, () => Promise<unknown>][] = [
         ['bids', () => lock.run(() => bidBook.tick())],
         ['case study', async () => await bots?.tick()],
-        ['keeper', () => lock.run(() => keeper.tick())],
+        [
+          'keeper',
+          async () => {
+            // The keeper reports a period it could not finish instead of throwing: log it, or a
+            // stuck period would leave no trace.
+            const report = await lock.run(() => keeper.tick());
+            if (report.error !== null) log(`keeper: ${report.error}`);
+          },
+        ],
         ['meters', () => meters.tick(now)],
         ['indexer', () => indexer.syncOnce()],
       ];
