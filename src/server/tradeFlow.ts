@@ -6,6 +6,7 @@
 import type { PeriodWindows } from '../core/periodClock.ts';
 import type { TradeFlowRecords, TradePartyRecords } from '../app/readModel.ts';
 import { kwh, money, price, S } from './format.ts';
+import { settlementFigures } from './routes/participants.ts';
 
 export const FLOW_STEPS = [
   'registration',
@@ -196,16 +197,7 @@ export function describeTradeFlow(
     const s = p.settlement;
     if (s === null) return [absent(p, role, 'ParticipantSettled', 'pending')];
     return [
-      recorded(p, role, 'ParticipantSettled', s, {
-        declared: kwh(s.declaredWh),
-        awarded: kwh(s.awardedWh),
-        actual: kwh(s.actualWh),
-        readingMissing: s.readingMissing,
-        imbalanceEnergy: kwh(s.imbalanceWh),
-        imbalanceAmount: money(s.imbalanceAmount),
-        reward: money(s.reward),
-        penalty: money(s.penalty),
-      }),
+      recorded(p, role, 'ParticipantSettled', s, settlementFigures(s)),
       ...p.settlementMoves.map((m) =>
         recorded(p, role, 'TokensMoved', m, {
           reason: m.reason,

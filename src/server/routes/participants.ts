@@ -432,9 +432,20 @@ export function moneyRequest(body: unknown): { value: bigint; reference: string 
   return { value, reference };
 }
 
-export const describeSettlement = (s: SettlementView) => ({
-  period: Number(s.period),
-  participantId: s.participantId,
+/** A settlement's energy and money figures, as every route that shows one writes them. */
+export const settlementFigures = (
+  s: Pick<
+    SettlementView,
+    | 'declaredWh'
+    | 'awardedWh'
+    | 'actualWh'
+    | 'readingMissing'
+    | 'imbalanceWh'
+    | 'imbalanceAmount'
+    | 'reward'
+    | 'penalty'
+  >,
+) => ({
   declared: kwh(s.declaredWh),
   awarded: kwh(s.awardedWh),
   actual: kwh(s.actualWh),
@@ -443,5 +454,11 @@ export const describeSettlement = (s: SettlementView) => ({
   imbalanceAmount: money(s.imbalanceAmount),
   reward: money(s.reward),
   penalty: money(s.penalty),
+});
+
+export const describeSettlement = (s: SettlementView) => ({
+  period: Number(s.period),
+  participantId: s.participantId,
+  ...settlementFigures(s),
   ...location(s),
 });
