@@ -20,8 +20,9 @@ export async function benchPlatform(
   participants: number,
   log: (line: string) => void,
   parameters: Partial<MarketParameters> = {},
+  options: { readonly gridConnections?: boolean } = {},
 ): Promise<{ t: TestPlatform; members: Member[] }> {
-  const t = await startTestPlatform({ parameters });
+  const t = await startTestPlatform({ parameters, gridConnections: options.gridConnections });
   const traits = fc.sample(fc.tuple(fc.boolean(), fc.boolean()), { seed: 42, numRuns: participants });
   const people = traits.map(([sells, green], i) => ({
     account: newAccount(),

@@ -5,7 +5,16 @@
  */
 import { runPeriod } from '../src/chain/periodDriver.ts';
 import type { MarketParameters } from '../src/chain/deploy.ts';
-import { benchIntent, benchPlatform, format, table } from './fixtures.ts';
+import {
+  openGridConnections,
+  setGridConnection,
+  setLevy,
+  setVoltageLevel,
+} from '../src/chain/gridConnections.ts';
+import { periodTrades } from '../src/chain/periodRecords.ts';
+import type { TestPlatform } from '../src/chain/testing/testPlatform.ts';
+import { parsePricePerKwh } from '../src/core/units.ts';
+import { benchIntent, benchPlatform, format, table, type Member } from './fixtures.ts';
 
 /** The market rules of the `gas-rules` run: uniform pricing with a price floor and cap and a seller share cap. */
 export const RULES_ON: Partial<MarketParameters> = {
@@ -15,16 +24,49 @@ export const RULES_ON: Partial<MarketParameters> = {
   sellerShareCapBps: 5_000,
 };
 
+/**
+ * The `gas-fees` run: a tariff of three voltage levels (0.4, 10 and 35 kV) and a levy, every
+ * participant connected at one of them, so every trade pays a wheeling fee and a levy.
+ */
+async function chargeFees(t: TestPlatform, members: readonly Member[], log: (line: string) => void) {
+  const grid = openGridConnections(t.connection, t.platform.deployment)!;
+  const perKwh = (text: string) => parsePricePerKwh(text, 'rate');
+  const op = t.accounts.operator;
+  for (const [level, volts, transmission, same] of [
+    [1, 400, '0.2', '0.015'],
+    [2, 10_000, '0.17', '0.015'],
+    [3, 35_000, '0.12', '0.01'],
+  ] as const) {
+    await setVoltageLevel(grid, op, {
+      level,
+      nominalVolts: volts,
+      transmissionPerWh: perKwh(transmission),
+      sameLevelFeePerWh: perKwh(same),
+    });
+  }
+  await setLevy(grid, op, perKwh('0.03'));
+  for (const [i, m] of members.entries()) {
+    await setGridConnection(grid, op, m.id, { level: 1 + (i % 3), feeder: 1 + (i % 10) });
+  }
+  log(`  wheeling fees and levy on: ${members.length} participants connected at three voltage levels`);
+}
+
 export async function gasPerParticipantPeriod(
   participants: number,
   log: (line: string) => void,
   parameters: Partial<MarketParameters> = {},
+  options: { readonly fees?: boolean } = {},
 ) {
   log(
     `\nGas per participant-period, ${participants} participants, relayer batches of 200, ` +
-      `${parameters.pricing ?? 'mid'} pricing${parameters.sellerShareCapBps ? ', price bounds and a seller share cap' : ''}`,
+      `${parameters.pricing ?? 'mid'} pricing${parameters.sellerShareCapBps ? ', price bounds and a seller share cap' : ''}` +
+      (options.fees ? ', wheeling fees and levies' : ''),
   );
-  const { t, members } = await benchPlatform(participants, log, parameters);
+  const { t, members } = await benchPlatform(participants, log, parameters, {
+    gridConnections: options.fees === true,
+  });
+  if (options.fees) await chargeFees(t, members, log);
+  let warmTrades = 0;
   try {
     let period = await t.nextOpenPeriod();
     const rows: Record<string, { gas: bigint; count: number; txs: number }>[] = [];
@@ -57,6 +99,7 @@ export async function gasPerParticipantPeriod(
       for (const tx of report.clearing.transactions) add('clear', tx.gasUsed, tx.entries);
       for (const tx of report.settlement.transactions) add('settle', tx.gasUsed, tx.participants);
       rows.push(row);
+      if (round >= 4) warmTrades += (await periodTrades(t.platform, period)).length;
       log(
         `  period ${period}: ${report.clearing.transactions.length} clearing transactions, ${report.settlement.settled.length} settled`,
       );
@@ -92,7 +135,16 @@ export async function gasPerParticipantPeriod(
     );
     const allIn = perPeriodGas / BigInt(participants);
     log(`  all-in: ${format(allIn)} gas per participant-period (target ≤ 150,000)`);
-    return { participants, parameters, figures, allInGasPerParticipantPeriod: allIn };
+    const tradesPerPeriod = warmTrades / warm.length;
+    log(`  ${format(tradesPerPeriod)} trades per period`);
+    return {
+      participants,
+      parameters,
+      fees: options.fees === true,
+      figures,
+      tradesPerPeriod,
+      allInGasPerParticipantPeriod: allIn,
+    };
   } finally {
     await t.stop();
   }

@@ -6,6 +6,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
+import {IGridConnections} from "./interfaces/IGridConnections.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
 import {PeriodClock} from "./libraries/PeriodClock.sol";
@@ -203,7 +204,10 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice The grid company's plan `planId` has the unit under maintenance in `period`: it may not sell.
     error BidUnitUnderMaintenance(uint32 participantId, uint256 period, uint256 planId);
     error BidMarginNotCovered(uint32 participantId, uint256 balance, uint256 margin);
+    /// @notice `cost` is quantity × (price + the most the bid can owe per Wh in wheeling fee and levy).
     error BidBudgetNotCovered(uint32 participantId, uint256 spendable, uint256 cost);
+    /// @notice Raised by the grid connections at a reveal: wheeling fees apply and the buyer has no voltage level.
+    error GridNotConnected(uint32 participantId);
     error ClearingNotOpen(uint256 period, uint256 opensAt, uint256 now);
     error ClearingAlreadyDone(uint256 period);
     error ClearingNotInQueue(uint256 period, Stage stage, uint32 participantId);
@@ -231,6 +235,8 @@ contract EnergyMarket is EIP712, Nonces {
     SettlementToken public immutable token;
     /// @notice The grid company's maintenance plans (zero: none): a unit under maintenance may not sell.
     IMaintenancePlans public immutable maintenancePlans;
+    /// @notice The grid company's connection register (zero: none): wheeling fees and levies per trade.
+    IGridConnections public immutable gridConnections;
     PeriodClock.Schedule private _schedule;
     Parameters private _parameters;
     PricingChange private _pricingChange;
@@ -255,18 +261,24 @@ contract EnergyMarket is EIP712, Nonces {
         /// @dev Uniform pricing: the trades of the step's crossing, paid once the price is fixed.
         Pending[] pending;
         uint256 pendingCount;
-        /// @dev Uniform pricing: Wh awarded to the current buyer in this stage (its budget allowance).
-        uint256 buyerStageWh;
+        /// @dev Uniform pricing: what the current buyer's awards in this stage will cost at most, at its
+        /// own bid plus charges (its budget allowance).
+        uint256 buyerStageCost;
         /// @dev Uniform pricing: bounds seen when the crossing ended; the next buyer's bid when awaited.
         uint256 askBound;
         uint256 bidBound;
         bool awaitNextBid;
+        /// @dev Wheeling fees or levies are configured: trades pay them to `grid`.
+        bool fees;
+        address grid;
     }
 
     struct Pending {
         uint32 sellerId;
         uint32 buyerId;
         uint256 quantityWh;
+        uint256 wheelingPerWh;
+        uint256 levyPerWh;
     }
 
     constructor(
@@ -274,11 +286,13 @@ contract EnergyMarket is EIP712, Nonces {
         SettlementToken token_,
         PeriodClock.Schedule memory schedule_,
         Parameters memory parameters_,
-        IMaintenancePlans maintenancePlans_
+        IMaintenancePlans maintenancePlans_,
+        IGridConnections gridConnections_
     ) EIP712("WattLedger Market", "1") {
         registry = registry_;
         token = token_;
         maintenancePlans = maintenancePlans_;
+        gridConnections = gridConnections_;
         if (schedule_.periodSeconds == 0) revert MarketScheduleInvalid("periodSeconds");
         if (schedule_.commitSeconds == 0) revert MarketScheduleInvalid("commitSeconds");
         if (schedule_.revealSeconds == 0) revert MarketScheduleInvalid("revealSeconds");
@@ -345,11 +359,13 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice Reveals committed bids. Anyone may submit: the preimage proves the bid.
     /// @dev Only in the reveal window. Checks the commitment, the side allowed by the participant's kind,
     /// the quantity and price, and admission: a seller holds the margin, a buyer's balance − margin
-    /// covers quantity × price. All or nothing. Emits BidRevealed each.
+    /// covers quantity × (price + the most it can owe per Wh in wheeling fee and levy). All or nothing.
+    /// Emits BidRevealed each.
     function reveal(Reveal[] calldata reveals) external {
         uint256 margin = _parameters.marginAmount;
+        bool fees = _feesActive();
         for (uint256 i = 0; i < reveals.length; i++) {
-            _reveal(reveals[i], margin);
+            _reveal(reveals[i], margin, fees);
         }
     }
 
@@ -381,6 +397,11 @@ contract EnergyMarket is EIP712, Nonces {
         ctx.sellerCapWh =
             t.sellerShareCapBps == 0 ? type(uint256).max : uint256(t.demandWh) * t.sellerShareCapBps / 10_000;
         ctx.pricing = t.uniform ? Pricing.Uniform : Pricing.MidPrice;
+        if (_feesActive()) {
+            ctx.fees = true;
+            ctx.grid = registry.publicGrid();
+            if (ctx.grid == address(0)) revert MarketGridNotSet();
+        }
         for (uint256 i = 0; i < steps.length; i++) {
             if (t.stage == Stage.Cleared) revert ClearingAlreadyDone(period);
             _clearStep(ctx, b, t, steps[i]);
@@ -441,7 +462,7 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice Takes what a participant's balance holds toward its debt to the grid. Anyone may call.
     /// @dev Emits DebtRepaid when anything was repaid.
     function repayDebt(uint32 participantId) external {
-        _collectDebt(participantId);
+        MarketSettlement.collectDebt(_members, token, registry, participantId);
     }
 
     // ------------------------------------------------------------------ withdrawal
@@ -460,7 +481,7 @@ contract EnergyMarket is EIP712, Nonces {
         );
         if (!SignatureChecker.isValidSignatureNow(participant, digest, signature)) revert MarketInvalidSignature(participant);
         uint32 id = registry.participantIdOf(participant);
-        if (id != 0) _collectDebt(id);
+        if (id != 0 && _members[id].debt > 0) MarketSettlement.collectDebt(_members, token, registry, id);
         uint256 available = _withdrawable(id, participant);
         if (amount > available) revert WithdrawalExceedsAvailable(participant, available, amount);
         token.burn(participant, amount, fiatReference);
@@ -601,7 +622,7 @@ contract EnergyMarket is EIP712, Nonces {
             _members[id] = member;
         }
         if (member.debt > 0) {
-            _collectDebt(id);
+            MarketSettlement.collectDebt(_members, token, registry, id);
             uint256 debt = _members[id].debt;
             if (debt > 0) revert MarketInDebt(id, debt);
         }
@@ -614,7 +635,7 @@ contract EnergyMarket is EIP712, Nonces {
         emit BidCommitted(period, id, commitment);
     }
 
-    function _reveal(Reveal calldata r, uint256 margin) private {
+    function _reveal(Reveal calldata r, uint256 margin, bool fees) private {
         _checkPeriod(r.period);
         PeriodClock.Schedule memory s = _schedule;
         uint256 opensAt = s.commitCloses(r.period);
@@ -650,7 +671,8 @@ contract EnergyMarket is EIP712, Nonces {
             if (balance < margin) revert BidMarginNotCovered(id, balance, margin);
         } else {
             uint256 spendable = balance > margin ? balance - margin : 0;
-            uint256 cost = r.quantityWh * r.pricePerWh;
+            uint256 cost =
+                r.quantityWh * (r.pricePerWh + (fees ? gridConnections.buyerChargeCapPerWh(id) : 0));
             if (spendable < cost) revert BidBudgetNotCovered(id, spendable, cost);
         }
         bool green = member.profile & (sell ? 4 : 8) != 0;
@@ -751,7 +773,7 @@ contract EnergyMarket is EIP712, Nonces {
         } else {
             b.buyerCursor = cursor + 1;
             b.currentBuyer = id;
-            ctx.buyerStageWh = 0;
+            ctx.buyerStageCost = 0;
             if (ctx.awaitNextBid) {
                 ctx.bidBound = bid.pricePerWh;
                 ctx.awaitNextBid = false;
@@ -797,14 +819,17 @@ contract EnergyMarket is EIP712, Nonces {
         ctx.pendingCount = 0;
     }
 
-    /// @dev Moves a trade's amount from its buyer to its seller.
+    /// @dev Moves a trade's amount from its buyer to its seller, and its wheeling fee and levy to the grid.
     function _pay(ClearingContext memory ctx, Stage stage, Pending memory p, uint256 price) private {
         uint256 amount = p.quantityWh * price;
-        token.move(
-            _members[p.buyerId].account, _members[p.sellerId].account, amount, SettlementToken.Reason.Trade, ctx.period
-        );
+        address buyer = _members[p.buyerId].account;
+        token.move(buyer, _members[p.sellerId].account, amount, SettlementToken.Reason.Trade, ctx.period);
         ctx.tradedValue += amount;
+        // The payment stays the log right before its match (the read model pairs them); charges follow.
         emit TradeMatched(ctx.period, p.sellerId, p.buyerId, p.quantityWh, price, stage);
+        if (p.wheelingPerWh | p.levyPerWh != 0) {
+            MarketSettlement.payCharges(token, buyer, ctx.grid, p.quantityWh, p.wheelingPerWh, p.levyPerWh, ctx.period);
+        }
     }
 
     function _remaining(uint32 id, uint256 period) private view returns (uint256) {
@@ -831,16 +856,19 @@ contract EnergyMarket is EIP712, Nonces {
             emit SellerShareCut(ctx.period, sellerId, ctx.sellerCapWh);
         }
         bool uniform = ctx.pricing == Pricing.Uniform;
+        uint256 wheelingPerWh;
+        uint256 levyPerWh;
+        if (ctx.fees) (wheelingPerWh, levyPerWh) = gridConnections.chargesOf(sellerId, buyerId);
         // Mid-price: its floor, a half unit stays with the buyer. Uniform: the price is fixed after the
         // crossing and never exceeds the bid, so the buyer's budget is checked at its own bid, less what
-        // it was awarded in this stage (nothing is paid before the price is fixed).
+        // its awards in this stage will cost (nothing is paid before the price is fixed). Either way the
+        // buyer must also pay the trade's wheeling fee and levy.
         uint256 price = uniform ? b.pricePerWh : (uint256(s.pricePerWh) + b.pricePerWh) / 2;
-        address buyer = _members[buyerId].account;
-        uint256 balance = token.balanceOf(buyer);
+        uint256 perWh = price + wheelingPerWh + levyPerWh;
+        uint256 balance = token.balanceOf(_members[buyerId].account);
         uint256 spendable = balance > ctx.margin ? balance - ctx.margin : 0;
-        uint256 affordable = spendable / price;
-        uint256 used = uniform ? ctx.buyerStageWh : 0;
-        affordable = affordable > used ? affordable - used : 0;
+        uint256 used = uniform ? ctx.buyerStageCost : 0;
+        uint256 affordable = spendable > used ? (spendable - used) / perWh : 0;
         if (quantityWh > affordable) {
             quantityWh = affordable;
             b.flags |= BidSlots.VOIDED;
@@ -851,11 +879,12 @@ contract EnergyMarket is EIP712, Nonces {
             b.awardedWh += uint48(quantityWh);
             t.tradeCount++;
             t.tradedWh += uint64(quantityWh);
+            Pending memory p = Pending(sellerId, buyerId, quantityWh, wheelingPerWh, levyPerWh);
             if (uniform) {
-                ctx.pending[ctx.pendingCount++] = Pending(sellerId, buyerId, quantityWh);
-                ctx.buyerStageWh += quantityWh;
+                ctx.pending[ctx.pendingCount++] = p;
+                ctx.buyerStageCost += quantityWh * perWh;
             } else {
-                _pay(ctx, t.stage, Pending(sellerId, buyerId, quantityWh), price);
+                _pay(ctx, t.stage, p, price);
             }
         }
         BidSlots.write(_bids[sk], s);
@@ -898,17 +927,8 @@ contract EnergyMarket is EIP712, Nonces {
         return (_tradedValue[period], t.tradedWh);
     }
 
-    function _collectDebt(uint32 id) private {
-        Member memory member = _members[id];
-        if (member.debt == 0 || member.account == address(0)) return;
-        address grid = registry.publicGrid();
-        if (grid == address(0)) revert MarketGridNotSet();
-        uint256 balance = token.balanceOf(member.account);
-        uint256 paid = member.debt < balance ? member.debt : balance;
-        if (paid == 0) return;
-        _members[id].debt = uint88(member.debt - paid);
-        token.move(member.account, grid, paid, SettlementToken.Reason.DebtRepayment, 0);
-        emit DebtRepaid(id, paid, member.debt - paid);
+    function _feesActive() private view returns (bool) {
+        return address(gridConnections) != address(0) && gridConnections.feesActive();
     }
 
     function _hasOpenBid(uint32 id) private view returns (bool) {

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SettlementToken} from "./SettlementToken.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
 
@@ -16,7 +17,8 @@ struct Member {
     uint88 debt;
 }
 
-/// @title The imbalance and incentive settlement of the energy market's participants.
+/// @title The imbalance and incentive settlement of the energy market's participants, their debt
+/// collection, and the payment of trades' wheeling fees and levies.
 /// @notice A linked library with external functions: EnergyMarket runs it by DELEGATECALL on its own
 /// storage, so the market's code stays under EIP-170's 24,576 bytes. Its events and errors are also
 /// declared by EnergyMarket, whose address emits them.
@@ -45,6 +47,9 @@ library MarketSettlement {
         uint256 penalty
     );
     event DebtRecorded(uint32 indexed participantId, uint256 amount, uint256 totalDebt);
+    event DebtRepaid(uint32 indexed participantId, uint256 amount, uint256 remainingDebt);
+
+    error MarketGridNotSet();
 
     error SettlementNoBid(uint32 participantId, uint256 period);
     error SettlementAlreadyDone(uint32 participantId, uint256 period);
@@ -62,6 +67,42 @@ library MarketSettlement {
         for (uint256 i = 0; i < participantIds.length; i++) {
             if (_settleOne(bids, members, token, terms, participantIds[i])) missingReadings++;
         }
+    }
+
+    /// @notice Takes what a participant's balance holds toward its debt to the public grid.
+    function collectDebt(
+        mapping(uint32 => Member) storage members,
+        SettlementToken token,
+        IParticipantRegistry registry,
+        uint32 id
+    ) external {
+        Member memory member = members[id];
+        if (member.debt == 0 || member.account == address(0)) return;
+        address grid = registry.publicGrid();
+        if (grid == address(0)) revert MarketGridNotSet();
+        uint256 balance = token.balanceOf(member.account);
+        uint256 paid = member.debt < balance ? member.debt : balance;
+        if (paid == 0) return;
+        members[id].debt = uint88(member.debt - paid);
+        token.move(member.account, grid, paid, SettlementToken.Reason.DebtRepayment, 0);
+        emit DebtRepaid(id, paid, member.debt - paid);
+    }
+
+    /// @notice Pays a trade's wheeling fee and levy from its buyer to the grid (each only when due).
+    /// @dev The clearing checked that the buyer can pay them with the trade.
+    function payCharges(
+        SettlementToken token,
+        address buyer,
+        address grid,
+        uint256 quantityWh,
+        uint256 wheelingPerWh,
+        uint256 levyPerWh,
+        uint256 period
+    ) external {
+        if (wheelingPerWh > 0) {
+            token.move(buyer, grid, quantityWh * wheelingPerWh, SettlementToken.Reason.WheelingFee, period);
+        }
+        if (levyPerWh > 0) token.move(buyer, grid, quantityWh * levyPerWh, SettlementToken.Reason.Levy, period);
     }
 
     function _settleOne(

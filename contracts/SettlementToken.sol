@@ -18,7 +18,11 @@ contract SettlementToken is ERC20 {
         Imbalance,
         Incentive,
         DebtRepayment,
-        Subsidy
+        Subsidy,
+        /// @dev A trade's wheeling fee, paid by the buyer to the grid.
+        WheelingFee,
+        /// @dev A trade's government funds and surcharges, paid by the buyer to the grid.
+        Levy
     }
 
     /// @notice Emitted for every movement, mint and burn included (from/to zero).

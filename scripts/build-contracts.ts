@@ -24,6 +24,7 @@ export const DEPLOYABLE = [
   'ContinuousMarket',
   'SubsidyPool',
   'MaintenancePlans',
+  'GridConnections',
 ] as const;
 
 export const COMPILER_SETTINGS = {

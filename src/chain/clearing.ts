@@ -17,6 +17,7 @@ import {
 } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
 import { ContractRefusedError } from './errors.ts';
+import { clearingCharges, openGridConnections } from './gridConnections.ts';
 import { asCoreBids, revealedBids, type RevealedBid } from './periodRecords.ts';
 import type { Platform } from './platform.ts';
 import { execute, isTooLargeForOneTransaction } from './transactions.ts';
@@ -169,6 +170,10 @@ export async function planClearing(platform: Platform, period: bigint, maxEntrie
     bids: asCoreBids(period, bids),
     rules: await clearingRules(platform, period, bids),
     wallets: await buyerWallets(platform, bids),
+    charges: await clearingCharges(
+      openGridConnections(platform.connection, platform.deployment),
+      bids.map((b) => b.participantId),
+    ),
     resume: resuming
       ? { progress: state.progress, bids: await bidProgress(platform, period, bids) }
       : undefined,

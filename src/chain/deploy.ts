@@ -6,6 +6,7 @@ import { marketSettlementAbi, marketSettlementBytecode } from './generated/Marke
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
+import { deployGridConnections } from './gridConnections.ts';
 import { deployMaintenancePlans } from './maintenancePlans.ts';
 import { deploySubsidyPool } from './subsidyPool.ts';
 import { TOKEN_REASON_CODE } from './tokenReasons.ts';
@@ -55,6 +56,8 @@ export interface Deployment {
   readonly subsidyPool?: Address;
   /** The grid company's maintenance plans, when deployed (`DeployOptions.maintenancePlans`). */
   readonly maintenancePlans?: Address;
+  /** The grid company's connection register (wheeling fees and levies), when deployed (`DeployOptions.gridConnections`). */
+  readonly gridConnections?: Address;
 }
 
 /** The continuous market's own settings; its periods are the sealed-bid market's. */
@@ -78,6 +81,8 @@ export interface DeployOptions {
   readonly subsidyPool?: boolean;
   /** Also deploy the maintenance plans the market consults. */
   readonly maintenancePlans?: boolean;
+  /** Also deploy the grid connection register the market charges wheeling fees and levies from. */
+  readonly gridConnections?: boolean;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -170,6 +175,13 @@ export async function deployPlatform(
         onProgress: progress,
       })
     : undefined;
+  const gridConnections = options.gridConnections
+    ? await deployGridConnections(connection, {
+        operator: options.operator,
+        registry: registry.address,
+        onProgress: progress,
+      })
+    : undefined;
   const market = await deployed('EnergyMarket', () =>
     wallet.deployContract({
       abi: energyMarketAbi,
@@ -186,6 +198,7 @@ export async function deployPlatform(
         },
         toContractParameters(options.parameters),
         maintenancePlans ?? zeroAddress,
+        gridConnections ?? zeroAddress,
       ],
     }),
   );
@@ -232,6 +245,7 @@ export async function deployPlatform(
     ...(continuousMarket === undefined ? {} : { continuousMarket }),
     ...(subsidyPool === undefined ? {} : { subsidyPool }),
     ...(maintenancePlans === undefined ? {} : { maintenancePlans }),
+    ...(gridConnections === undefined ? {} : { gridConnections }),
   };
 }
 

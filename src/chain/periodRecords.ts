@@ -3,7 +3,7 @@ import type { Address, Hash } from 'viem';
 import type { Bid } from '../core/bid.ts';
 import type { Platform } from './platform.ts';
 import { bidRank } from './typedData.ts';
-import { TOKEN_REASONS, type TokenReason } from './tokenReasons.ts';
+import { TOKEN_REASON_CODE, TOKEN_REASONS, type TokenReason } from './tokenReasons.ts';
 
 export { TOKEN_REASONS, TOKEN_REASON_CODE, type TokenReason } from './tokenReasons.ts';
 
@@ -26,6 +26,9 @@ export interface TradeRecord extends RecordLocation {
   readonly quantityWh: bigint;
   readonly pricePerWh: bigint;
   readonly stage: 'green' | 'all';
+  /** What the buyer paid the grid with the trade (0 when no fee is configured). */
+  readonly wheelingFee: bigint;
+  readonly levy: bigint;
 }
 
 export interface SettlementRecord extends RecordLocation {
@@ -59,18 +62,59 @@ export async function revealedBids(platform: Platform, period: bigint): Promise<
 }
 
 export async function periodTrades(platform: Platform, period: bigint): Promise<TradeRecord[]> {
-  const logs = await platform.read.market.getEvents.TradeMatched(
-    { period },
-    { fromBlock: platform.deployment.fromBlock },
+  const fromBlock = platform.deployment.fromBlock;
+  const [logs, charges] = await Promise.all([
+    platform.read.market.getEvents.TradeMatched({ period }, { fromBlock }),
+    platform.deployment.gridConnections === undefined ? [] : periodCharges(platform, period),
+  ]);
+  // The market moves a trade's wheeling fee and levy right after its TradeMatched: each charge belongs
+  // to the last trade logged before it.
+  let next = 0;
+  return logs.map((log, i) => {
+    const trade = {
+      ...location(log),
+      sellerId: log.args.sellerId!,
+      buyerId: log.args.buyerId!,
+      quantityWh: log.args.quantityWh!,
+      pricePerWh: log.args.pricePerWh!,
+      stage: log.args.stage === 1 ? ('green' as const) : ('all' as const),
+      wheelingFee: 0n,
+      levy: 0n,
+    };
+    const following = logs[i + 1];
+    for (
+      ;
+      next < charges.length && (following === undefined || precedes(charges[next]!, following));
+      next++
+    ) {
+      const charge = charges[next]!;
+      if (charge.reason === 'wheeling-fee') trade.wheelingFee += charge.amount;
+      else trade.levy += charge.amount;
+    }
+    return trade;
+  });
+}
+
+type LogPosition = { blockNumber: bigint | null; logIndex: number | null };
+const precedes = (a: LogPosition, b: LogPosition): boolean =>
+  a.blockNumber! < b.blockNumber! || (a.blockNumber === b.blockNumber && a.logIndex! < b.logIndex!);
+
+/** A period's wheeling-fee and levy movements, in chain order. */
+async function periodCharges(platform: Platform, period: bigint) {
+  const fromBlock = platform.deployment.fromBlock;
+  const moved = await Promise.all(
+    (['wheeling-fee', 'levy'] as const).map(async (reason) =>
+      (await platform.read.token.getEvents.TokensMoved({ reason: TOKEN_REASON_CODE[reason] }, { fromBlock }))
+        .filter((log) => log.args.period === period)
+        .map((log) => ({
+          reason,
+          amount: log.args.amount!,
+          blockNumber: log.blockNumber,
+          logIndex: log.logIndex,
+        })),
+    ),
   );
-  return logs.map((log) => ({
-    ...location(log),
-    sellerId: log.args.sellerId!,
-    buyerId: log.args.buyerId!,
-    quantityWh: log.args.quantityWh!,
-    pricePerWh: log.args.pricePerWh!,
-    stage: log.args.stage === 1 ? 'green' : 'all',
-  }));
+  return moved.flat().sort((a, b) => (precedes(a, b) ? -1 : 1));
 }
 
 export async function periodSettlements(platform: Platform, period: bigint): Promise<SettlementRecord[]> {

@@ -7,6 +7,8 @@ export const TOKEN_REASONS = [
   'incentive',
   'debt-repayment',
   'subsidy',
+  'wheeling-fee',
+  'levy',
 ] as const;
 export type TokenReason = (typeof TOKEN_REASONS)[number];
 /** The contract's `SettlementToken.Reason` code of each reason. */

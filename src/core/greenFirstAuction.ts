@@ -24,10 +24,16 @@
  *   the queue. Every trade of the stage is then paid at P, in the order made.
  * - seller share cap: no seller is awarded more than `sellerCapWh` in the period (both stages); a
  *   trade that would pass it is cut to the cap and the rest of the seller's bid is void.
+ *
+ * Charges (`GreenFirstInput.charges`, see gridFees.ts): each trade's buyer also pays a wheeling fee and
+ * a levy per Wh to the grid. The budget cut counts them: a buyer's trade is cut to what balance −
+ * margin pays at price + charges; under uniform pricing, at its bid + charges less what its earlier
+ * awards of the stage will cost that way.
  */
 import { compareBuyers, compareSellers, spendable, validateBids, type Bid, type Wallet } from './bid.ts';
 import { averagePriceOf, type AveragePrice, type Trade } from './trade.ts';
 import { MarketInputError } from './errors.ts';
+import { NO_CHARGES, type TradeCharges } from './gridFees.ts';
 
 export type MatchingStage = 'green' | 'all';
 export type ClearingStage = MatchingStage | 'done';
@@ -98,6 +104,8 @@ export interface GreenFirstInput {
   readonly rules?: ClearingRules;
   /** Live wallets by participant; a buyer with no wallet has no budget limit. */
   readonly wallets?: ReadonlyMap<string, Wallet>;
+  /** What a trade between two participants pays the grid per Wh; omitted: nothing (no fee configured). */
+  readonly charges?: (seller: string, buyer: string) => TradeCharges;
   /** To resume a clearing part-way (as the contract holds it); omitted for a fresh clearing. */
   readonly resume?: { readonly progress: ClearingProgress; readonly bids: readonly BidProgress[] };
 }
@@ -153,12 +161,24 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
   const uniform = rules.pricing === 'uniform';
   const stagePrices: StagePrice[] = [];
 
-  const pay = (stage: MatchingStage, s: number, b: number, quantityWh: bigint, pricePerWh: bigint): void => {
+  const chargesOf = (s: number, b: number): TradeCharges =>
+    input.charges?.(bids[s]!.participant, bids[b]!.participant) ?? NO_CHARGES;
+
+  const pay = (
+    stage: MatchingStage,
+    s: number,
+    b: number,
+    quantityWh: bigint,
+    pricePerWh: bigint,
+    charges: TradeCharges,
+  ): void => {
     const seller = bids[s]!;
     const buyer = bids[b]!;
     const amount = quantityWh * pricePerWh;
+    const wheelingFee = quantityWh * charges.wheelingPerWh;
+    const levy = quantityWh * charges.levyPerWh;
     for (const [participant, delta] of [
-      [buyer.participant, -amount],
+      [buyer.participant, -(amount + wheelingFee + levy)],
       [seller.participant, amount],
     ] as const) {
       const wallet = wallets.get(participant);
@@ -171,6 +191,7 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
       pricePerWh,
       amount,
       stage,
+      ...(input.charges === undefined ? {} : { wheelingFee, levy }),
     });
   };
 
@@ -179,10 +200,10 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
     let sellerCursor = from.sellerCursor;
     let buyerCursor = from.buyerCursor;
     let crossingOver = from.crossingOver;
-    // Uniform pricing: the trades awaiting the stage's price, the current buyer's award in the
-    // stage, and the bounds read when the crossing ended.
-    let pending: { s: number; b: number; quantityWh: bigint }[] = [];
-    let buyerStageWh = 0n;
+    // Uniform pricing: the trades awaiting the stage's price, what the current buyer's awards in the
+    // stage will cost at most, and the bounds read when the crossing ended.
+    let pending: { s: number; b: number; quantityWh: bigint; charges: TradeCharges }[] = [];
+    let buyerStageCost = 0n;
     let askBound: bigint | undefined;
     let bidBound: bigint | undefined;
     let awaitNextBid = false;
@@ -195,7 +216,7 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
       const lowerPerWh = bidBound !== undefined && bidBound > lastAsk ? bidBound : lastAsk;
       const upperPerWh = askBound !== undefined && askBound < lastBid ? askBound : lastBid;
       const pricePerWh = (lowerPerWh + upperPerWh) / 2n;
-      for (const p of pending) pay(stage, p.s, p.b, p.quantityWh, pricePerWh);
+      for (const p of pending) pay(stage, p.s, p.b, p.quantityWh, pricePerWh, p.charges);
       pending = [];
       stagePrices.push({
         stage,
@@ -208,7 +229,7 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
     const enter = (queue: Queue, bid: number) => {
       entries.push({ stage, queue, bid });
       if (queue !== 'buyer') return;
-      buyerStageWh = 0n;
+      buyerStageCost = 0n;
       if (awaitNextBid) {
         awaitNextBid = false;
         bidBound = bids[bid]!.pricePerWh;
@@ -242,10 +263,12 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
       // Mid-price: its floor, the half unit stays with the buyer. Uniform: the budget is checked at
       // the buyer's own bid, which the stage's price never exceeds.
       const pricePerWh = uniform ? buyer.pricePerWh : (seller.pricePerWh + buyer.pricePerWh) / 2n;
+      const charges = chargesOf(s, b);
+      const perWh = pricePerWh + charges.wheelingPerWh + charges.levyPerWh;
       const budget = spendable(wallets.get(buyer.participant));
       if (budget !== undefined) {
-        const used = uniform ? buyerStageWh : 0n;
-        const affordable = budget / pricePerWh > used ? budget / pricePerWh - used : 0n;
+        const used = uniform ? buyerStageCost : 0n;
+        const affordable = budget > used ? (budget - used) / perWh : 0n;
         if (quantityWh > affordable) {
           quantityWh = affordable;
           voided[b] = true;
@@ -255,10 +278,10 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
       awardedWh[s] = awardedWh[s]! + quantityWh;
       awardedWh[b] = awardedWh[b]! + quantityWh;
       if (uniform) {
-        pending.push({ s, b, quantityWh });
-        buyerStageWh += quantityWh;
+        pending.push({ s, b, quantityWh, charges });
+        buyerStageCost += quantityWh * perWh;
       } else {
-        pay(stage, s, b, quantityWh, pricePerWh);
+        pay(stage, s, b, quantityWh, pricePerWh, charges);
       }
     };
 

@@ -8,6 +8,10 @@ export interface Trade {
   /** quantityWh × pricePerWh, paid by the buyer to the seller. */
   readonly amount: bigint;
   readonly stage: Stage;
+  /** quantityWh × the wheeling fee per Wh, paid by the buyer to the grid (present when fees are charged). */
+  readonly wheelingFee?: bigint;
+  /** quantityWh × the levy per Wh, paid by the buyer to the grid (present when fees are charged). */
+  readonly levy?: bigint;
 }
 
 /** A period's market average price A_i = Σ Q·G / Σ Q, kept as an exact fraction. */

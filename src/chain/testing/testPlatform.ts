@@ -58,6 +58,8 @@ export async function startTestPlatform(
     dataDir?: string;
     /** Deploy the maintenance plans the market consults. */
     maintenancePlans?: boolean;
+    /** Deploy the grid connection register (wheeling fees and levies) the market charges from. */
+    gridConnections?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wattledger-test-'));
@@ -84,6 +86,7 @@ export async function startTestPlatform(
     schedule,
     parameters: { ...TEST_PARAMETERS, ...options.parameters },
     maintenancePlans: options.maintenancePlans,
+    gridConnections: options.gridConnections,
   });
   const platform: Platform = openPlatform(connection, deployment);
   const relayer: Relayer = createRelayer(platform, accounts.relayer);
