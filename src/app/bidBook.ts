@@ -19,6 +19,7 @@ import { KIND_CODE, type SealedBid } from '../chain/typedData.ts';
 import { formatMoney, formatPricePerKwh } from '../core/units.ts';
 import { RequestError } from './errors.ts';
 import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
+import type { GridConnections } from '../chain/gridConnections.ts';
 import type { PlatformStore, StoredBid } from './platformStore.ts';
 
 export interface BidRequest {
@@ -41,6 +42,21 @@ export interface BidBookTick {
 /** How far ahead a bid may be placed: a day of 15-minute periods. */
 export const MAX_PERIODS_AHEAD = 96n;
 
+/**
+ * The most a buy bid of `participantId` may owe per Wh in wheeling fee and levy, as the contract
+ * checks it at the reveal (0 without fees); refuses a buyer the grid company has not connected.
+ */
+async function buyerChargesPerWh(grid: GridConnections | undefined, participantId: number): Promise<bigint> {
+  if (grid === undefined || !(await grid.read.read.feesActive())) return 0n;
+  const { level } = await grid.read.read.connectionOf([participantId]);
+  if (level === 0 && (await grid.read.read.wheelingActive()))
+    throw new RequestError(
+      'forbidden',
+      'wheeling fees apply and the grid company has not recorded this participant’s voltage level yet: it may not buy until it does',
+    );
+  return await grid.read.read.buyerChargeCapPerWh([participantId]);
+}
+
 export function createBidBook(deps: {
   store: PlatformStore;
   platform: Platform;
@@ -48,6 +64,8 @@ export function createBidBook(deps: {
   schedule: PeriodSchedule;
   /** The grid company's maintenance plans: a unit under maintenance may not sell. */
   maintenancePlans?: MaintenancePlans;
+  /** The grid company's connection register: a buy bid must also cover its wheeling fee and levy. */
+  gridConnections?: GridConnections;
   now(): Promise<bigint>;
 }) {
   const { store, platform, relayer, schedule } = deps;
@@ -130,11 +148,14 @@ export function createBidBook(deps: {
       );
     if (request.side === 'buy') {
       const spendable = balance > marginAmount ? balance - marginAmount : 0n;
-      const cost = request.quantityWh * request.pricePerWh;
+      const chargesPerWh = await buyerChargesPerWh(deps.gridConnections, request.participantId);
+      const cost = request.quantityWh * (request.pricePerWh + chargesPerWh);
       if (cost > spendable)
         throw new RequestError(
           'invalid',
-          `quantity × price is ${formatMoney(cost)} but the wallet can spend ${formatMoney(spendable)} (balance − margin)`,
+          chargesPerWh === 0n
+            ? `quantity × price is ${formatMoney(cost)} but the wallet can spend ${formatMoney(spendable)} (balance − margin)`
+            : `quantity × (price + at most ${formatPricePerKwh(chargesPerWh)} per kWh of wheeling fee and levy) is ${formatMoney(cost)} but the wallet can spend ${formatMoney(spendable)} (balance − margin)`,
           'quantity',
         );
     }

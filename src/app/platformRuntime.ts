@@ -47,6 +47,9 @@ function readDeployment(path: string): Deployment | undefined {
     ...(raw.maintenancePlans === undefined
       ? {}
       : { maintenancePlans: getAddress(String(raw.maintenancePlans)) }),
+    ...(raw.gridConnections === undefined
+      ? {}
+      : { gridConnections: getAddress(String(raw.gridConnections)) }),
   };
 }
 
@@ -89,7 +92,7 @@ export async function startPlatformRuntime(
       // A market deployed by an earlier version lacks the views this one reads; say so plainly
       // instead of failing later on a call the old contract does not have.
       const current = await connection.publicClient
-        .readContract({ address: deployment.market, abi: energyMarketAbi, functionName: 'maintenancePlans' })
+        .readContract({ address: deployment.market, abi: energyMarketAbi, functionName: 'gridConnections' })
         .then(
           () => true,
           () => false,
@@ -132,6 +135,7 @@ export async function startPlatformRuntime(
         token: config.token,
         subsidyPool: true,
         maintenancePlans: true,
+        gridConnections: true,
         onProgress: progress,
       });
       writeFileSync(

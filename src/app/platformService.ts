@@ -21,6 +21,7 @@ import { createKeeper, keeperCursorStore } from '../services/keeper/keeper.ts';
 import { buildApp } from '../server/app.ts';
 import type { ApiContext } from '../server/context.ts';
 import { openSubsidyPool } from '../chain/subsidyPool.ts';
+import { openGridConnections } from '../chain/gridConnections.ts';
 import { openMaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { createBidBook } from './bidBook.ts';
@@ -122,12 +123,14 @@ export async function startPlatformService(
       progress('operator login created');
     }
     const maintenancePlans = openMaintenancePlans(platform.connection, platform.deployment);
+    const gridConnections = openGridConnections(platform.connection, platform.deployment);
     const bidBook = createBidBook({
       store,
       platform,
       relayer,
       schedule,
       maintenancePlans,
+      gridConnections,
       now: () => clock.now(),
     });
     const meters = await startMeterFleet({
@@ -297,6 +300,7 @@ export async function startPlatformService(
     const context: ApiContext = {
       subsidyPool,
       maintenancePlans,
+      gridConnections,
       config,
       platform,
       accounts,

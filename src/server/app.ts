@@ -19,6 +19,7 @@ import { operatorRoutes } from './routes/operator.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { subsidyRoutes } from './routes/subsidies.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
+import { gridRoutes } from './routes/grid.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tradeRoutes } from './routes/trades.ts';
 
@@ -77,6 +78,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   operatorRoutes(app, ctx);
   subsidyRoutes(app, ctx);
   maintenanceRoutes(app, ctx);
+  gridRoutes(app, ctx);
   explorerRoutes(app, ctx);
   eventRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -7,6 +7,7 @@ import type { PlatformAccounts } from '../chain/devAccounts.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { SubsidyPool } from '../chain/subsidyPool.ts';
 import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
+import type { GridConnections } from '../chain/gridConnections.ts';
 import type { BidBook } from '../app/bidBook.ts';
 import type { ChainLock } from '../app/chainLock.ts';
 import type { PlatformClock } from '../app/clockDriver.ts';
@@ -23,6 +24,8 @@ export interface ApiContext {
   readonly subsidyPool: SubsidyPool | undefined;
   /** The grid company's maintenance plans, when the deployment has them. */
   readonly maintenancePlans: MaintenancePlans | undefined;
+  /** The grid company's connection register (wheeling fees and levies), when the deployment has one. */
+  readonly gridConnections: GridConnections | undefined;
   readonly accounts: Pick<PlatformAccounts, 'operator' | 'settlementAgent' | 'publicGrid'> & {
     relayer: Account;
   };

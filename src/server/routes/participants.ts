@@ -253,9 +253,15 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/participants/:id/statement',
     {
       schema: {
-        summary: 'Every token movement of a participant with its reason',
+        summary:
+          'Every token movement of a participant with its reason (from `from`, unix seconds, if given): opening balance + the lines = closing balance',
         tags: ['wallets'],
         params: S.idParams,
+        querystring: {
+          type: 'object',
+          properties: { from: { type: 'integer', minimum: 0 } },
+          additionalProperties: false,
+        },
         response: {
           200: {
             type: 'object',
@@ -279,6 +285,10 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
                   },
                 },
               },
+              opening: S.str,
+              /** Each reason's lines added up, signed from the participant's side. */
+              totals: { type: 'object', additionalProperties: S.str },
+              closing: S.str,
               balance: S.str,
             },
           },
@@ -289,9 +299,19 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { id } = request.params as { id: number };
       requireSelfOrOperator(ctx, request, id);
       const participant = find(id);
+      const { from } = request.query as { from?: number };
       await ctx.syncReadModel();
-      const { lines, balance } = ctx.readModel.statement(participant.account);
+      const statement = ctx.readModel.statement(participant.account);
+      const { balance } = statement;
+      const earlier = statement.lines.filter((l) => from !== undefined && l.time < from);
+      const lines = statement.lines.filter((l) => from === undefined || l.time >= from);
+      const opening = earlier.reduce((sum, l) => sum + l.amount, 0n);
+      const totals = new Map<string, bigint>();
+      for (const l of lines) totals.set(l.reason, (totals.get(l.reason) ?? 0n) + l.amount);
       return {
+        opening: money(opening),
+        totals: Object.fromEntries([...totals].map(([reason, total]) => [reason, money(total)])),
+        closing: money(opening + lines.reduce((sum, l) => sum + l.amount, 0n)),
         lines: lines.map((l) => ({
           reason: l.reason,
           amount: money(l.amount),
@@ -444,6 +464,8 @@ export const settlementFigures = (
     | 'imbalanceAmount'
     | 'reward'
     | 'penalty'
+    | 'wheelingFees'
+    | 'levies'
   >,
 ) => ({
   declared: kwh(s.declaredWh),
@@ -454,6 +476,8 @@ export const settlementFigures = (
   imbalanceAmount: money(s.imbalanceAmount),
   reward: money(s.reward),
   penalty: money(s.penalty),
+  wheelingFees: money(s.wheelingFees),
+  levies: money(s.levies),
 });
 
 export const describeSettlement = (s: SettlementView) => ({

@@ -36,6 +36,9 @@ export interface TradeView extends ChainLocation {
   readonly quantityWh: bigint;
   readonly pricePerWh: bigint;
   readonly stage: 'green' | 'all';
+  /** What the buyer paid the grid with the trade (0 without fees). */
+  readonly wheelingFee: bigint;
+  readonly levy: bigint;
   readonly logIndex: number;
 }
 
@@ -73,7 +76,15 @@ interface TradeRow {
   quantity_wh: string;
   price_per_wh: string;
   stage: 'green' | 'all';
+  /** `reason=amount` of its charges, comma-separated (null without). */
+  charges: string | null;
 }
+
+const chargeOf = (charges: string | null, reason: string): bigint =>
+  (charges ?? '')
+    .split(',')
+    .filter((c) => c.startsWith(`${reason}=`))
+    .reduce((sum, c) => sum + BigInt(c.slice(reason.length + 1)), 0n);
 
 const tradeFromRow = (r: TradeRow): TradeView => ({
   period: r.period,
@@ -82,14 +93,24 @@ const tradeFromRow = (r: TradeRow): TradeView => ({
   quantityWh: BigInt(r.quantity_wh),
   pricePerWh: BigInt(r.price_per_wh),
   stage: r.stage,
+  wheelingFee: chargeOf(r.charges, 'wheeling-fee'),
+  levy: chargeOf(r.charges, 'levy'),
   logIndex: r.log_index,
   ...at(r),
 });
 
+/**
+ * A trade's wheeling fee and levy are the token movements logged right after its TradeMatched, in its
+ * block (the market pays them after emitting the match; a trade without charges has none there).
+ */
+const CHARGES = `(SELECT group_concat(m.reason || '=' || m.amount) FROM token_movements m
+  WHERE m.block_number = trades.block_number AND m.log_index IN (trades.log_index + 1, trades.log_index + 2)
+  AND m.reason IN ('wheeling-fee', 'levy')) AS charges`;
+
 export function tradesWhere(db: ReadModelDb, condition: string, ...params: unknown[]): TradeView[] {
   return (
     db
-      .prepare(`SELECT * FROM trades WHERE ${condition} ORDER BY block_number, log_index`)
+      .prepare(`SELECT *, ${CHARGES} FROM trades WHERE ${condition} ORDER BY block_number, log_index`)
       .all(...params) as TradeRow[]
   ).map(tradeFromRow);
 }

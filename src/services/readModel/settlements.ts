@@ -15,6 +15,9 @@ export interface SettlementView extends ChainLocation {
   readonly imbalanceAmount: bigint;
   readonly reward: bigint;
   readonly penalty: bigint;
+  /** What the participant paid the grid in the period with its trades as a buyer (0 without fees). */
+  readonly wheelingFees: bigint;
+  readonly levies: bigint;
   readonly logIndex: number;
 }
 
@@ -56,9 +59,27 @@ export function settlementsWhere(db: ReadModelDb, condition: string, ...params: 
     imbalanceAmount: BigInt(r.imbalance_amount),
     reward: BigInt(r.reward),
     penalty: BigInt(r.penalty),
+    ...chargesPaid(db, r.period, r.participant_id),
     logIndex: r.log_index,
     ...at(r),
   }));
+}
+
+/** The wheeling fees and levies a participant paid with its trades of a period. */
+export function chargesPaid(
+  db: ReadModelDb,
+  period: number,
+  participantId: number,
+): { wheelingFees: bigint; levies: bigint } {
+  const rows = db
+    .prepare(
+      `SELECT m.reason, m.amount FROM token_movements m JOIN participants p ON p.account = m.from_address
+       WHERE p.id = ? AND m.period = ? AND m.reason IN ('wheeling-fee', 'levy')`,
+    )
+    .all(participantId, period) as { reason: 'wheeling-fee' | 'levy'; amount: string }[];
+  const sum = (reason: string) =>
+    rows.filter((r) => r.reason === reason).reduce((total, r) => total + BigInt(r.amount), 0n);
+  return { wheelingFees: sum('wheeling-fee'), levies: sum('levy') };
 }
 
 /** The energy a participant was awarded in a period: the sum of its trades on either side. */

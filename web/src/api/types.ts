@@ -10,7 +10,16 @@ export type Side = 'sell' | 'buy';
 export type Phase = 'upcoming' | 'commit' | 'reveal' | 'clearing' | 'delivery' | 'reading' | 'settlement';
 export type Stage = 'bidding' | 'green' | 'all' | 'cleared';
 export type BidStatus = 'scheduled' | 'committed' | 'revealed' | 'refused' | 'expired';
-export type Reason = 'deposit' | 'withdrawal' | 'trade' | 'imbalance' | 'incentive' | 'debt-repayment';
+export type Reason =
+  | 'deposit'
+  | 'withdrawal'
+  | 'trade'
+  | 'imbalance'
+  | 'incentive'
+  | 'debt-repayment'
+  | 'subsidy'
+  | 'wheeling-fee'
+  | 'levy';
 
 export interface OnChain {
   transactionHash: Hash;
@@ -57,6 +66,10 @@ export interface StatementLine extends OnChain {
 
 export interface Statement {
   lines: StatementLine[];
+  /** The balance before the first line; the lines added up by reason; opening + lines = closing. */
+  opening: Decimal;
+  totals: Partial<Record<Reason, Decimal>>;
+  closing: Decimal;
   balance: Decimal;
 }
 
@@ -167,6 +180,9 @@ export interface Settlement extends OnChain {
   imbalanceAmount: Decimal;
   reward: Decimal;
   penalty: Decimal;
+  /** What the participant paid the grid with its trades of the period. */
+  wheelingFees: Decimal;
+  levies: Decimal;
 }
 
 export interface PeriodDetail {
@@ -327,6 +343,22 @@ export interface MaintenancePlan {
   toPeriod: number;
   cancelled: boolean;
   workOrder: string;
+}
+
+export interface VoltageLevel {
+  level: number;
+  nominalVolts: number;
+  /** Per kWh: the T&D price, the same-level fee, the most a buyer at this level can owe. */
+  transmission: Decimal;
+  sameLevelFee: Decimal;
+  maxWheeling: Decimal;
+}
+
+export interface GridTariff {
+  feesActive: boolean;
+  levy: Decimal;
+  levels: VoltageLevel[];
+  connections: { participantId: number; level: number; feeder: number }[];
 }
 
 export interface MaintenancePlans {

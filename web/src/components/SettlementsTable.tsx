@@ -39,6 +39,8 @@ export function SettlementsTable({ testId, fileName, settlements, by, nameOf }: 
     amount(t('col.imbalanceAmount'), (row) => row.imbalanceAmount),
     amount(t('col.reward'), (row) => row.reward),
     amount(t('col.penalty'), (row) => row.penalty),
+    amount(t('col.wheelingFees'), (row) => row.wheelingFees),
+    amount(t('col.levies'), (row) => row.levies),
     {
       header: t('col.transaction'),
       value: (row) => row.transactionHash,

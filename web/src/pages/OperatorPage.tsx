@@ -1,6 +1,7 @@
 import { api } from '../api/client';
 import type {
   Health,
+  GridTariff,
   MaintenancePlans,
   Meter,
   Parameters,
@@ -21,6 +22,7 @@ import { ParametersForm } from './operator/ParametersForm';
 import { ParticipantsTable } from './operator/ParticipantsTable';
 import { SubsidyPanel } from './operator/SubsidyPanel';
 import { MaintenancePanel } from './operator/MaintenancePanel';
+import { GridPanel } from './operator/GridPanel';
 
 export function OperatorPage() {
   const { t } = useI18n();
@@ -30,6 +32,7 @@ export function OperatorPage() {
   const health = useAsync(() => api.get<Health>('/health'), []);
   const subsidies = useAsync(() => api.get<SubsidyProgramme>('/subsidies'), []);
   const maintenance = useAsync(() => api.get<MaintenancePlans>('/maintenance'), []);
+  const grid = useAsync(() => api.get<GridTariff>('/grid'), []);
   useLiveReload(['block'], health.reload, 3000);
   useLiveReload(['clock'], () => {
     participants.reload();
@@ -79,6 +82,7 @@ export function OperatorPage() {
       {maintenance.data && (
         <MaintenancePanel plans={maintenance.data} participants={list} onChanged={maintenance.reload} />
       )}
+      {grid.data && <GridPanel grid={grid.data} participants={list} onChanged={grid.reload} />}
       {subsidies.data && <SubsidyPanel programme={subsidies.data} onChanged={subsidies.reload} />}
       <section>
         <h2>{t('operator.meters')}</h2>

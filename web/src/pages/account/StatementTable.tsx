@@ -56,6 +56,15 @@ export function StatementTable({ statement, nameOfAccount }: Props) {
         rows={statement.lines}
         rowKey={(line) => `${line.transactionHash}-${line.logIndex}`}
       />
+      <p className="total" data-testid="statement-charges">
+        {t('statement.charges', {
+          wheeling: trimZeros(negate(statement.totals['wheeling-fee'] ?? '0')),
+          levy: trimZeros(negate(statement.totals.levy ?? '0')),
+        })}
+      </p>
+      <p className="total" data-testid="statement-sum">
+        {t('statement.sum', { opening: trimZeros(statement.opening), closing: trimZeros(statement.closing) })}
+      </p>
       <p className="total">
         {t('statement.balance')}{' '}
         <strong data-testid="statement-balance">{trimZeros(statement.balance)}</strong>
@@ -63,6 +72,10 @@ export function StatementTable({ statement, nameOfAccount }: Props) {
     </>
   );
 }
+
+/** A paid total (negative from the wallet's side) as the positive amount paid. */
+const negate = (amount: string): string =>
+  amount.startsWith('-') ? amount.slice(1) : amount === '0' ? '0' : `-${amount}`;
 
 /** A bare address (the grid, the market contract) short, with the whole of it on hover. */
 function Counterparty({ name }: { name: string }) {
