@@ -113,6 +113,32 @@ async function publishAndCancelMaintenance(page: Page, unitId: number): Promise<
     .toContain('cancelled');
 }
 
+/**
+ * The operator records a voltage level (a refused entry names its field) and the seller's connection;
+ * with no rate above zero no fee is configured, so the period below trades as before.
+ */
+async function setUpGridConnections(page: Page, unitId: number): Promise<void> {
+  await page.goto('/operator');
+  const panel = page.getByTestId('grid-panel');
+  await panel.getByTestId('grid-nominalVolts').fill('10000');
+  await panel.getByTestId('grid-transmission').fill('cheap');
+  await panel.getByTestId('grid-sameLevelFee').fill('0');
+  await panel.getByTestId('grid-level-submit').click();
+  await expect.poll(() => panel.getByTestId('grid-level-form').innerText()).toContain('transmission');
+  await panel.getByTestId('grid-transmission').fill('0');
+  await panel.getByTestId('grid-level-submit').click();
+  await expect
+    .poll(() => panel.getByTestId('grid-levels-table').innerText(), { timeout: waitMs })
+    .toContain('10000');
+  await panel.getByTestId('grid-participant').selectOption(String(unitId));
+  await panel.getByTestId('grid-feeder').fill('7');
+  await panel.getByTestId('grid-connection-submit').click();
+  await expect
+    .poll(() => panel.getByTestId('grid-connections-table').innerText(), { timeout: waitMs })
+    .toContain('Wind Farm Test');
+  expect(await panel.getByTestId('grid-status').innerText()).toContain('No fee is configured');
+}
+
 async function deposit(page: Page, amount: string, reference: string): Promise<void> {
   await page.goto('/me');
   await page.getByTestId('deposit-amount').fill(amount);
@@ -201,6 +227,7 @@ describe('platform in the browser', () => {
       await authoriseAndBindMeter(operator.page, buyerId, '000000000102');
       await setUpSubsidies(operator.page);
       await publishAndCancelMaintenance(operator.page, sellerId);
+      await setUpGridConnections(operator.page, sellerId);
 
       await deposit(seller.page, '50', 'FIAT-SELLER-1');
       await deposit(buyer.page, '100', 'FIAT-BUYER-1');
