@@ -171,6 +171,10 @@ describe('grid tariff API', () => {
       wheelingFees: '0.06',
       levies: '0.06',
     });
+    const detail = (await call('GET', `/api/periods/${period}`)).body;
+    expect(detail.trades.map((x: Json) => [x.quantity, x.price, x.wheelingFee, x.levy])).toEqual([
+      ['2.000', '0.55', '0.06', '0.06'],
+    ]);
     const seller = (await call('GET', `/api/participants/${solar.id}/statement`, undefined, solar.token))
       .body;
     expect(seller.totals).toMatchObject({ trade: '1.1' });

@@ -199,6 +199,8 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
           quantity: kwh(t.quantityWh),
           price: price(t.pricePerWh),
           stage: t.stage,
+          wheelingFee: money(t.wheelingFee),
+          levy: money(t.levy),
           logIndex: t.logIndex,
           ...location(t),
         })),

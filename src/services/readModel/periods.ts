@@ -101,10 +101,12 @@ const tradeFromRow = (r: TradeRow): TradeView => ({
 
 /**
  * A trade's wheeling fee and levy are the token movements logged right after its TradeMatched, in its
- * block (the market pays them after emitting the match; a trade without charges has none there).
+ * block (the market pays them after emitting the match; a trade without charges has none there). Each
+ * movement is two logs, the ERC-20 Transfer and then TokensMoved: the charges' TokensMoved are 2 and 4
+ * logs after the match.
  */
 const CHARGES = `(SELECT group_concat(m.reason || '=' || m.amount) FROM token_movements m
-  WHERE m.block_number = trades.block_number AND m.log_index IN (trades.log_index + 1, trades.log_index + 2)
+  WHERE m.block_number = trades.block_number AND m.log_index IN (trades.log_index + 2, trades.log_index + 4)
   AND m.reason IN ('wheeling-fee', 'levy')) AS charges`;
 
 export function tradesWhere(db: ReadModelDb, condition: string, ...params: unknown[]): TradeView[] {

@@ -161,6 +161,9 @@ export interface Trade extends OnChain {
   quantity: Decimal;
   price: Decimal;
   stage: 'green' | 'all';
+  /** What the buyer paid the grid with the trade ("0" without fees). */
+  wheelingFee: Decimal;
+  levy: Decimal;
   logIndex: number;
 }
 
