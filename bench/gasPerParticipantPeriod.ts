@@ -15,6 +15,9 @@ export const RULES_ON: Partial<MarketParameters> = {
   sellerShareCapBps: 5_000,
 };
 
+/** The `gas-reputation` run: the default market with reputation on (each period weighs 5 %). */
+export const REPUTATION_ON: Partial<MarketParameters> = { reputationWeightPpm: 50_000 };
+
 export async function gasPerParticipantPeriod(
   participants: number,
   log: (line: string) => void,
@@ -22,7 +25,8 @@ export async function gasPerParticipantPeriod(
 ) {
   log(
     `\nGas per participant-period, ${participants} participants, relayer batches of 200, ` +
-      `${parameters.pricing ?? 'mid'} pricing${parameters.sellerShareCapBps ? ', price bounds and a seller share cap' : ''}`,
+      `${parameters.pricing ?? 'mid'} pricing${parameters.sellerShareCapBps ? ', price bounds and a seller share cap' : ''}` +
+      `${parameters.reputationWeightPpm ? ', reputation on' : ''}`,
   );
   const { t, members } = await benchPlatform(participants, log, parameters);
   try {
