@@ -51,7 +51,7 @@ export interface OffChainOptions {
   readonly checkBid?: (period: number, bid: BidIntent) => void;
   /** How periods clear (default: the platform's green-first auction). */
   readonly mechanism?: Mechanism;
-  /** Weight of each settled period in a participant's reputation, ppm (default 0: off). */
+  /** Weight of each settled period in a participant's reputation, ppm (default: the scenario's). */
   readonly reputationWeightPpm?: bigint;
 }
 
@@ -63,7 +63,7 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
   const balanceOf = (i: number) => book.balanceOf(accountOf(i));
   // Reputation, as the contract keeps it: each participant's record, and the score each bid of a
   // period still to settle carried from its commit (kept in memory: a restarted book starts afresh).
-  const weightPpm = options.reputationWeightPpm ?? 0n;
+  const weightPpm = options.reputationWeightPpm ?? market.reputationWeightPpm;
   const reputations = new Map<number, ReputationRecord>();
   const reputationOf = (i: number) => reputations.get(i) ?? NEWCOMER;
   const carried = new Map<string, bigint>();

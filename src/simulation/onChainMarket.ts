@@ -58,7 +58,7 @@ export interface OnChainOptions {
   readonly onRelayed?: (action: Failure['action'], ms: number) => void;
   /** The market's pricing rule (default mid-price). */
   readonly pricing?: PricingRule;
-  /** Weight of each settled period in a participant's reputation, ppm (default 0: off). */
+  /** Weight of each settled period in a participant's reputation, ppm (default: the scenario's). */
   readonly reputationWeightPpm?: bigint;
 }
 
@@ -161,7 +161,7 @@ export async function onChainMarket(
       rewardRatePpm: Number(market.rewardRatePpm),
       penaltyRatePpm: Number(market.penaltyRatePpm),
       pricing: options.pricing ?? 'mid',
-      reputationWeightPpm: Number(options.reputationWeightPpm ?? 0n),
+      reputationWeightPpm: Number(options.reputationWeightPpm ?? market.reputationWeightPpm),
     },
     schedule: { genesis },
   });
