@@ -73,12 +73,8 @@ export function marginFor(baseMargin: bigint, scorePpm: bigint | undefined): big
   return scorePpm === undefined ? baseMargin : divCeil(baseMargin * (2n * PPM - scorePpm), PPM);
 }
 
-/** Refuses a reputation weight outside 0 … 1 (in ppm), naming the field. */
-export function checkReputationWeight(weightPpm: bigint, field: string): void {
-  if (weightPpm < 0n || weightPpm > PPM) {
-    throw new MarketInputError(field, 'must be from 0 (reputation off) to 1 (only the last period counts)');
-  }
-}
+/** Why a reputation weight outside 0 … 1 is refused. */
+export const REPUTATION_WEIGHT_RANGE = 'must be from 0 (reputation off) to 1 (only the last period counts)';
 
 /** Refuses a score outside 0 … 1 (in ppm), naming the field. */
 export function checkScore(scorePpm: bigint, field: string): void {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { MarketInputError } from '../core/errors.ts';
 import { parseKwh, parseMoney, parsePricePerKwh, parseRate, PPM } from '../core/units.ts';
+import { REPUTATION_WEIGHT_RANGE } from '../core/reputation.ts';
 import { ScenarioError } from './scenarioError.ts';
 import { generateFeeder } from './feeder.ts';
 
@@ -295,8 +296,7 @@ export function parseScenario(json: unknown, file: string): Scenario {
     reputationWeightPpm: m.has('reputationWeight') ? ppm(m.at('reputationWeight')) : 0n,
   };
   if (market.referencePricePerWh === 0n) m.at('referencePrice').fail('must be greater than zero');
-  if (market.reputationWeightPpm > PPM)
-    m.at('reputationWeight').fail('must be from 0 (reputation off) to 1 (only the last period counts)');
+  if (market.reputationWeightPpm > PPM) m.at('reputationWeight').fail(REPUTATION_WEIGHT_RANGE);
   const seed = r.at('seed').integer(0, 2 ** 32 - 1);
   const listed = r.has('participants')
     ? r
