@@ -778,8 +778,9 @@ contract EnergyMarket is EIP712, Nonces {
                 inOrder = seller ? bid.pricePerWh > previousPrice : bid.pricePerWh < previousPrice;
             } else {
                 // At equal price the higher reputation first (a bid carrying none last), then the rank.
-                uint256 priority = _priority(id, ctx.period);
-                uint256 previousPriority = _priority(previous, ctx.period);
+                uint256 previousKey = BidSlots.key(previous, ctx.period);
+                uint256 priority = _priority(bid, BidSlots.key(id, ctx.period));
+                uint256 previousPriority = _priority(_bids[previousKey], previousKey);
                 inOrder = priority == previousPriority
                     ? BidSlots.rank(ctx.period, id) > BidSlots.rank(ctx.period, previous)
                     : priority < previousPriority;
@@ -849,9 +850,8 @@ contract EnergyMarket is EIP712, Nonces {
     }
 
     /// @dev A bid's place at equal price: its carried score + 1, or 0 when it carries none.
-    function _priority(uint32 id, uint256 period) private view returns (uint256) {
-        uint256 k = BidSlots.key(id, period);
-        if (!_bids[k].has(BidSlots.REPUTED)) return 0;
+    function _priority(BidSlots.Bid memory bid, uint256 k) private view returns (uint256) {
+        if (!bid.has(BidSlots.REPUTED)) return 0;
         return uint256(uint32(uint256(_commitments[k]))) + 1;
     }
 
