@@ -352,7 +352,8 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice Reveals committed bids. Anyone may submit: the preimage proves the bid.
     /// @dev Only in the reveal window. Checks the commitment, the side allowed by the participant's kind,
     /// the quantity and price, and admission: a seller holds the margin, a buyer's balance − margin
-    /// covers quantity × price. All or nothing. Emits BidRevealed each.
+    /// covers quantity × price; the margin is the base, scaled by the reputation the bid carries.
+    /// All or nothing. Emits BidRevealed each, and BidReputationCarried for a bid carrying a reputation.
     function reveal(Reveal[] calldata reveals) external {
         uint256 margin = _parameters.marginAmount;
         for (uint256 i = 0; i < reveals.length; i++) {
@@ -364,7 +365,8 @@ contract EnergyMarket is EIP712, Nonces {
 
     /// @notice Clears `period` by walking the merit-order queues handed over in `steps`, each step
     /// within one stage (green, then all). Every bid of a stage's queue must be handed over exactly
-    /// once in strict merit order (ask ascending / bid descending, ties by BidSlots.rank); while the
+    /// once in strict merit order (ask ascending / bid descending, ties by the reputation the bids
+    /// carry, higher first, then by BidSlots.rank); while the
     /// current ask ≤ the current bid they trade at the floor of the mid-price. A clearing may span
     /// several transactions: each must hand over exactly the bids that the walk enters in it.
     /// @dev Opens when the reveal window closes. Emits TradeMatched per trade, BuyerBudgetCut,
