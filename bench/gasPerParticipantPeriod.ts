@@ -50,6 +50,8 @@ async function chargeFees(t: TestPlatform, members: readonly Member[], log: (lin
   }
   log(`  wheeling fees and levy on: ${members.length} participants connected at three voltage levels`);
 }
+/** The `gas-reputation` run: the default market with reputation on (each period weighs 5 %). */
+export const REPUTATION_ON: Partial<MarketParameters> = { reputationWeightPpm: 50_000 };
 
 export async function gasPerParticipantPeriod(
   participants: number,
@@ -60,7 +62,8 @@ export async function gasPerParticipantPeriod(
   log(
     `\nGas per participant-period, ${participants} participants, relayer batches of 200, ` +
       `${parameters.pricing ?? 'mid'} pricing${parameters.sellerShareCapBps ? ', price bounds and a seller share cap' : ''}` +
-      (options.fees ? ', wheeling fees and levies' : ''),
+      (options.fees ? ', wheeling fees and levies' : '') +
+      `${parameters.reputationWeightPpm ? ', reputation on' : ''}`,
   );
   const { t, members } = await benchPlatform(participants, log, parameters, {
     gridConnections: options.fees === true,

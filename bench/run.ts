@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
- * Names: gas, gas-rules, gas-fees, clearing, relayer, core, cda, api, traditional, simulation, simulation-100k
+ * Names: gas, gas-rules, gas-fees, gas-reputation, clearing, relayer, core, cda, api, traditional, simulation, simulation-100k
  * (default: all but simulation-100k).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { apiLatency } from './apiLatency.ts';
 import { clearingScale } from './clearingScale.ts';
 import { continuousAuction } from './continuousAuction.ts';
 import { coreClearing } from './coreClearing.ts';
-import { gasPerParticipantPeriod, RULES_ON } from './gasPerParticipantPeriod.ts';
+import { gasPerParticipantPeriod, REPUTATION_ON, RULES_ON } from './gasPerParticipantPeriod.ts';
 import { relayerThroughput } from './relayerThroughput.ts';
 import { SIMULATION_100K, SIMULATION_RUNS, simulationBench } from './simulation.ts';
 import { traditionalVsBlockchain } from './traditionalVsBlockchain.ts';
@@ -19,6 +19,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   gas: () => gasPerParticipantPeriod(200, log),
   'gas-rules': () => gasPerParticipantPeriod(200, log, RULES_ON),
   'gas-fees': () => gasPerParticipantPeriod(200, log, {}, { fees: true }),
+  'gas-reputation': () => gasPerParticipantPeriod(200, log, REPUTATION_ON),
   clearing: () => clearingScale([10, 100, 1_000, 10_000], log),
   relayer: () => relayerThroughput(2_000, log),
   core: () => coreClearing([10_000, 100_000, 1_000_000], log),

@@ -11,6 +11,7 @@ import {SettlementToken} from "./SettlementToken.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
 import {PeriodClock} from "./libraries/PeriodClock.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
+import {ReputationMath} from "./libraries/ReputationMath.sol";
 import {MarketSettlement, Member} from "./MarketSettlement.sol";
 
 /// @title The periodic energy market: sealed bids, green-first double auction, imbalance settlement.
@@ -62,6 +63,8 @@ contract EnergyMarket is EIP712, Nonces {
         uint128 marginAmount;
         /// @dev The average price of a period with no trade, base units per Wh.
         uint96 referencePricePerWh;
+        /// @dev Weight of each settled period in its participant's reputation, ppm; 0: reputation off.
+        uint32 reputationWeightPpm;
         SettlementMath.Rates rates;
         /// @dev Applies from the first period whose commit window has not opened (see pricingOf).
         Pricing pricing;
@@ -149,6 +152,9 @@ contract EnergyMarket is EIP712, Nonces {
     event BidRevealed(
         uint256 indexed period, uint32 indexed participantId, Side side, bool green, uint256 quantityWh, uint256 pricePerWh
     );
+    /// @notice The reputation a revealed bid carries: its participant's score when it committed, while
+    /// reputation was on. It orders the bid at equal price and sets its margin.
+    event BidReputationCarried(uint256 indexed period, uint32 indexed participantId, uint256 scorePpm);
     event TradeMatched(
         uint256 indexed period,
         uint32 indexed sellerId,
@@ -249,6 +255,7 @@ contract EnergyMarket is EIP712, Nonces {
     mapping(uint256 period => uint256) private _tradedValue;
     mapping(uint32 participantId => Member) private _members;
     mapping(address meter => uint256) private _lastReadingPeriod;
+    mapping(uint32 participantId => ReputationMath.Record) private _reputations;
 
     /// @dev What a clearing transaction carries between its steps.
     struct ClearingContext {
@@ -359,8 +366,9 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice Reveals committed bids. Anyone may submit: the preimage proves the bid.
     /// @dev Only in the reveal window. Checks the commitment, the side allowed by the participant's kind,
     /// the quantity and price, and admission: a seller holds the margin, a buyer's balance − margin
-    /// covers quantity × (price + the most it can owe per Wh in wheeling fee and levy). All or nothing.
-    /// Emits BidRevealed each.
+    /// covers quantity × (price + the most it can owe per Wh in wheeling fee and levy); the margin is the
+    /// base, scaled by the reputation the bid carries. All or nothing. Emits BidRevealed each, and
+    /// BidReputationCarried for a bid carrying a reputation.
     function reveal(Reveal[] calldata reveals) external {
         uint256 margin = _parameters.marginAmount;
         bool fees = _feesActive();
@@ -373,7 +381,8 @@ contract EnergyMarket is EIP712, Nonces {
 
     /// @notice Clears `period` by walking the merit-order queues handed over in `steps`, each step
     /// within one stage (green, then all). Every bid of a stage's queue must be handed over exactly
-    /// once in strict merit order (ask ascending / bid descending, ties by BidSlots.rank); while the
+    /// once in strict merit order (ask ascending / bid descending, ties by the reputation the bids
+    /// carry, higher first, then by BidSlots.rank); while the
     /// current ask ≤ the current bid they trade at the floor of the mid-price. A clearing may span
     /// several transactions: each must hand over exactly the bids that the walk enters in it.
     /// @dev Opens when the reveal window closes. Emits TradeMatched per trade, BuyerBudgetCut,
@@ -450,8 +459,8 @@ contract EnergyMarket is EIP712, Nonces {
         (uint256 value, uint256 quantityWh) = _averagePrice(period, t);
         uint256 deadline = _schedule.readingDeadline(period);
         MarketSettlement.Terms memory terms =
-            MarketSettlement.Terms(period, grid, value, quantityWh, deadline, _parameters.rates);
-        uint256 missing = MarketSettlement.settle(_bids, _members, token, terms, participantIds);
+            MarketSettlement.Terms(period, grid, value, quantityWh, deadline, _parameters.rates, _parameters.reputationWeightPpm);
+        uint256 missing = MarketSettlement.settle(_bids, _members, _reputations, token, terms, participantIds);
         t.missingReadings += uint24(missing);
         t.settledCount += uint32(participantIds.length);
         _totals[period] = t;
@@ -560,7 +569,17 @@ contract EnergyMarket is EIP712, Nonces {
         balance = token.balanceOf(account);
         debt = _members[participantId].debt;
         withdrawable = _withdrawable(participantId, account);
-        hasOpenBid = _hasOpenBid(participantId);
+        (hasOpenBid,) = _openBids(participantId);
+    }
+
+    /// @notice A participant's delivery reputation (ppm; a newcomer's is ReputationMath.START_PPM).
+    function reputationOf(uint32 participantId)
+        external
+        view
+        returns (uint256 scorePpm, uint256 scoredPeriods, uint256 missedReadings, uint256 lastPeriod)
+    {
+        ReputationMath.Record memory r = _reputations[participantId];
+        return (ReputationMath.scoreOf(r), r.scoredPeriods, r.missedReadings, r.lastPeriod);
     }
 
     /// @notice The last period a meter reported.
@@ -587,6 +606,9 @@ contract EnergyMarket is EIP712, Nonces {
         if (p.rates.penaltyRatePpm > 1_000_000) revert MarketParameterOutOfRange("penaltyRatePpm", p.rates.penaltyRatePpm);
         _checkBounds(p.priceFloorPerWh, p.priceCapPerWh);
         if (p.sellerShareCapBps > 10_000) revert MarketParameterOutOfRange("sellerShareCapBps", p.sellerShareCapBps);
+        if (p.reputationWeightPpm > 1_000_000) {
+            revert MarketParameterOutOfRange("reputationWeightPpm", p.reputationWeightPpm);
+        }
         _parameters = p;
         emit ParametersSet(p);
     }
@@ -630,8 +652,16 @@ contract EnergyMarket is EIP712, Nonces {
         BidSlots.Bid memory old = _bids[k];
         if (old.period == period) revert BidAlreadyCommitted(id, period);
         if (old.period != 0 && old.has(BidSlots.REVEALED) && !old.has(BidSlots.SETTLED)) revert BidSlotBusy(id, old.period);
-        BidSlots.write(_bids[k], BidSlots.Bid(uint24(period), BidSlots.COMMITTED, 0, 0, 0, 0));
-        _commitments[k] = commitment;
+        // With reputation on, the bid carries its participant's score as of now, kept in the low 32 bits
+        // of the commitment's word (the commitment is matched on its other 224 bits): no extra write.
+        uint256 carried;
+        uint8 flags = BidSlots.COMMITTED;
+        if (_parameters.reputationWeightPpm != 0) {
+            carried = ReputationMath.scoreOf(_reputations[id]);
+            flags |= BidSlots.REPUTED;
+        }
+        BidSlots.write(_bids[k], BidSlots.Bid(uint24(period), flags, 0, 0, 0, 0));
+        _commitments[k] = bytes32((uint256(commitment) >> 32 << 32) | carried);
         emit BidCommitted(period, id, commitment);
     }
 
@@ -651,7 +681,12 @@ contract EnergyMarket is EIP712, Nonces {
         // Authorisation, kind and green flags were checked and kept when the bid was committed.
         Member memory member = _members[id];
         bytes32 preimage = keccak256(abi.encode(member.account, r.period, r.side, r.quantityWh, r.pricePerWh, r.salt));
-        if (preimage != _commitments[k]) revert BidRevealMismatch(id, r.period);
+        uint256 stored = uint256(_commitments[k]);
+        if (uint256(preimage) >> 32 != stored >> 32) revert BidRevealMismatch(id, r.period);
+        if (bid.has(BidSlots.REPUTED)) {
+            margin = ReputationMath.margin(margin, uint32(stored));
+            emit BidReputationCarried(r.period, id, uint32(stored));
+        }
         bool sell = r.side == Side.Sell;
         IParticipantRegistry.Kind kind = IParticipantRegistry.Kind(member.profile & 3);
         if (sell ? kind == IParticipantRegistry.Kind.Consumer : kind == IParticipantRegistry.Kind.Producer) {
@@ -762,9 +797,18 @@ contract EnergyMarket is EIP712, Nonces {
         if (cursor > 0) {
             uint32 previous = seller ? b.currentSeller : b.currentBuyer;
             uint256 previousPrice = _bids[BidSlots.key(previous, ctx.period)].pricePerWh;
-            bool inOrder = bid.pricePerWh == previousPrice
-                ? BidSlots.rank(ctx.period, id) > BidSlots.rank(ctx.period, previous)
-                : (seller ? bid.pricePerWh > previousPrice : bid.pricePerWh < previousPrice);
+            bool inOrder;
+            if (bid.pricePerWh != previousPrice) {
+                inOrder = seller ? bid.pricePerWh > previousPrice : bid.pricePerWh < previousPrice;
+            } else {
+                // At equal price the higher reputation first (a bid carrying none last), then the rank.
+                uint256 previousKey = BidSlots.key(previous, ctx.period);
+                uint256 priority = _priority(bid, BidSlots.key(id, ctx.period));
+                uint256 previousPriority = _priority(_bids[previousKey], previousKey);
+                inOrder = priority == previousPriority
+                    ? BidSlots.rank(ctx.period, id) > BidSlots.rank(ctx.period, previous)
+                    : priority < previousPriority;
+            }
             if (!inOrder) revert ClearingOrderViolated(ctx.period, previous, id);
         }
         if (seller) {
@@ -832,6 +876,17 @@ contract EnergyMarket is EIP712, Nonces {
         }
     }
 
+    /// @dev A bid's place at equal price: its carried score + 1, or 0 when it carries none.
+    function _priority(BidSlots.Bid memory bid, uint256 k) private view returns (uint256) {
+        if (!bid.has(BidSlots.REPUTED)) return 0;
+        return uint256(uint32(uint256(_commitments[k]))) + 1;
+    }
+
+    /// @dev The margin a bid holds: the base, scaled by the reputation it carries.
+    function _marginOf(BidSlots.Bid memory bid, uint256 k, uint256 base) private view returns (uint256) {
+        return bid.has(BidSlots.REPUTED) ? ReputationMath.margin(base, uint32(uint256(_commitments[k]))) : base;
+    }
+
     function _remaining(uint32 id, uint256 period) private view returns (uint256) {
         return _bids[BidSlots.key(id, period)].remaining();
     }
@@ -866,7 +921,8 @@ contract EnergyMarket is EIP712, Nonces {
         uint256 price = uniform ? b.pricePerWh : (uint256(s.pricePerWh) + b.pricePerWh) / 2;
         uint256 perWh = price + wheelingPerWh + levyPerWh;
         uint256 balance = token.balanceOf(_members[buyerId].account);
-        uint256 spendable = balance > ctx.margin ? balance - ctx.margin : 0;
+        uint256 margin = _marginOf(b, bk, ctx.margin);
+        uint256 spendable = balance > margin ? balance - margin : 0;
         uint256 used = uniform ? ctx.buyerStageCost : 0;
         uint256 affordable = spendable > used ? (spendable - used) / perWh : 0;
         if (quantityWh > affordable) {
@@ -931,19 +987,25 @@ contract EnergyMarket is EIP712, Nonces {
         return address(gridConnections) != address(0) && gridConnections.feesActive();
     }
 
-    function _hasOpenBid(uint32 id) private view returns (bool) {
-        if (id == 0) return false;
+    /// @dev Whether the participant has a revealed bid not yet settled, and the largest margin such a bid holds.
+    function _openBids(uint32 id) private view returns (bool open, uint256 locked) {
+        if (id == 0) return (false, 0);
+        uint256 base = _parameters.marginAmount;
         for (uint256 slot = 0; slot < 4; slot++) {
-            BidSlots.Bid memory bid = _bids[(uint256(id) << 2) | slot];
-            if (bid.has(BidSlots.REVEALED) && !bid.has(BidSlots.SETTLED)) return true;
+            uint256 k = (uint256(id) << 2) | slot;
+            BidSlots.Bid memory bid = _bids[k];
+            if (bid.has(BidSlots.REVEALED) && !bid.has(BidSlots.SETTLED)) {
+                open = true;
+                uint256 margin = _marginOf(bid, k, base);
+                if (margin > locked) locked = margin;
+            }
         }
-        return false;
     }
 
     function _withdrawable(uint32 id, address account) private view returns (uint256) {
         uint256 balance = token.balanceOf(account);
         if (id != 0 && _members[id].debt > 0) return 0;
-        uint256 locked = _hasOpenBid(id) ? _parameters.marginAmount : 0;
+        (, uint256 locked) = _openBids(id);
         return balance > locked ? balance - locked : 0;
     }
 }

@@ -6,6 +6,7 @@ import {SettlementToken} from "./SettlementToken.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
+import {ReputationMath} from "./libraries/ReputationMath.sol";
 
 /// @dev What the market keeps of a participant, refreshed at each commit: one storage word, so a
 /// reveal, a trade or a settlement needs no call to the registry.
@@ -34,6 +35,8 @@ library MarketSettlement {
         uint256 quantityWh;
         uint256 readingDeadline;
         SettlementMath.Rates rates;
+        /// @dev Weight of a settled period in its participant's reputation, ppm; 0: reputation is off.
+        uint32 reputationWeightPpm;
     }
 
     event ParticipantSettled(
@@ -60,12 +63,13 @@ library MarketSettlement {
     function settle(
         mapping(uint256 => BidSlots.Bid) storage bids,
         mapping(uint32 => Member) storage members,
+        mapping(uint32 => ReputationMath.Record) storage reputations,
         SettlementToken token,
         Terms memory terms,
         uint32[] calldata participantIds
     ) external returns (uint256 missingReadings) {
         for (uint256 i = 0; i < participantIds.length; i++) {
-            if (_settleOne(bids, members, token, terms, participantIds[i])) missingReadings++;
+            if (_settleOne(bids, members, reputations, token, terms, participantIds[i])) missingReadings++;
         }
     }
 
@@ -105,9 +109,29 @@ library MarketSettlement {
         if (levyPerWh > 0) token.move(buyer, grid, quantityWh * levyPerWh, SettlementToken.Reason.Levy, period);
     }
 
+    /// @dev Moves the participant's reputation toward this period's accuracy (only while reputation is
+    /// on, so the default market writes nothing more per participant-period).
+    function _score(
+        mapping(uint32 => ReputationMath.Record) storage reputations,
+        Terms memory terms,
+        uint32 id,
+        BidSlots.Bid memory bid,
+        bool missing
+    ) private {
+        ReputationMath.Record memory r = reputations[id];
+        uint256 accuracy = ReputationMath.accuracyPpm(bid.quantityWh, bid.awardedWh, bid.actualWh, missing);
+        uint256 score = ReputationMath.aged(ReputationMath.scoreOf(r), accuracy, terms.reputationWeightPpm);
+        r.scorePpm = uint32(score);
+        r.scoredPeriods++;
+        if (missing) r.missedReadings++;
+        r.lastPeriod = uint24(terms.period);
+        ReputationMath.write(reputations[id], r);
+    }
+
     function _settleOne(
         mapping(uint256 => BidSlots.Bid) storage bids,
         mapping(uint32 => Member) storage members,
+        mapping(uint32 => ReputationMath.Record) storage reputations,
         SettlementToken token,
         Terms memory terms,
         uint32 id
@@ -138,6 +162,7 @@ library MarketSettlement {
             members, token, id, terms.grid, int256(o.reward) - int256(o.penalty), SettlementToken.Reason.Incentive, period
         );
         emit ParticipantSettled(period, id, bid.actualWh, missing, o.imbalanceWh, o.imbalanceAmount, o.reward, o.penalty);
+        if (terms.reputationWeightPpm != 0) _score(reputations, terms, id, bid, missing);
     }
 
     /// @dev Pays a signed amount between a participant and the grid (positive: to the participant).

@@ -13,6 +13,8 @@ library BidSlots {
     uint8 internal constant VOIDED = 16;
     uint8 internal constant READ = 32;
     uint8 internal constant SETTLED = 64;
+    /// @dev Committed while reputation was on: the bid carries its participant's score (see EnergyMarket._commit).
+    uint8 internal constant REPUTED = 128;
 
     struct Bid {
         uint24 period;
@@ -48,7 +50,7 @@ library BidSlots {
         return (uint256(id) << 2) | (period & 3);
     }
 
-    /// @notice Tie-break at equal price: a per-period rotation that no bidder can choose.
+    /// @notice Tie-break at equal price and equal reputation: a per-period rotation that no bidder can choose.
     function rank(uint256 period, uint32 id) internal pure returns (uint256) {
         return uint256(keccak256(abi.encodePacked(uint32(period), id)));
     }

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Side } from '../core/bid.ts';
 import { periodAt, periodWindows, type PeriodSchedule } from '../core/periodClock.ts';
 import { sealBid } from '../chain/bidding.ts';
+import { readReputation } from '../chain/reputation.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { Relayer } from '../chain/relayer.ts';
@@ -135,15 +136,16 @@ export function createBidBook(deps: {
         );
       }
     }
-    // The contract checks admission again at the reveal; refusing here spares a doomed commit.
-    const [{ marginAmount }, balance] = await Promise.all([
-      platform.read.market.read.parameters(),
+    // The contract checks admission again at the reveal; refusing here spares a doomed commit. The
+    // margin is the one a bid committed now holds (scaled by the participant's reputation when on).
+    const [{ nextMargin: marginAmount }, balance] = await Promise.all([
+      readReputation(platform, request.participantId),
       platform.read.token.read.balanceOf([request.account.address]),
     ]);
     if (request.side === 'sell' && balance < marginAmount)
       throw new RequestError(
         'invalid',
-        `a seller must hold the margin ${formatMoney(marginAmount)}; the wallet holds ${formatMoney(balance)}`,
+        `a seller must hold the margin ${formatMoney(marginAmount)} (scaled by its reputation when on); the wallet holds ${formatMoney(balance)}`,
         'quantity',
       );
     if (request.side === 'buy') {

@@ -131,6 +131,7 @@ export async function startPlatformRuntime(
           priceFloorPerWh: m.priceFloorPerWh,
           priceCapPerWh: m.priceCapPerWh,
           sellerShareCapBps: m.sellerShareCapBps,
+          reputationWeightPpm: Number(m.reputationWeightPpm),
         },
         token: config.token,
         subsidyPool: true,

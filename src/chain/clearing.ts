@@ -16,6 +16,7 @@ import {
   type StagePrice,
 } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
+import { marginFor } from '../core/reputation.ts';
 import { ContractRefusedError } from './errors.ts';
 import { clearingCharges, openGridConnections } from './gridConnections.ts';
 import { asCoreBids, revealedBids, type RevealedBid } from './periodRecords.ts';
@@ -120,7 +121,7 @@ async function buyerWallets(platform: Platform, bids: readonly RevealedBid[]): P
       .map(async (b) => {
         const { account } = await platform.read.registry.read.profile([b.participantId]);
         const balance = await platform.read.token.read.balanceOf([account]);
-        wallets.set(String(b.participantId), { balance, margin: marginAmount });
+        wallets.set(String(b.participantId), { balance, margin: marginFor(marginAmount, b.reputationPpm) });
       }),
   );
   return wallets;

@@ -3,8 +3,10 @@
  * and settled both ways: trades, awards, budget cuts, balances, imbalance and incentive amounts and
  * debts are compared exactly. Clearing batch sizes are drawn at random, so every period also checks
  * that a clearing split over many transactions gives the result of one. Both pricing rules run: the
- * mid-price market without limits, and a uniform-price market with a price floor and cap and a seller
- * share cap.
+ * mid-price market without limits, a uniform-price market with a price floor and cap and a seller
+ * share cap, and a mid-price market with reputation on: each participant's score is folded by the
+ * core over the settlements and must equal the contract's, and so must the score each bid carries,
+ * its margin and its place at equal price.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -14,6 +16,7 @@ import type { MarketParameters } from './deploy.ts';
 import { settleWithGrid, type LedgerState } from '../core/ledger.ts';
 import { periodWindows } from '../core/periodClock.ts';
 import { settlePosition } from '../core/settlement.ts';
+import { marginFor, NEWCOMER, scoreSettlement, type ReputationRecord } from '../core/reputation.ts';
 import { signReading } from './bidding.ts';
 import { commitAndReveal } from './periodDriver.ts';
 import { clearPeriodOnChain } from './clearing.ts';
@@ -85,10 +88,17 @@ const MARKETS: readonly MarketCase[] = [
       sellerShareCapBps: 4_000,
     },
   },
+  { periods: 100, seed: 2026, parameters: { pricing: 'mid', reputationWeightPpm: 200_000 } },
 ];
 
-describe.each(MARKETS)('contracts = core on $periods generated periods, $parameters.pricing', (market) => {
+describe.each(MARKETS)('contracts = core on $periods generated periods, $parameters', (market) => {
   const PERIODS = market.periods;
+  const weightPpm = BigInt(market.parameters.reputationWeightPpm ?? 0);
+  /** The core's reputation record of each participant, folded over the settlements. */
+  const records = new Map<number, ReputationRecord>();
+  const recordOf = (id: number) => records.get(id) ?? NEWCOMER;
+  /** The margin a bid committed now holds: scaled by its participant's score while reputation is on. */
+  const marginOf = (id: number) => marginFor(margin, weightPpm === 0n ? undefined : recordOf(id).scorePpm);
   const floor = market.parameters.priceFloorPerWh ?? 0n;
   const cap = market.parameters.priceCapPerWh ?? 0n;
   const rules = (bids: Parameters<typeof sellerShareCapWh>[0]) => {
@@ -127,9 +137,11 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
 
   const balanceOf = (address: `0x${string}`) => t.platform.read.token.read.balanceOf([address]);
 
-  it('agrees on trades, awards, balances, settlements and debts', async () => {
+  const margin = TEST_PARAMETERS.marginAmount;
+
+  it('agrees on trades, awards, balances, settlements, debts and reputations', async () => {
     const samples = fc.sample(generatedPeriod, { seed: market.seed, numRuns: PERIODS });
-    const margin = TEST_PARAMETERS.marginAmount;
+    let reputationTies = 0;
     let trades = 0;
     let cuts = 0;
     let shareCuts = 0;
@@ -157,7 +169,7 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
         }
         const [, balance, debt] = await t.platform.read.market.read.participantState([member.id]);
         if (balance - debt < (2n * UNIT) / 3n) continue;
-        const spendable = balance - debt - margin;
+        const spendable = balance - debt - marginOf(member.id);
         if (bid.sell || spendable >= bid.quantityWh * bid.pricePerWh) admitted.push(bid);
       }
       const bidding = await commitAndReveal(
@@ -191,9 +203,17 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
       for (const member of pool) {
         const balance = await balanceOf(member.account.address);
         before.set(member.id, balance);
-        wallets.set(String(member.id), { balance, margin });
+        wallets.set(String(member.id), { balance, margin: marginOf(member.id) });
       }
       const coreBids = asCoreBids(period, revealed);
+      // Each bid carries its participant's score at commit: here, after every earlier settlement.
+      expect(coreBids.map((b) => b.reputationPpm)).toEqual(
+        revealed.map((b) => (weightPpm === 0n ? undefined : recordOf(b.participantId).scorePpm)),
+      );
+      for (const a of coreBids)
+        for (const b of coreBids)
+          if (a.side === b.side && a.pricePerWh === b.pricePerWh && a.reputationPpm !== b.reputationPpm)
+            reputationTies += a.participant < b.participant ? 1 : 0;
       const core = clearGreenFirst({ bids: coreBids, wallets, rules: rules(coreBids) });
       await clearPeriodOnChain(t.platform, t.keeper, period, {
         maxEntriesPerTransaction: sample.maxEntriesPerTransaction,
@@ -273,12 +293,13 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
         const r = generated.reading;
         const net =
           r === null ? null : bid.side === 'sell' ? r.exportWh - r.importWh : r.importWh - r.exportWh;
+        const actualWh = net === null ? null : net > 0n ? net : 0n;
         const expected = settlePosition(
           {
             side: bid.side,
             declaredWh: bid.quantityWh,
             awardedWh: core.awardedWh[i]!,
-            actualWh: net === null ? null : net > 0n ? net : 0n,
+            actualWh,
           },
           price,
           rates,
@@ -294,6 +315,26 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
         ledger = settleWithGrid(ledger, address, 'grid', expected.imbalanceAmount, 'imbalance').state;
         ledger = settleWithGrid(ledger, address, 'grid', expected.incentiveNet, 'incentive').state;
         if (expected.readingMissing) missing += 1;
+        records.set(
+          s.participantId,
+          scoreSettlement(
+            recordOf(s.participantId),
+            period,
+            { declaredWh: bid.quantityWh, awardedWh: core.awardedWh[i]!, actualWh },
+            weightPpm,
+          ),
+        );
+      }
+      for (const member of pool) {
+        const [scorePpm, scoredPeriods, missedReadings, lastPeriod] =
+          await t.platform.read.market.read.reputationOf([member.id]);
+        const record = recordOf(member.id);
+        expect([scorePpm, Number(scoredPeriods), Number(missedReadings), lastPeriod]).toEqual([
+          record.scorePpm,
+          record.scoredPeriods,
+          record.missedReadings,
+          record.lastPeriod,
+        ]);
       }
       for (const member of pool) {
         expect(await balanceOf(member.account.address)).toBe(ledger.balances.get(member.account.address));
@@ -314,7 +355,8 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
     }
     console.log(
       `${PERIODS} periods: ${trades} trades, ${cuts} budget cuts, ${shareCuts} share cuts, ` +
-        `${pricedStages} uniform prices, ${missing} missing readings, ${debts} debts`,
+        `${pricedStages} uniform prices, ${missing} missing readings, ${debts} debts, ` +
+        `${reputationTies} equal prices ordered by reputation`,
     );
     // The generated periods really exercise what they claim to.
     expect(trades).toBeGreaterThan(PERIODS * 0.75);
@@ -323,5 +365,6 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
     expect(debts).toBeGreaterThan(0);
     if (market.parameters.sellerShareCapBps !== undefined) expect(shareCuts).toBeGreaterThan(5);
     if (market.parameters.pricing === 'uniform') expect(pricedStages).toBeGreaterThan(PERIODS / 4);
+    if (weightPpm > 0n) expect(reputationTies).toBeGreaterThan(PERIODS / 10);
   }, 900_000);
 });

@@ -36,6 +36,11 @@ export interface MarketParameters {
   readonly priceCapPerWh?: bigint;
   /** Most one seller may be awarded in a period, in basis points of the period's revealed demand (0: no cap). */
   readonly sellerShareCapBps?: number;
+  /**
+   * Weight of each settled participant-period in its participant's reputation, ppm (0 or absent:
+   * reputation off, nothing scored, every bid holds the base margin and ties by rank).
+   */
+  readonly reputationWeightPpm?: number;
 }
 
 export { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
@@ -99,6 +104,7 @@ export const toContractParameters = (p: MarketParameters) => ({
   priceFloorPerWh: p.priceFloorPerWh ?? 0n,
   priceCapPerWh: p.priceCapPerWh ?? 0n,
   sellerShareCapBps: p.sellerShareCapBps ?? 0,
+  reputationWeightPpm: p.reputationWeightPpm ?? 0,
 });
 
 /** The contract's parameters as the platform names them. */
@@ -115,6 +121,7 @@ export const fromContractParameters = (p: {
   priceFloorPerWh: bigint;
   priceCapPerWh: bigint;
   sellerShareCapBps: number;
+  reputationWeightPpm: number;
 }): Required<MarketParameters> => ({
   marginAmount: p.marginAmount,
   referencePricePerWh: p.referencePricePerWh,
@@ -123,6 +130,7 @@ export const fromContractParameters = (p: {
   priceFloorPerWh: p.priceFloorPerWh,
   priceCapPerWh: p.priceCapPerWh,
   sellerShareCapBps: p.sellerShareCapBps,
+  reputationWeightPpm: p.reputationWeightPpm,
 });
 
 /** The placeholder solc leaves in EnergyMarket's code for the address of its linked library. */

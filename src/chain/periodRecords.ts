@@ -18,6 +18,8 @@ export interface RevealedBid extends RecordLocation {
   readonly green: boolean;
   readonly quantityWh: bigint;
   readonly pricePerWh: bigint;
+  /** The reputation the bid carries (its participant's score at commit), when reputation was on. */
+  readonly reputationPpm?: bigint;
 }
 
 export interface TradeRecord extends RecordLocation {
@@ -47,18 +49,26 @@ const location = (log: { transactionHash: Hash | null; blockNumber: bigint | nul
 });
 
 export async function revealedBids(platform: Platform, period: bigint): Promise<RevealedBid[]> {
-  const logs = await platform.read.market.getEvents.BidRevealed(
-    { period },
-    { fromBlock: platform.deployment.fromBlock },
-  );
-  return logs.map((log) => ({
-    ...location(log),
-    participantId: log.args.participantId!,
-    side: log.args.side === 0 ? 'sell' : 'buy',
-    green: log.args.green!,
-    quantityWh: log.args.quantityWh!,
-    pricePerWh: log.args.pricePerWh!,
-  }));
+  const [logs, carried] = await Promise.all([
+    platform.read.market.getEvents.BidRevealed({ period }, { fromBlock: platform.deployment.fromBlock }),
+    platform.read.market.getEvents.BidReputationCarried(
+      { period },
+      { fromBlock: platform.deployment.fromBlock },
+    ),
+  ]);
+  const reputationOf = new Map(carried.map((log) => [log.args.participantId!, log.args.scorePpm!]));
+  return logs.map((log) => {
+    const reputationPpm = reputationOf.get(log.args.participantId!);
+    return {
+      ...location(log),
+      participantId: log.args.participantId!,
+      side: log.args.side === 0 ? 'sell' : 'buy',
+      green: log.args.green!,
+      quantityWh: log.args.quantityWh!,
+      pricePerWh: log.args.pricePerWh!,
+      ...(reputationPpm === undefined ? {} : { reputationPpm }),
+    };
+  });
 }
 
 export async function periodTrades(platform: Platform, period: bigint): Promise<TradeRecord[]> {
@@ -137,7 +147,10 @@ export async function periodSettlements(platform: Platform, period: bigint): Pro
 /** The core's view of revealed bids: participant keyed by id, ranked as the contract ranks them. */
 export function asCoreBids(
   period: bigint,
-  bids: readonly Pick<RevealedBid, 'participantId' | 'side' | 'green' | 'quantityWh' | 'pricePerWh'>[],
+  bids: readonly Pick<
+    RevealedBid,
+    'participantId' | 'side' | 'green' | 'quantityWh' | 'pricePerWh' | 'reputationPpm'
+  >[],
 ): Bid[] {
   return bids.map((b) => ({
     participant: String(b.participantId),
@@ -146,6 +159,7 @@ export function asCoreBids(
     quantityWh: b.quantityWh,
     pricePerWh: b.pricePerWh,
     rank: bidRank(period, b.participantId),
+    ...(b.reputationPpm === undefined ? {} : { reputationPpm: b.reputationPpm }),
   }));
 }
 

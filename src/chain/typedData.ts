@@ -109,4 +109,6 @@ export const BID_FLAGS = {
   voided: 16,
   read: 32,
   settled: 64,
+  /** Committed while reputation was on: the bid carries its participant's score. */
+  reputed: 128,
 } as const;

@@ -57,6 +57,8 @@ export interface WattLedgerConfig {
     readonly priceFloorPerWh: bigint;
     readonly priceCapPerWh: bigint;
     readonly sellerShareCapBps: number;
+    /** Weight of each settled period in a participant's reputation, ppm; 0: reputation off. */
+    readonly reputationWeightPpm: bigint;
   };
   readonly token: { readonly name: string; readonly symbol: string };
   /** Clearing transactions carry at most this many bids (each stays under the 16.7 M gas cap). */
@@ -93,6 +95,7 @@ export const DEFAULT_CONFIG_FILE = {
     priceFloor: '0',
     priceCap: '0',
     sellerShareCap: '0',
+    reputationWeight: '0',
   },
   token: { name: 'WattLedger settlement token (10^-3 ETH, case study)', symbol: 'mETH' },
   maxClearingEntriesPerTransaction: 400,
@@ -232,6 +235,7 @@ export function buildConfig(
       priceFloorPerWh,
       priceCapPerWh,
       sellerShareCapBps: Number(decimal(parseBasisPoints, m.sellerShareCap, 'market.sellerShareCap')),
+      reputationWeightPpm: rate('reputationWeight', 1_000_000n),
     },
     token: { name: text(t.name, 'token.name'), symbol: text(t.symbol, 'token.symbol') },
     maxClearingEntriesPerTransaction: integer(
@@ -271,6 +275,7 @@ export function describeConfig(config: WattLedgerConfig): Json {
       priceFloor: formatPricePerKwh(m.priceFloorPerWh),
       priceCap: formatPricePerKwh(m.priceCapPerWh),
       sellerShareCap: formatBasisPoints(BigInt(m.sellerShareCapBps)),
+      reputationWeight: formatRate(m.reputationWeightPpm),
     },
     token: config.token,
     maxClearingEntriesPerTransaction: config.maxClearingEntriesPerTransaction,

@@ -1,4 +1,5 @@
 import { MarketInputError } from './errors.ts';
+import { checkScore } from './reputation.ts';
 
 export type Side = 'sell' | 'buy';
 
@@ -19,6 +20,11 @@ export interface Bid {
    * bid's position.
    */
   readonly rank: bigint;
+  /**
+   * The reputation the bid carries (ppm, see reputation.ts): its participant's score when it
+   * committed, if reputation was on. At equal price the higher goes first, a bid carrying none last.
+   */
+  readonly reputationPpm?: bigint;
 }
 
 /** What a buyer can spend: trades are cut so that balance − margin covers them. */
@@ -30,19 +36,25 @@ export interface Wallet {
 export const spendable = (wallet: Wallet | undefined): bigint | undefined =>
   wallet === undefined ? undefined : wallet.balance > wallet.margin ? wallet.balance - wallet.margin : 0n;
 
-/** Sellers: cheapest ask first, then lower rank. */
+/** Sellers: cheapest ask first, then higher reputation, then lower rank. */
 export function compareSellers(a: Bid, b: Bid): number {
   if (a.pricePerWh !== b.pricePerWh) return a.pricePerWh < b.pricePerWh ? -1 : 1;
-  return compareRank(a, b);
+  return compareAtEqualPrice(a, b);
 }
 
-/** Buyers: highest bid first, then lower rank. */
+/** Buyers: highest bid first, then higher reputation, then lower rank. */
 export function compareBuyers(a: Bid, b: Bid): number {
   if (a.pricePerWh !== b.pricePerWh) return a.pricePerWh > b.pricePerWh ? -1 : 1;
-  return compareRank(a, b);
+  return compareAtEqualPrice(a, b);
 }
 
-function compareRank(a: Bid, b: Bid): number {
+/** A bid's place at equal price: its reputation + 1, or 0 when it carries none (as the contract keeps it). */
+const priority = (bid: Bid): bigint => (bid.reputationPpm === undefined ? 0n : bid.reputationPpm + 1n);
+
+function compareAtEqualPrice(a: Bid, b: Bid): number {
+  const pa = priority(a);
+  const pb = priority(b);
+  if (pa !== pb) return pa > pb ? -1 : 1;
   return a.rank === b.rank ? 0 : a.rank < b.rank ? -1 : 1;
 }
 
@@ -63,6 +75,7 @@ export function validateBids(bids: readonly Bid[], field = 'bids'): void {
         `"${bid.participant}" already has a bid in this period (one bid per participant; a prosumer bids its net position)`,
       );
     }
+    if (bid.reputationPpm !== undefined) checkScore(bid.reputationPpm, `${at}.reputation`);
     if (ranks.has(bid.rank))
       throw new MarketInputError(`${at}.rank`, 'two bids share the same tie-break rank');
     participants.add(bid.participant);

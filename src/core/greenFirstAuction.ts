@@ -4,7 +4,7 @@
  * still give the same result to the last unit.
  *
  * Each stage walks two queues in merit order: sellers by ask ascending, buyers by bid descending
- * (ties by rank). A bid is "entered" when it becomes the current seller or buyer. While the best ask
+ * (ties by the reputation a bid carries, higher first, then by rank; see bid.ts). A bid is "entered" when it becomes the current seller or buyer. While the best ask
  * ≤ the best bid they trade min(remaining) at the floor of the mid-price; once they no longer cross
  * (or a queue runs out) the rest of each queue is entered only to prove the order was complete.
  * The entry log is exactly the order in which the contract must be handed the bids.

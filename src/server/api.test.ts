@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Answers are JSON of many shapes; the assertions below check them field by field.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+import { marginFor } from '../core/reputation.ts';
+import { parseMoney, parseRate } from '../core/units.ts';
 import { startTestService, type TestService } from './testing/testService.ts';
 
 /** The API against a real embedded chain, with the case study's participants trading beside. */
@@ -26,6 +28,15 @@ describe('platform API', () => {
       response,
     };
   };
+  /** The six fields PUT /api/parameters requires, as they are in force. */
+  const requiredParameters = (inForce: Json) => ({
+    margin: inForce.margin,
+    referencePrice: inForce.referencePrice,
+    shortfallFactor: inForce.shortfallFactor,
+    surplusFactor: inForce.surplusFactor,
+    rewardRate: inForce.rewardRate,
+    penaltyRate: inForce.penaltyRate,
+  });
   let operator: string;
   let alice: { token: string; id: number };
   let bob: { token: string; id: number };
@@ -473,14 +484,7 @@ describe('platform API', () => {
   it('sets the pricing rule, price bounds and seller share cap; refuses bad values and bids outside the bounds, naming the field', async () => {
     const inForce = (await call('GET', '/api/parameters')).body;
     expect(inForce).toMatchObject({ pricing: 'mid', priceFloor: null, priceCap: null, sellerShareCap: null });
-    const base = {
-      margin: inForce.margin,
-      referencePrice: inForce.referencePrice,
-      shortfallFactor: inForce.shortfallFactor,
-      surplusFactor: inForce.surplusFactor,
-      rewardRate: inForce.rewardRate,
-      penaltyRate: inForce.penaltyRate,
-    };
+    const base = requiredParameters(inForce);
     const rules = { pricing: 'uniform', priceFloor: '0.1', priceCap: '2', sellerShareCap: '0.5' };
     const set = await call('PUT', '/api/parameters', { ...base, ...rules }, operator);
     expect(set.status).toBe(200);
@@ -560,6 +564,50 @@ describe('platform API', () => {
       priceCap: null,
       sellerShareCap: null,
     });
+  });
+
+  it('shows a participant its reputation and the operator everyone’s; the operator turns it on; bad input refused naming the field', async () => {
+    const own = await call('GET', `/api/participants/${alice.id}/reputation`, undefined, alice.token);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ on: false, participantId: alice.id });
+    const wallet = await call('GET', `/api/participants/${alice.id}/wallet`, undefined, alice.token);
+    // Off, every bid holds the base margin, whatever the score.
+    expect(own.body.margin).toBe(wallet.body.margin);
+    expect(own.body.margin).toBe((await call('GET', '/api/parameters')).body.margin);
+    expect((await call('GET', `/api/participants/${alice.id}/reputation`, undefined, bob.token)).status).toBe(
+      403,
+    );
+    const badId = await call('GET', '/api/participants/first/reputation', undefined, operator);
+    expect([badId.status, badId.body.error.field]).toEqual([400, 'id']);
+    const unknown = await call('GET', '/api/participants/99999/reputation', undefined, operator);
+    expect([unknown.status, unknown.body.error.field]).toEqual([404, 'id']);
+    expect((await call('GET', '/api/reputation', undefined, alice.token)).status).toBe(403);
+    const all = await call('GET', '/api/reputation', undefined, operator);
+    expect(all.status).toBe(200);
+    expect(all.body.participants.find((r: Json) => r.participantId === alice.id)).toMatchObject({
+      name: 'Alice (EV and home)',
+      score: own.body.score,
+    });
+
+    const inForce = (await call('GET', '/api/parameters')).body;
+    expect(inForce.reputationWeight).toBeNull();
+    const base = requiredParameters(inForce);
+    for (const bad of ['1.5', '-0.1', '0.0000001', 'a lot']) {
+      const refused = await call('PUT', '/api/parameters', { ...base, reputationWeight: bad }, operator);
+      expect([refused.status, refused.body.error.field]).toEqual([400, 'reputationWeight']);
+    }
+    const on = await call('PUT', '/api/parameters', { ...base, reputationWeight: '0.05' }, operator);
+    expect(on.body.parameters.reputationWeight).toBe('0.05');
+    const scored = (await call('GET', `/api/participants/${alice.id}/reputation`, undefined, alice.token))
+      .body;
+    expect(scored).toMatchObject({ on: true, weight: '0.05', newcomer: true, lastPeriod: null });
+    expect(parseRate(scored.score, 'score')).toBe(900_000n);
+    // On, the margin is the base × (2 − score), rounded up to the token's base unit.
+    expect(parseMoney(scored.margin, 'margin')).toBe(
+      marginFor(parseMoney(inForce.margin, 'margin'), parseRate(scored.score, 'score')),
+    );
+    const off = await call('PUT', '/api/parameters', { ...base, reputationWeight: '0' }, operator);
+    expect(off.body.parameters.reputationWeight).toBeNull();
   });
 
   it('pushes live events (server-sent) as the clock moves, with counts and never bid contents', async () => {

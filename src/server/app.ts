@@ -17,6 +17,7 @@ import { explorerRoutes } from './routes/explorer.ts';
 import { marketRoutes } from './routes/market.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { participantRoutes } from './routes/participants.ts';
+import { reputationRoutes } from './routes/reputation.ts';
 import { subsidyRoutes } from './routes/subsidies.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { gridRoutes } from './routes/grid.ts';
@@ -72,6 +73,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   });
   sessionRoutes(app, ctx);
   participantRoutes(app, ctx);
+  reputationRoutes(app, ctx);
   bidRoutes(app, ctx);
   marketRoutes(app, ctx);
   tradeRoutes(app, ctx);

@@ -14,4 +14,5 @@ export const coreBidsOf = (period: number, revealed: readonly RevealedBid[]): Bi
     quantityWh: b.quantityWh,
     pricePerWh: b.pricePerWh,
     rank: bidRank(BigInt(period), b.participant + 1),
+    ...(b.reputationPpm === undefined ? {} : { reputationPpm: b.reputationPpm }),
   }));

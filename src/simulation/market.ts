@@ -44,6 +44,8 @@ export interface RevealedBid {
   readonly green: boolean;
   readonly quantityWh: bigint;
   readonly pricePerWh: bigint;
+  /** The reputation the bid carries (its participant's score at commit), while reputation is on. */
+  readonly reputationPpm?: bigint;
 }
 
 export interface ClearedPeriod {

@@ -9,6 +9,7 @@
 import type { Wallet } from '../core/bid.ts';
 import { settleWithGrid, type Movement } from '../core/ledger.ts';
 import { settlePosition, type SettlementParameters } from '../core/settlement.ts';
+import { marginFor, NEWCOMER, scoreSettlement, type ReputationRecord } from '../core/reputation.ts';
 import { coreBidsOf } from './coreBids.ts';
 import { clearWith, type Mechanism } from './mechanisms.ts';
 import {
@@ -39,6 +40,8 @@ export const openingBalances = (scenario: Scenario): Map<string, bigint> =>
 export interface OffChainMarket extends SimulatedMarket {
   /** Places one bid in its own book transaction: debt taken first, refused while debt remains. */
   placeBid(period: number, bid: BidIntent): Failure | undefined;
+  /** A participant's reputation record, as the contract keeps it. */
+  reputationOf(participant: number): ReputationRecord;
 }
 
 export interface OffChainOptions {
@@ -48,6 +51,8 @@ export interface OffChainOptions {
   readonly checkBid?: (period: number, bid: BidIntent) => void;
   /** How periods clear (default: the platform's green-first auction). */
   readonly mechanism?: Mechanism;
+  /** Weight of each settled period in a participant's reputation, ppm (default: the scenario's). */
+  readonly reputationWeightPpm?: bigint;
 }
 
 export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}): OffChainMarket {
@@ -56,6 +61,18 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
   const totalSupply = scenario.participants.reduce((s, p) => s + p.deposit, scenario.gridFloat);
   const rates: SettlementParameters = market;
   const balanceOf = (i: number) => book.balanceOf(accountOf(i));
+  // Reputation, as the contract keeps it: each participant's record, and the score each bid of a
+  // period still to settle carried from its commit (kept in memory: a restarted book starts afresh).
+  const weightPpm = options.reputationWeightPpm ?? market.reputationWeightPpm;
+  const reputations = new Map<number, ReputationRecord>();
+  const reputationOf = (i: number) => reputations.get(i) ?? NEWCOMER;
+  const carried = new Map<string, bigint>();
+  const carriedOf = (period: number, i: number) => carried.get(`${period}:${i}`);
+  const marginOf = (period: number, i: number) => marginFor(market.marginAmount, carriedOf(period, i));
+  const withCarried = (period: number, i: number) => {
+    const reputationPpm = carriedOf(period, i);
+    return reputationPpm === undefined ? {} : { reputationPpm };
+  };
   const payWithGrid = (
     period: number,
     who: string,
@@ -93,12 +110,14 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
           return { participant: bid.participant, action: 'commit', cause: 'MarketInDebt' };
       }
       book.placeBid(period, bid);
+      if (weightPpm > 0n) carried.set(`${period}:${bid.participant}`, reputationOf(bid.participant).scorePpm);
       return undefined;
     });
   };
 
   return {
     placeBid,
+    reputationOf,
 
     async commit(period, bids) {
       const failures: Failure[] = [];
@@ -114,11 +133,12 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
       const list: RevealedBid[] = [];
       for (const bid of book.placedBids(period)) {
         const balance = balanceOf(bid.participant);
-        if (bid.side === 'sell' && balance < market.marginAmount) {
+        const margin = marginOf(period, bid.participant);
+        if (bid.side === 'sell' && balance < margin) {
           failures.push({ participant: bid.participant, action: 'reveal', cause: 'BidMarginNotCovered' });
           continue;
         }
-        const spendable = balance > market.marginAmount ? balance - market.marginAmount : 0n;
+        const spendable = balance > margin ? balance - margin : 0n;
         if (bid.side === 'buy' && spendable < bid.quantityWh * bid.pricePerWh) {
           failures.push({ participant: bid.participant, action: 'reveal', cause: 'BidBudgetNotCovered' });
           continue;
@@ -129,6 +149,7 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
           green: green(bid.participant, bid.side),
           quantityWh: bid.quantityWh,
           pricePerWh: bid.pricePerWh,
+          ...withCarried(period, bid.participant),
         });
       }
       book.transaction(() => book.recordRevealed(period, list));
@@ -136,11 +157,12 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
     },
 
     async clear(period) {
-      const list = book.revealed(period);
+      // The carried scores from memory: a book that keeps only the bids' figures still clears right.
+      const list = book.revealed(period).map((b) => ({ ...b, ...withCarried(period, b.participant) }));
       const wallets = new Map<string, Wallet>();
       book
         .balances()
-        .forEach((balance, i) => wallets.set(accountOf(i), { balance, margin: market.marginAmount }));
+        .forEach((balance, i) => wallets.set(accountOf(i), { balance, margin: marginOf(period, i) }));
       const result = clearWith(options.mechanism ?? 'green-first', coreBidsOf(period, list), wallets);
       const trades = result.trades.map((t) => ({
         seller: Number(t.seller),
@@ -180,16 +202,19 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
       book.transaction(() => {
         for (const bid of book.revealed(period)) {
           const actual = read.get(bid.participant);
-          const outcome = settlePosition(
-            {
-              side: bid.side,
-              declaredWh: bid.quantityWh,
-              awardedWh: book.awardedWh(period, bid.participant),
-              actualWh: actual ?? null,
-            },
-            price,
-            rates,
-          );
+          const position = {
+            side: bid.side,
+            declaredWh: bid.quantityWh,
+            awardedWh: book.awardedWh(period, bid.participant),
+            actualWh: actual ?? null,
+          };
+          const outcome = settlePosition(position, price, rates);
+          if (weightPpm > 0n)
+            reputations.set(
+              bid.participant,
+              scoreSettlement(reputationOf(bid.participant), BigInt(period), position, weightPpm),
+            );
+          carried.delete(`${period}:${bid.participant}`);
           const who = accountOf(bid.participant);
           payWithGrid(period, who, outcome.imbalanceAmount, 'imbalance');
           payWithGrid(period, who, outcome.incentiveNet, 'incentive');

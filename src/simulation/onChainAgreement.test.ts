@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PricingRule } from '../core/greenFirstAuction.ts';
+import { START_PPM } from '../core/reputation.ts';
 import { runDay } from './dayRunner.ts';
 import type { DayResult } from './dayRecord.ts';
 import { offChainMarket } from './offChainMarket.ts';
@@ -20,10 +21,11 @@ const numbers = (day: DayResult) => ({
   closing: day.closing,
 });
 
-async function bothWays(scenario: Scenario, pricing: PricingRule = 'mid') {
+async function bothWays(scenario: Scenario, pricing: PricingRule = 'mid', reputationWeightPpm = 0n) {
   const mechanism = pricing === 'uniform' ? 'green-first-uniform' : 'green-first';
-  const off = await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain');
-  const market = await onChainMarket(scenario, { pricing });
+  const offMarket = offChainMarket(scenario, { mechanism, reputationWeightPpm });
+  const off = await runDay(scenario, offMarket, 'off-chain');
+  const market = await onChainMarket(scenario, { pricing, reputationWeightPpm });
   try {
     const on = await runDay(scenario, market, 'on-chain');
     const { platform, accounts } = market.platform;
@@ -37,7 +39,20 @@ async function bothWays(scenario: Scenario, pricing: PricingRule = 'mid') {
     );
     const grid = await platform.read.token.read.balanceOf([accounts.publicGrid.address]);
     const supply = await platform.read.token.read.totalSupply();
-    return { off, on, balances, grid, supply };
+    const reputations = await Promise.all(
+      scenario.participants.map(async (_, i) => {
+        const [scorePpm, scoredPeriods, missedReadings, lastPeriod] =
+          await platform.read.market.read.reputationOf([i + 1]);
+        const onChain = {
+          scorePpm,
+          scoredPeriods: Number(scoredPeriods),
+          missedReadings: Number(missedReadings),
+          lastPeriod,
+        };
+        return { on: onChain, off: offMarket.reputationOf(i) };
+      }),
+    );
+    return { off, on, balances, grid, supply, reputations };
   } finally {
     await market.close();
   }
@@ -61,6 +76,21 @@ describe('on chain = off chain', () => {
     expect(balances.map(([, debt]) => debt)).toEqual(off.closing.debts);
     expect(balances.reduce((s, [b]) => s + b, grid)).toBe(supply);
     expect(on.periods.flatMap((p) => p.participants).some((x) => x.side === 'sell')).toBe(true);
+  }, 60_000);
+
+  it('agrees with reputation on: carried scores, margins, equal-price order and every score', async () => {
+    const feeder = withFeeder({ ...caseStudy, seed: 5, periods: 6 }, 60);
+    const { off, on, balances, grid, supply, reputations } = await bothWays(feeder, 'mid', 300_000n);
+    expect(numbers(on)).toEqual(numbers(off));
+    expect(balances.reduce((s, [b]) => s + b, grid)).toBe(supply);
+    expect(reputations.map((r) => r.on)).toEqual(reputations.map((r) => r.off));
+    // The run really scores: bids carried scores, some moved off the start value, readings went missing.
+    const carried = on.periods.flatMap((p) => p.bids).filter((b) => b.reputationPpm !== undefined);
+    expect(carried.length).toBeGreaterThan(0);
+    expect(
+      reputations.filter((r) => r.off.scoredPeriods > 0 && r.off.scorePpm !== START_PPM).length,
+    ).toBeGreaterThan(5);
+    expect(reputations.some((r) => r.off.missedReadings > 0)).toBe(true);
   }, 60_000);
 
   it('agrees under the uniform pricing rule on a generated feeder: one price per stage', async () => {

@@ -17,6 +17,7 @@ import type { SignedCommit, SignedReading } from '../chain/bidding.ts';
 import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
 import { clearGreenFirst, type PricingRule } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
+import { marginFor } from '../core/reputation.ts';
 import { coreBidsOf } from './coreBids.ts';
 import { checkSigningPool, startSigningPool, type SigningPool, type TypedDataItem } from './signingPool.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
@@ -57,6 +58,8 @@ export interface OnChainOptions {
   readonly onRelayed?: (action: Failure['action'], ms: number) => void;
   /** The market's pricing rule (default mid-price). */
   readonly pricing?: PricingRule;
+  /** Weight of each settled period in a participant's reputation, ppm (default: the scenario's). */
+  readonly reputationWeightPpm?: bigint;
 }
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
@@ -158,6 +161,7 @@ export async function onChainMarket(
       rewardRatePpm: Number(market.rewardRatePpm),
       penaltyRatePpm: Number(market.penaltyRatePpm),
       pricing: options.pricing ?? 'mid',
+      reputationWeightPpm: Number(options.reputationWeightPpm ?? market.reputationWeightPpm),
     },
     schedule: { genesis },
   });
@@ -305,7 +309,7 @@ async function enrolAndOpen(
     for (const b of revealed) {
       wallets.set(String(b.participant), {
         balance: view.balances[b.participant]!,
-        margin: scenario.market.marginAmount,
+        margin: marginFor(scenario.market.marginAmount, b.reputationPpm),
       });
     }
     const plan = clearGreenFirst({ bids: coreBidsOf(period, revealed), wallets, rules: { pricing } });
@@ -428,6 +432,7 @@ async function enrolAndOpen(
         green: b.green,
         quantityWh: b.quantityWh,
         pricePerWh: b.pricePerWh,
+        ...(b.reputationPpm === undefined ? {} : { reputationPpm: b.reputationPpm }),
       }));
       revealedIds.set(
         period,

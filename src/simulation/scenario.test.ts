@@ -60,6 +60,19 @@ describe('scenario files', () => {
     );
   });
 
+  it('takes an optional reputation weight from 0 to 1 (absent: off)', () => {
+    expect(loadScenario('scenarios/case-study.json').market.reputationWeightPpm).toBe(0n);
+    const market = (reputationWeight: string) => ({
+      ...caseStudy,
+      market: { ...(caseStudy.market as object), reputationWeight },
+    });
+    expect(parseScenario(market('0.05'), 'x.json').market.reputationWeightPpm).toBe(50_000n);
+    expect(refusal(market('1.5'))).toBe(
+      'scenarios/x.json: market.reputationWeight: must be from 0 (reputation off) to 1 (only the last period counts)',
+    );
+    expect(refusal(market('-0.1'))).toMatch(/^scenarios\/x\.json: market\.reputationWeight: /);
+  });
+
   it('takes a series profile with one value per period', () => {
     const series = { type: 'series', kwh: Array.from({ length: 96 }, () => '0.25') };
     const s = parseScenario(withParticipant(3, { profile: series }), 'x.json');

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { MarketInputError } from '../core/errors.ts';
-import { parseKwh, parseMoney, parsePricePerKwh, parseRate } from '../core/units.ts';
+import { parseKwh, parseMoney, parsePricePerKwh, parseRate, PPM } from '../core/units.ts';
+import { REPUTATION_WEIGHT_RANGE } from '../core/reputation.ts';
 import { ScenarioError } from './scenarioError.ts';
 import { generateFeeder } from './feeder.ts';
 
@@ -55,6 +56,7 @@ export type MarketSpec = Pick<
   | 'surplusFactorPpm'
   | 'rewardRatePpm'
   | 'penaltyRatePpm'
+  | 'reputationWeightPpm'
 >;
 
 export interface Scenario {
@@ -275,7 +277,15 @@ export function parseScenario(json: unknown, file: string): Scenario {
   const periods = r.at('periods').integer(1, MAX_PERIODS);
   const m = r
     .at('market')
-    .known(['margin', 'referencePrice', 'shortfallFactor', 'surplusFactor', 'rewardRate', 'penaltyRate']);
+    .known([
+      'margin',
+      'referencePrice',
+      'shortfallFactor',
+      'surplusFactor',
+      'rewardRate',
+      'penaltyRate',
+      'reputationWeight',
+    ]);
   const market: MarketSpec = {
     marginAmount: m.at('margin').parsed(parseMoney),
     referencePricePerWh: m.at('referencePrice').parsed(parsePricePerKwh),
@@ -283,8 +293,10 @@ export function parseScenario(json: unknown, file: string): Scenario {
     surplusFactorPpm: ppm(m.at('surplusFactor')),
     rewardRatePpm: ppm(m.at('rewardRate')),
     penaltyRatePpm: ppm(m.at('penaltyRate')),
+    reputationWeightPpm: m.has('reputationWeight') ? ppm(m.at('reputationWeight')) : 0n,
   };
   if (market.referencePricePerWh === 0n) m.at('referencePrice').fail('must be greater than zero');
+  if (market.reputationWeightPpm > PPM) m.at('reputationWeight').fail(REPUTATION_WEIGHT_RANGE);
   const seed = r.at('seed').integer(0, 2 ** 32 - 1);
   const listed = r.has('participants')
     ? r

@@ -297,6 +297,10 @@ describe('platform in the browser', () => {
       );
       await waitForText(seller.page, '/me', 'statement-table', 'trade');
       await waitForText(seller.page, '/me', 'my-settlements-table', String(period));
+      // Its reputation, off in this market: a newcomer's start value, the base margin.
+      expect(await seller.page.getByTestId('reputation-score').innerText()).toContain('0.9');
+      expect(await seller.page.getByTestId('reputation').innerText()).toContain('Reputation is off');
+      await waitForText(operator.page, '/operator', 'reputations-table', 'Wind Farm Test');
       await waitForText(buyer.page, '/me', 'statement-table', 'trade');
       // Subsidised: the buyer's first-use bonus and its coupon, redeemed on this purchase.
       await waitForText(buyer.page, '/me', 'coupons-table', 'redeemed');
@@ -311,6 +315,7 @@ describe('platform in the browser', () => {
       await seller.page.getByTestId('statement-table').waitFor();
       expect(await seller.page.getByTestId('statement-table').innerText()).toContain('交易');
       expect(await seller.page.getByTestId('bids-table').innerText()).toContain('已揭示');
+      expect(await seller.page.getByTestId('reputation').innerText()).toContain('信誉分');
       await seller.page.goto(`/market?period=${period}`);
       await seller.page.getByTestId('trades-table').waitFor();
       const zhTrades = await seller.page.getByTestId('trades-table').innerText();

@@ -51,6 +51,7 @@ export async function describeParameters(ctx: ApiContext) {
     priceFloor: p.priceFloorPerWh === 0n ? null : price(p.priceFloorPerWh),
     priceCap: p.priceCapPerWh === 0n ? null : price(p.priceCapPerWh),
     sellerShareCap: p.sellerShareCapBps === 0 ? null : formatBasisPoints(BigInt(p.sellerShareCapBps)),
+    reputationWeight: p.reputationWeightPpm === 0 ? null : formatRate(BigInt(p.reputationWeightPpm)),
   };
 }
 
@@ -67,6 +68,7 @@ export const parametersSchema = {
     priceFloor: S.nullableStr,
     priceCap: S.nullableStr,
     sellerShareCap: S.nullableStr,
+    reputationWeight: S.nullableStr,
   },
 } as const;
 

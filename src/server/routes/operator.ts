@@ -77,6 +77,7 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
             priceFloor: decimalString,
             priceCap: decimalString,
             sellerShareCap: decimalString,
+            reputationWeight: decimalString,
           },
           required: [
             'margin',
@@ -126,6 +127,10 @@ export function operatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
           b.sellerShareCap === undefined
             ? inForce.sellerShareCapBps
             : Number(parseBasisPoints(b.sellerShareCap, 'sellerShareCap')),
+        reputationWeightPpm:
+          b.reputationWeight === undefined
+            ? inForce.reputationWeightPpm
+            : rate('reputationWeight', 1_000_000n),
       };
       const receipt = await ctx.lock.run(() =>
         confirm(ctx.platform.connection, 'set market parameters', () =>

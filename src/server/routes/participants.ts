@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Hex } from 'viem';
 import { authoriseParticipant, deposit, revokeParticipant, withdraw } from '../../chain/participants.ts';
+import { readReputation } from '../../chain/reputation.ts';
 import { parseMoney } from '../../core/units.ts';
 import { RequestError } from '../../app/errors.ts';
 import type { ParticipantView, SettlementView } from '../../app/readModel.ts';
@@ -238,13 +239,13 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const [account, balance, debt, withdrawable] = await ctx.platform.read.market.read.participantState([
         id,
       ]);
-      const { marginAmount } = await ctx.platform.read.market.read.parameters();
+      const { nextMargin } = await readReputation(ctx.platform, id);
       return {
         account,
         balance: money(balance),
         debt: money(debt),
         withdrawable: money(withdrawable),
-        margin: money(marginAmount),
+        margin: money(nextMargin),
       };
     },
   );

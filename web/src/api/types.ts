@@ -113,6 +113,31 @@ export interface Parameters {
   priceCap: Decimal | null;
   /** Most one seller may be awarded in a period, as a fraction of the period's demand (null: no cap). */
   sellerShareCap: Decimal | null;
+  /** Weight of each settled period in a participant's reputation (null: reputation off). */
+  reputationWeight: Decimal | null;
+}
+
+/** A participant's delivery reputation: a score from 0 to 1 that ages old behaviour. */
+export interface Reputation {
+  participantId: number;
+  score: Decimal;
+  newcomer: boolean;
+  scoredPeriods: number;
+  missedReadings: number;
+  lastPeriod: number | null;
+  /** The margin a bid committed now holds (the base scaled by the score while reputation is on). */
+  margin: Decimal;
+}
+
+export interface OwnReputation extends Reputation {
+  on: boolean;
+  weight: Decimal;
+}
+
+export interface Reputations {
+  on: boolean;
+  weight: Decimal;
+  participants: (Reputation & { name: string })[];
 }
 
 export type PricingRule = 'mid' | 'uniform';

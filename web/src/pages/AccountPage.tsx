@@ -1,5 +1,13 @@
 import { api, query } from '../api/client';
-import type { Bid, Participant, ParticipantSubsidies, Settlement, Statement, Wallet } from '../api/types';
+import type {
+  Bid,
+  OwnReputation,
+  Participant,
+  ParticipantSubsidies,
+  Settlement,
+  Statement,
+  Wallet,
+} from '../api/types';
 import { ErrorBox } from '../components/forms';
 import { kindLabel } from '../components/labels';
 import { PasswordForm } from '../components/PasswordForm';
@@ -13,6 +21,7 @@ import { useI18n } from '../i18n/i18n';
 import { BidForm } from './account/BidForm';
 import { BidsTable } from './account/BidsTable';
 import { MoneyForm } from './account/MoneyForm';
+import { ReputationCard } from './account/ReputationCard';
 import { StatementTable } from './account/StatementTable';
 import { SubsidiesCard } from './account/SubsidiesCard';
 import { WalletCard } from './account/WalletCard';
@@ -32,6 +41,7 @@ export function AccountPage({ participantId, canBid }: Props) {
   const participant = useAsync(() => api.get<Participant>(base), [base]);
   const wallet = useAsync(() => api.get<Wallet>(`${base}/wallet`), [base]);
   const statement = useAsync(() => api.get<Statement>(`${base}/statement`), [base]);
+  const reputation = useAsync(() => api.get<OwnReputation>(`${base}/reputation`), [base]);
   const bids = useAsync(
     () => api.get<{ bids: Bid[] }>(`/bids${query({ participant: participantId })}`).then((a) => a.bids),
     [participantId],
@@ -52,6 +62,7 @@ export function AccountPage({ participantId, canBid }: Props) {
     reloadMoney();
     bids.reload();
     settlements.reload();
+    reputation.reload();
   };
   useLiveReload(['clock', 'period', 'bids', 'block'], reloadAll, 2000);
 
@@ -82,6 +93,13 @@ export function AccountPage({ participantId, canBid }: Props) {
         )}
         {canBid && me && (
           <BidForm kind={me.kind} market={market} authorised={me.authorised} onPlaced={bids.reload} />
+        )}
+      </div>
+      <div className="columns">
+        {reputation.data ? (
+          <ReputationCard reputation={reputation.data} token={market.data?.token} />
+        ) : (
+          <ErrorBox error={reputation.error} />
         )}
       </div>
       <div className="columns">

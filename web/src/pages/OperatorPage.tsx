@@ -6,6 +6,7 @@ import type {
   Meter,
   Parameters,
   Participant,
+  Reputations,
   SubsidyProgramme,
 } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
@@ -20,6 +21,7 @@ import { HealthPanel } from './operator/HealthPanel';
 import { MeterForm } from './operator/MeterForm';
 import { ParametersForm } from './operator/ParametersForm';
 import { ParticipantsTable } from './operator/ParticipantsTable';
+import { ReputationsTable } from './operator/ReputationsTable';
 import { SubsidyPanel } from './operator/SubsidyPanel';
 import { MaintenancePanel } from './operator/MaintenancePanel';
 import { GridPanel } from './operator/GridPanel';
@@ -33,12 +35,14 @@ export function OperatorPage() {
   const subsidies = useAsync(() => api.get<SubsidyProgramme>('/subsidies'), []);
   const maintenance = useAsync(() => api.get<MaintenancePlans>('/maintenance'), []);
   const grid = useAsync(() => api.get<GridTariff>('/grid'), []);
+  const reputations = useAsync(() => api.get<Reputations>('/reputation'), []);
   useLiveReload(['block'], health.reload, 3000);
   useLiveReload(['clock'], () => {
     participants.reload();
     meters.reload();
     subsidies.reload();
     maintenance.reload();
+    reputations.reload();
   });
   const list: readonly Participant[] = participants.list;
   const meterColumns: Column<Meter>[] = [
@@ -84,6 +88,11 @@ export function OperatorPage() {
       )}
       {grid.data && <GridPanel grid={grid.data} participants={list} onChanged={grid.reload} />}
       {subsidies.data && <SubsidyPanel programme={subsidies.data} onChanged={subsidies.reload} />}
+      <section>
+        <h2>{t('operator.reputations')}</h2>
+        <ErrorBox error={reputations.error} />
+        {reputations.data && <ReputationsTable reputations={reputations.data} />}
+      </section>
       <section>
         <h2>{t('operator.meters')}</h2>
         <ErrorBox error={meters.error} />

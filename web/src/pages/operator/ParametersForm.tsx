@@ -7,10 +7,11 @@ import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/i18n';
 
 /** The form edits every limit as text; 0 stands for "none" (the API shows none as null). */
-type ParametersDraft = Omit<Parameters, 'priceFloor' | 'priceCap' | 'sellerShareCap'> & {
+type ParametersDraft = Omit<Parameters, 'priceFloor' | 'priceCap' | 'sellerShareCap' | 'reputationWeight'> & {
   priceFloor: string;
   priceCap: string;
   sellerShareCap: string;
+  reputationWeight: string;
 };
 
 const fields: readonly [Exclude<keyof ParametersDraft, 'pricing'>, MessageKey][] = [
@@ -23,6 +24,7 @@ const fields: readonly [Exclude<keyof ParametersDraft, 'pricing'>, MessageKey][]
   ['priceFloor', 'param.priceFloor'],
   ['priceCap', 'param.priceCap'],
   ['sellerShareCap', 'param.sellerShareCap'],
+  ['reputationWeight', 'param.reputationWeight'],
 ];
 
 const PRICING: readonly [PricingRule, MessageKey][] = [
@@ -35,6 +37,7 @@ const draftOf = (p: Parameters): ParametersDraft => ({
   priceFloor: p.priceFloor ?? '0',
   priceCap: p.priceCap ?? '0',
   sellerShareCap: p.sellerShareCap ?? '0',
+  reputationWeight: p.reputationWeight ?? '0',
 });
 
 /** The market parameters, applied on chain from the block they are set in. */
