@@ -209,7 +209,7 @@ export async function deployPlatform(
           operator: options.operator,
           registry: registry.address,
           token: token.address,
-          schedule,
+          periodicMarket: market.address,
           settings: options.continuousMarket,
           onProgress: progress,
         });
@@ -235,9 +235,18 @@ export async function deployPlatform(
   };
 }
 
+/** What the continuous market moves tokens for: its fills, its settlements and their debts. */
+const CONTINUOUS_MARKET_REASONS = [
+  TOKEN_REASON_CODE.trade,
+  TOKEN_REASON_CODE.imbalance,
+  TOKEN_REASON_CODE.incentive,
+  TOKEN_REASON_CODE['debt-repayment'],
+];
+
 /**
- * Deploys the continuous double auction next to a platform's registry and token, and adds it to the
- * token as a second ledger (trades only). `operator` must hold the registry's default admin role.
+ * Deploys the continuous double auction next to a platform's registry, token and sealed-bid market
+ * (whose period clock, settlement rates and meter-reading domain it shares), and adds it to the
+ * token as a second ledger. `operator` must hold the registry's default admin role.
  */
 export async function deployContinuousMarket(
   connection: ChainConnection,
@@ -245,7 +254,7 @@ export async function deployContinuousMarket(
     readonly operator: Account;
     readonly registry: Address;
     readonly token: Address;
-    readonly schedule: Pick<MarketSchedule, 'genesis' | 'periodSeconds'>;
+    readonly periodicMarket: Address;
     readonly settings: ContinuousMarketSettings;
     readonly onProgress?: (step: string) => void;
   },
@@ -260,8 +269,7 @@ export async function deployContinuousMarket(
       args: [
         options.registry,
         options.token,
-        options.schedule.genesis,
-        options.schedule.periodSeconds,
+        options.periodicMarket,
         options.settings.gateClosureSeconds,
         options.settings.marginAmount,
       ],
@@ -275,6 +283,6 @@ export async function deployContinuousMarket(
     abi: settlementTokenAbi,
     client: { public: connection.publicClient, wallet },
   });
-  await confirm(connection, 'add ledger', () => token.write.addLedger([address, TOKEN_REASON_CODE.trade]));
+  await confirm(connection, 'add ledger', () => token.write.addLedger([address, CONTINUOUS_MARKET_REASONS]));
   return address;
 }
