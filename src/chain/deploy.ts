@@ -11,6 +11,7 @@ import { deploySubsidyPool } from './subsidyPool.ts';
 import { TOKEN_REASON_CODE } from './tokenReasons.ts';
 import { confirm } from './transactions.ts';
 import { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
+import type { MarketMechanism } from '../core/mechanism.ts';
 
 export interface MarketSchedule {
   /** Start of delivery period 1, unix seconds. */
@@ -49,6 +50,12 @@ export interface Deployment {
   readonly operator: Address;
   readonly settlementAgent: Address;
   readonly publicGrid: Address;
+  /**
+   * The mechanism participants trade by (absent in records of earlier versions: periodic). The
+   * sealed-bid market is deployed either way: it keeps the period clock, the settlement rates,
+   * withdrawals and the meters' reading domain the continuous market shares.
+   */
+  readonly mechanism?: MarketMechanism;
   /** The continuous double auction, when deployed (`DeployOptions.continuousMarket`). */
   readonly continuousMarket?: Address;
   /** The subsidy pool, when deployed (`DeployOptions.subsidyPool`). */
@@ -72,6 +79,8 @@ export interface DeployOptions {
   readonly schedule: MarketSchedule;
   readonly parameters: MarketParameters;
   readonly token?: { readonly name: string; readonly symbol: string };
+  /** The mechanism participants trade by (default periodic); continuous needs `continuousMarket`. */
+  readonly mechanism?: MarketMechanism;
   /** Also deploy the continuous double auction and add it to the token as a second ledger. */
   readonly continuousMarket?: ContinuousMarketSettings;
   /** Also deploy the subsidy pool and add it to the token as a ledger for subsidies. */
@@ -131,6 +140,9 @@ export async function deployPlatform(
   connection: ChainConnection,
   options: DeployOptions,
 ): Promise<Deployment> {
+  const mechanism = options.mechanism ?? 'periodic';
+  if (mechanism === 'continuous' && options.continuousMarket === undefined)
+    throw new TypeError('deployPlatform: the continuous mechanism needs the continuousMarket settings');
   const wallet = connection.wallet(options.operator);
   const progress = options.onProgress ?? (() => {});
   const deployed = async (
@@ -229,6 +241,7 @@ export async function deployPlatform(
     operator: options.operator.address,
     settlementAgent: options.settlementAgent,
     publicGrid: options.publicGrid,
+    mechanism,
     ...(continuousMarket === undefined ? {} : { continuousMarket }),
     ...(subsidyPool === undefined ? {} : { subsidyPool }),
     ...(maintenancePlans === undefined ? {} : { maintenancePlans }),

@@ -472,7 +472,14 @@ describe('platform API', () => {
 
   it('sets the pricing rule, price bounds and seller share cap; refuses bad values and bids outside the bounds, naming the field', async () => {
     const inForce = (await call('GET', '/api/parameters')).body;
-    expect(inForce).toMatchObject({ pricing: 'mid', priceFloor: null, priceCap: null, sellerShareCap: null });
+    expect(inForce).toMatchObject({
+      mechanism: 'periodic',
+      continuous: null,
+      pricing: 'mid',
+      priceFloor: null,
+      priceCap: null,
+      sellerShareCap: null,
+    });
     const base = {
       margin: inForce.margin,
       referencePrice: inForce.referencePrice,
