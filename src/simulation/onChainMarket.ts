@@ -41,6 +41,7 @@ import type {
 } from './market.ts';
 import { executeWithFixedGas, fixedGasRelayer } from './fixedGasRelayer.ts';
 import { startMeterLayer, type MeterLayer } from './meterLayer.ts';
+import { continuousSteps } from './onChainContinuous.ts';
 import { meterOutages } from './metering.ts';
 import { energyPlan } from './profiles.ts';
 import type { Scenario } from './scenario.ts';
@@ -57,7 +58,12 @@ export interface OnChainOptions {
   readonly onRelayed?: (action: Failure['action'], ms: number) => void;
   /** The market's pricing rule (default mid-price). */
   readonly pricing?: PricingRule;
+  /** Trade on the continuous market instead of sealed bids (onChainContinuous.ts). */
+  readonly continuous?: boolean;
 }
+
+/** The continuous market's gate closure in simulated days: after the reveal window's placements. */
+const SIMULATED_GATE_CLOSURE_SECONDS = 300;
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
 const CLEAR_BATCH = 400;
@@ -143,6 +149,8 @@ export async function onChainMarket(
   options: OnChainOptions = {},
 ): Promise<OnChainMarket> {
   const log = options.onSetup ?? (() => {});
+  if (options.continuous && options.meters)
+    throw new TypeError('onChainMarket: the continuous market takes signed readings, not the meter layer');
   const { market } = scenario;
   const now = BigInt(Math.floor(Date.now() / 1000));
   // Genesis a week ahead: enrolment of any size happens before period 1's commit window, and the
@@ -160,6 +168,14 @@ export async function onChainMarket(
       pricing: options.pricing ?? 'mid',
     },
     schedule: { genesis },
+    ...(options.continuous
+      ? {
+          continuousMarket: {
+            gateClosureSeconds: SIMULATED_GATE_CLOSURE_SECONDS,
+            marginAmount: market.marginAmount,
+          },
+        }
+      : {}),
   });
   const signing = { chainId: t.platform.connection.chain.id, market: t.platform.deployment.market };
   const pool = startSigningPool(options.signingWorkers ?? DEFAULT_SIGNING_WORKERS, signing);
@@ -256,6 +272,7 @@ async function enrolAndOpen(
   const publicClient = platform.connection.publicClient;
   const marketAddress = platform.deployment.market;
   const tokenAddress = platform.deployment.token;
+  const continuousAddress = platform.deployment.continuousMarket;
 
   /** What the relayer's transactions cost while `work` ran. */
   const relayed = async <T>(work: () => Promise<T>): Promise<Step<T>> => {
@@ -525,6 +542,8 @@ async function enrolAndOpen(
       const latest = await publicClient.getBlockNumber();
       if (latest > seenBlock) {
         const range = { fromBlock: seenBlock + 1n, toBlock: latest };
+        // Debts are the continuous market's on a continuous deployment (same events, same topics).
+        const debtKeepers = [marketAddress, ...(continuousAddress === undefined ? [] : [continuousAddress])];
         const [moved, recorded, repaid] = await Promise.all([
           publicClient.getContractEvents({
             address: tokenAddress,
@@ -533,13 +552,13 @@ async function enrolAndOpen(
             ...range,
           }),
           publicClient.getContractEvents({
-            address: marketAddress,
+            address: debtKeepers,
             abi: energyMarketAbi,
             eventName: 'DebtRecorded',
             ...range,
           }),
           publicClient.getContractEvents({
-            address: marketAddress,
+            address: debtKeepers,
             abi: energyMarketAbi,
             eventName: 'DebtRepaid',
             ...range,
@@ -588,5 +607,18 @@ async function enrolAndOpen(
       await t.stop();
     },
   };
+  if (options.continuous) {
+    Object.assign(
+      onChain,
+      continuousSteps({
+        t,
+        scenario,
+        accounts,
+        signReadings: (period, readings) => signedReadings(period, readings),
+        debts: async () => (await onChain.ledger()).debts,
+      }),
+      { prepareCommit: undefined },
+    );
+  }
   return onChain;
 }

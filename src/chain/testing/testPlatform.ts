@@ -8,7 +8,7 @@ import { REFERENCE_PARAMETERS } from '../../core/settlement.ts';
 import { startAnvil, type EmbeddedChain } from '../anvil.ts';
 import { simulatedClock, type ChainClock } from '../chainClock.ts';
 import { connectChain, type ChainConnection } from '../connection.ts';
-import { deployPlatform, type MarketParameters } from '../deploy.ts';
+import { deployPlatform, type ContinuousMarketSettings, type MarketParameters } from '../deploy.ts';
 import { embeddedAccounts, newAccount, type PlatformAccounts } from '../devAccounts.ts';
 import {
   authoriseParticipant,
@@ -58,6 +58,8 @@ export async function startTestPlatform(
     dataDir?: string;
     /** Deploy the maintenance plans the market consults. */
     maintenancePlans?: boolean;
+    /** Run the continuous mechanism: deploy the continuous market with these settings. */
+    continuousMarket?: ContinuousMarketSettings;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wattledger-test-'));
@@ -84,6 +86,9 @@ export async function startTestPlatform(
     schedule,
     parameters: { ...TEST_PARAMETERS, ...options.parameters },
     maintenancePlans: options.maintenancePlans,
+    ...(options.continuousMarket === undefined
+      ? {}
+      : { mechanism: 'continuous' as const, continuousMarket: options.continuousMarket }),
   });
   const platform: Platform = openPlatform(connection, deployment);
   const relayer: Relayer = createRelayer(platform, accounts.relayer);
