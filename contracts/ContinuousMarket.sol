@@ -30,8 +30,6 @@ import {SettlementMath} from "./libraries/SettlementMath.sol";
 /// sealed-bid market (its EIP-712 domain), so a meter signs one reading per period whichever market
 /// uses it. Settlement parameters (rates) and the period clock are the sealed-bid market's.
 contract ContinuousMarket is EIP712, Nonces {
-    using PeriodClock for PeriodClock.Schedule;
-
     /// @notice EIP-712 type of a participant's signed order.
     bytes32 public constant ORDER_TYPEHASH = keccak256(
         "Order(address participant,uint256 period,uint8 side,uint256 quantityWh,uint256 pricePerWh,uint256 nonce)"
@@ -604,9 +602,9 @@ contract ContinuousMarket is EIP712, Nonces {
         if (bound == 0) revert ReadingMeterNotBound(meter);
         if (bound != participantId) revert ReadingWrongParticipant(meter, participantId, bound);
         if (importWh > MAX_WH || exportWh > MAX_WH) revert ReadingOutOfRange(importWh, exportWh);
-        uint256 opensAt = genesis + period * periodSeconds;
+        uint256 deadline = readingDeadline(period);
+        uint256 opensAt = deadline - readingSeconds;
         if (block.timestamp < opensAt) revert ReadingTooEarly(period, opensAt, block.timestamp);
-        uint256 deadline = opensAt + readingSeconds;
         if (block.timestamp >= deadline) revert ReadingWindowClosed(period, deadline, block.timestamp);
         uint256 last = _lastReadingPeriod[meter];
         if (period <= last) revert ReadingAlreadyReported(meter, period, last);
