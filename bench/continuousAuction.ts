@@ -1,6 +1,6 @@
 /**
  * The continuous double auction: gas per order on chain (resting; filling k resting orders; relayed
- * by signature; cancel; expiry), and allocative efficiency and Smith's α of AA, ZIP and ZI-C traders
+ * by signature; cancel; expiry), per meter reading and per position settled, and allocative efficiency and Smith's α of AA, ZIP and ZI-C traders
  * over seeded sessions on the market core's order book.
  */
 import type { TransactionReceipt } from 'viem';
@@ -17,6 +17,12 @@ import {
 } from '../src/chain/continuousMarket.ts';
 import { batchHints, placeSignedOrders, signOrder } from '../src/chain/continuousMarketSigning.ts';
 import { startContinuousTestPlatform } from '../src/chain/continuousMarketTesting.ts';
+import {
+  continuousPositions,
+  settleContinuousPeriod,
+  submitContinuousReadings,
+} from '../src/chain/continuousSettlement.ts';
+import { signReading } from '../src/chain/bidding.ts';
 import type { Enrolled } from '../src/chain/testing/testPlatform.ts';
 import { format, table, UNIT } from './fixtures.ts';
 
@@ -136,9 +142,40 @@ async function gasPerOrder(log: (line: string) => void) {
         perOrder: expiry.gasUsed / count,
       });
 
+    // After delivery: the traders' meters report (signed, relayed in one transaction) and every
+    // position is settled against its reading.
+    const traders = [...sellers, buyer];
+    const positions = await continuousPositions(c.market, period);
+    const deadline = await c.market.read.read.readingDeadline([period]);
+    await c.t.clock.advanceTo(deadline - (await c.market.read.read.readingSeconds()));
+    const readings = await Promise.all(
+      positions.map((p) => {
+        const who = traders.find((x) => x.id === p.participantId)!;
+        // A tenth off the position: an imbalance and a penalty to pay, a reward on the rest.
+        const energy = p.filledWh - p.filledWh / 10n;
+        const flow =
+          p.side === 'sell' ? { importWh: 0n, exportWh: energy } : { importWh: energy, exportWh: 0n };
+        return signReading(c.t.platform, who.meter, { participantId: who.id, period, ...flow });
+      }),
+    );
+    const submitted = await submitContinuousReadings(c.market, c.t.accounts.relayer, readings);
+    rows.push({
+      action: `meter readings relayed ${readings.length} per transaction`,
+      gas: submitted.gasUsed,
+      perOrder: submitted.gasUsed / BigInt(readings.length),
+    });
+    await c.t.fundGrid(100n * UNIT);
+    const settlement = await settleContinuousPeriod(c.market, c.t.keeper, period);
+    const settled = settlement.transactions[0]!;
+    rows.push({
+      action: `settle ${settled.participants} positions against their readings`,
+      gas: settled.gasUsed,
+      perOrder: settled.gasUsed / BigInt(settled.participants),
+    });
+
     log(
       table(
-        ['action', 'gas', 'gas per order'],
+        ['action', 'gas', 'gas per order or item'],
         rows.map((r) => [r.action, format(r.gas), r.perOrder === 0n ? '' : format(r.perOrder)]),
       ),
     );

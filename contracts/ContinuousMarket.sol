@@ -4,8 +4,14 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
+import {GridPayments} from "./libraries/GridPayments.sol";
+import {PeriodClock} from "./libraries/PeriodClock.sol";
+import {SettlementMath} from "./libraries/SettlementMath.sol";
 
 /// @title The continuous market: an order book per delivery period that matches as orders arrive.
 /// @notice A limit order trades at once against the other side's resting orders while they cross,
@@ -16,6 +22,13 @@ import {SettlementToken} from "./SettlementToken.sol";
 /// price–time order; the caller hands over where a new order rests (`restAfter`, computed off chain
 /// by the market core) and the contract only checks it, so no order is ever sorted on chain. The
 /// market core's `src/core/continuousAuction.ts` computes the same fills to the unit.
+///
+/// After delivery, each participant's position in a period (the Wh its fills sold or bought; one
+/// side per period) is settled against its meter reading by the periodic market's rules
+/// (`SettlementMath`): imbalance against the public grid at the period's average fill price × W′/W″,
+/// reward and penalty against the position. The meters' readings are the ones they sign for the
+/// sealed-bid market (its EIP-712 domain), so a meter signs one reading per period whichever market
+/// uses it. Settlement parameters (rates) and the period clock are the sealed-bid market's.
 contract ContinuousMarket is EIP712, Nonces {
     /// @notice EIP-712 type of a participant's signed order.
     bytes32 public constant ORDER_TYPEHASH = keccak256(
@@ -24,7 +37,13 @@ contract ContinuousMarket is EIP712, Nonces {
     /// @notice EIP-712 type of a participant's signed cancel.
     bytes32 public constant CANCEL_TYPEHASH =
         keccak256("Cancel(address participant,uint256 period,uint32 orderId,uint256 nonce)");
+    /// @notice EIP-712 type of a meter's signed reading: the sealed-bid market's, under its domain.
+    bytes32 public constant READING_TYPEHASH = keccak256(
+        "Reading(address meter,uint32 participantId,uint256 period,uint256 importWh,uint256 exportWh)"
+    );
     uint256 private constant MAX_WH = type(uint48).max;
+    uint8 private constant READ = 1;
+    uint8 private constant SETTLED = 2;
     uint256 private constant MAX_PRICE = type(uint80).max;
 
     enum Side {
@@ -54,6 +73,33 @@ contract ContinuousMarket is EIP712, Nonces {
     struct OpenOrders {
         uint32 buys;
         uint32 sells;
+    }
+
+    /// @notice What a participant's fills in a period add up to, and its settlement: one storage word.
+    struct Position {
+        /// @dev Its fills sold (true) or bought; a participant trades on one side of a period.
+        bool sell;
+        /// @dev Σ quantity of its fills; 0: no position.
+        uint48 filledWh;
+        /// @dev Energy the meter read in the position's direction.
+        uint48 actualWh;
+        /// @dev READ, SETTLED
+        uint8 flags;
+    }
+
+    /// @notice Σ quantity and Σ quantity × price of a period's fills: its average price.
+    struct Traded {
+        uint128 quantityWh;
+        uint128 value;
+    }
+
+    struct SignedReading {
+        address meter;
+        uint32 participantId;
+        uint256 period;
+        uint256 importWh;
+        uint256 exportWh;
+        bytes signature;
     }
 
     struct SignedOrder {
@@ -97,6 +143,23 @@ contract ContinuousMarket is EIP712, Nonces {
         uint256 pricePerWh
     );
     event OrderCancelled(uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 remainingWh);
+    event ReadingRecorded(
+        uint256 indexed period, uint32 indexed participantId, address indexed meter, uint256 importWh, uint256 exportWh
+    );
+    /// @notice A position was settled: imbalanceAmount is paid to (positive) or by the participant,
+    /// reward − penalty likewise; what it could not pay became debt (DebtRecorded).
+    event ParticipantSettled(
+        uint256 indexed period,
+        uint32 indexed participantId,
+        uint256 actualWh,
+        bool readingMissing,
+        uint256 imbalanceWh,
+        int256 imbalanceAmount,
+        uint256 reward,
+        uint256 penalty
+    );
+    event DebtRecorded(uint32 indexed participantId, uint256 amount, uint256 totalDebt);
+    event DebtRepaid(uint32 indexed participantId, uint256 amount, uint256 remainingDebt);
     /// @notice A resting bid whose owner could no longer pay a fill was removed.
     event OrderVoided(
         uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 spendable, uint256 needed
@@ -119,14 +182,34 @@ contract ContinuousMarket is EIP712, Nonces {
     error OrderNotFound(uint256 period, uint32 orderId);
     error OrderNotOwner(uint256 period, uint32 orderId, uint32 participantId);
     error OrderInvalidSignature(address signer);
+    error OrderInDebt(uint32 participantId, uint256 debt);
+    error ReadingMeterNotBound(address meter);
+    error ReadingWrongParticipant(address meter, uint32 claimedId, uint32 boundId);
+    error ReadingTooEarly(uint256 period, uint256 opensAt, uint256 now);
+    error ReadingWindowClosed(uint256 period, uint256 closedAt, uint256 now);
+    error ReadingAlreadyReported(address meter, uint256 period, uint256 lastReportedPeriod);
+    error ReadingOutOfRange(uint256 importWh, uint256 exportWh);
+    error ReadingInvalidSignature(address meter);
+    error SettlementNoPosition(uint32 participantId, uint256 period);
+    error SettlementAlreadyDone(uint32 participantId, uint256 period);
+    error SettlementReadingPending(uint32 participantId, uint256 period, uint256 deadline);
+    error SettlementGridFloatInsufficient(uint256 balance, uint256 needed);
 
     /// @notice Participants and roles.
     IParticipantRegistry public immutable registry;
-    /// @notice The settlement token; this contract must be added to it as a ledger (`addLedger`).
+    /// @notice The settlement token; this contract must be added to it as a ledger (`addLedger`) for
+    /// trades, imbalances, incentives and debt repayments.
     SettlementToken public immutable token;
+    /// @notice The sealed-bid market whose period clock, settlement rates and meter readings' EIP-712
+    /// domain this market shares.
+    EnergyMarket public immutable periodicMarket;
     /// @notice Start of delivery period 1, unix seconds.
     uint256 public immutable genesis;
     uint256 public immutable periodSeconds;
+    /// @notice How long after a period's end its meter readings are accepted.
+    uint256 public immutable readingSeconds;
+    /// @dev The sealed-bid market's EIP-712 domain separator, under which meters sign readings.
+    bytes32 private immutable _readingDomain;
     /// @notice How long before its delivery starts a period's book closes.
     uint256 public immutable gateClosureSeconds;
     /// @notice Base units a seller must hold and a buyer must keep beyond its open buy orders.
@@ -139,21 +222,28 @@ contract ContinuousMarket is EIP712, Nonces {
     mapping(uint32 participantId => uint256) private _reserved;
     /// @dev The account of each participant that placed an order, for paying its fills.
     mapping(uint32 participantId => address) private _accounts;
+    mapping(uint256 period => mapping(uint32 participantId => Position)) private _positions;
+    mapping(uint256 period => Traded) private _traded;
+    /// @dev Owed to the public grid from settlements here, base units.
+    mapping(uint32 participantId => uint256) private _debt;
+    mapping(address meter => uint256) private _lastReadingPeriod;
 
     constructor(
         IParticipantRegistry registry_,
         SettlementToken token_,
-        uint64 genesis_,
-        uint32 periodSeconds_,
+        EnergyMarket periodicMarket_,
         uint32 gateClosureSeconds_,
         uint128 marginAmount_
     ) EIP712("WattLedger Continuous Market", "1") {
-        if (periodSeconds_ == 0) revert OrderScheduleInvalid("periodSeconds");
-        if (genesis_ < gateClosureSeconds_) revert OrderScheduleInvalid("genesis");
+        PeriodClock.Schedule memory s = periodicMarket_.schedule();
+        if (s.genesis < gateClosureSeconds_) revert OrderScheduleInvalid("genesis");
         registry = registry_;
         token = token_;
-        genesis = genesis_;
-        periodSeconds = periodSeconds_;
+        periodicMarket = periodicMarket_;
+        genesis = s.genesis;
+        periodSeconds = s.periodSeconds;
+        readingSeconds = s.readingSeconds;
+        _readingDomain = periodicMarket_.domainSeparator();
         gateClosureSeconds = gateClosureSeconds_;
         marginAmount = marginAmount_;
     }
@@ -225,7 +315,92 @@ contract ContinuousMarket is EIP712, Nonces {
         }
     }
 
+    // ------------------------------------------------------------------ readings and settlement
+
+    /// @notice Records the calling meter's reading of `period`: what its participant imported and
+    /// exported in the delivery period.
+    /// @dev From the period's end until its reading deadline, once per period and in period order
+    /// per meter, only by the meter bound to `participantId`. Emits ReadingRecorded.
+    function submitReading(uint32 participantId, uint256 period, uint256 importWh, uint256 exportWh) external {
+        _recordReading(msg.sender, participantId, period, importWh, exportWh);
+    }
+
+    /// @notice Records readings that meters signed (EIP-712 `Reading` under the sealed-bid market's
+    /// domain, the same signature that market takes), submitted by a relayer.
+    /// @dev All or nothing. Emits ReadingRecorded each.
+    function submitReadingsBySignature(SignedReading[] calldata readings) external {
+        for (uint256 i = 0; i < readings.length; i++) {
+            SignedReading calldata r = readings[i];
+            bytes32 digest = MessageHashUtils.toTypedDataHash(
+                _readingDomain,
+                keccak256(abi.encode(READING_TYPEHASH, r.meter, r.participantId, r.period, r.importWh, r.exportWh))
+            );
+            if (!SignatureChecker.isValidSignatureNow(r.meter, digest, r.signature)) revert ReadingInvalidSignature(r.meter);
+            _recordReading(r.meter, r.participantId, r.period, r.importWh, r.exportWh);
+        }
+    }
+
+    /// @notice Settles each listed participant's position in `period` against its meter reading, or,
+    /// after the reading deadline, as a missing reading: imbalance with the public grid and the
+    /// reward/penalty, at the period's average fill price and the sealed-bid market's rates.
+    /// @dev Permissionless; each position once. Payments to the grid beyond a balance become debt
+    /// here; payments by the grid need its float. Emits ParticipantSettled each.
+    function settle(uint256 period, uint32[] calldata participantIds) external {
+        _checkPeriod(period);
+        // Set at deployment and never unset (the registry refuses the zero address).
+        address grid = registry.publicGrid();
+        Traded memory traded = _traded[period];
+        SettlementMath.Rates memory rates = periodicMarket.parameters().rates;
+        uint256 deadline = readingDeadline(period);
+        for (uint256 i = 0; i < participantIds.length; i++) {
+            uint32 id = participantIds[i];
+            Position memory p = _positions[period][id];
+            if (p.filledWh == 0) revert SettlementNoPosition(id, period);
+            if (p.flags & SETTLED != 0) revert SettlementAlreadyDone(id, period);
+            bool missing = p.flags & READ == 0;
+            if (missing && block.timestamp < deadline) revert SettlementReadingPending(id, period, deadline);
+            SettlementMath.Outcome memory o = SettlementMath.settle(
+                p.sell, p.filledWh, p.filledWh, p.actualWh, missing, traded.value, traded.quantityWh, rates
+            );
+            _positions[period][id].flags = p.flags | SETTLED;
+            _payWithGrid(id, grid, o.imbalanceAmount, SettlementToken.Reason.Imbalance, period);
+            _payWithGrid(id, grid, int256(o.reward) - int256(o.penalty), SettlementToken.Reason.Incentive, period);
+            emit ParticipantSettled(period, id, p.actualWh, missing, o.imbalanceWh, o.imbalanceAmount, o.reward, o.penalty);
+        }
+    }
+
+    /// @notice Takes what a participant's balance holds toward its debt from settlements here. Anyone
+    /// may call. @dev Emits DebtRepaid when anything was repaid.
+    function repayDebt(uint32 participantId) external {
+        _collectDebt(participantId);
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @notice A period's meter readings are accepted from its end until this deadline.
+    function readingDeadline(uint256 period) public view returns (uint256) {
+        return genesis + period * periodSeconds + readingSeconds;
+    }
+
+    /// @notice A participant's position in a period: what its fills sold or bought, its reading, and
+    /// whether it was settled.
+    function positionOf(uint256 period, uint32 participantId) external view returns (Position memory) {
+        return _positions[period][participantId];
+    }
+
+    /// @notice Σ quantity and Σ quantity × price of a period's fills.
+    function tradedOf(uint256 period) external view returns (Traded memory) {
+        return _traded[period];
+    }
+
+    /// @notice What a participant owes the public grid from settlements here.
+    function debtOf(uint32 participantId) external view returns (uint256) {
+        return _debt[participantId];
+    }
+
+    function lastReadingPeriod(address meter) external view returns (uint256) {
+        return _lastReadingPeriod[meter];
+    }
 
     /// @notice When `period`'s book closes: its delivery start minus gateClosureSeconds.
     function gateClosure(uint256 period) public view returns (uint256) {
@@ -297,7 +472,15 @@ contract ContinuousMarket is EIP712, Nonces {
         Book memory book = _books[period];
         orderId = ++book.orderCount;
         bool buy = side == Side.Buy;
-        uint256 remaining = _match(book, period, id, orderId, buy, quantityWh, pricePerWh);
+        Traded memory filled;
+        uint256 remaining = _match(book, period, id, orderId, buy, quantityWh, pricePerWh, filled);
+        if (filled.quantityWh > 0) {
+            _addToPosition(period, id, !buy, filled.quantityWh);
+            Traded memory traded = _traded[period];
+            traded.quantityWh = SafeCast.toUint128(traded.quantityWh + filled.quantityWh);
+            traded.value = SafeCast.toUint128(traded.value + filled.value);
+            _traded[period] = traded;
+        }
         if (remaining > 0) {
             _rest(book, period, Order(id, buy, uint48(remaining), uint80(pricePerWh), 0, 0), orderId, restAfter);
             if (buy) _reserved[id] += remaining * pricePerWh;
@@ -326,6 +509,12 @@ contract ContinuousMarket is EIP712, Nonces {
         if (pricePerWh == 0 || pricePerWh > MAX_PRICE) revert OrderPriceOutOfRange(pricePerWh, MAX_PRICE);
         OpenOrders memory open = _open[period][id];
         if (buy ? open.sells > 0 : open.buys > 0) revert OrderSideConflict(id, period);
+        Position memory position = _positions[period][id];
+        if (position.filledWh > 0 && position.sell == buy) revert OrderSideConflict(id, period);
+        if (_debt[id] > 0) {
+            _collectDebt(id);
+            if (_debt[id] > 0) revert OrderInDebt(id, _debt[id]);
+        }
         if (_accounts[id] != account) _accounts[id] = account;
         uint256 balance = token.balanceOf(account);
         if (!buy) {
@@ -338,8 +527,8 @@ contract ContinuousMarket is EIP712, Nonces {
         if (cost > spendable) revert OrderBudgetNotCovered(id, spendable, cost);
     }
 
-    /// @dev Fills the arriving order against the head of the other side while it crosses. Returns
-    /// what is left of it.
+    /// @dev Fills the arriving order against the head of the other side while it crosses, adding
+    /// each fill to the maker's position and to `filled`. Returns what is left of the order.
     function _match(
         Book memory book,
         uint256 period,
@@ -347,7 +536,8 @@ contract ContinuousMarket is EIP712, Nonces {
         uint32 takerOrderId,
         bool buy,
         uint256 remaining,
-        uint256 limit
+        uint256 limit,
+        Traded memory filled
     ) private returns (uint256) {
         address takerAccount = _accounts[takerId];
         while (remaining > 0) {
@@ -372,6 +562,9 @@ contract ContinuousMarket is EIP712, Nonces {
             }
             (address buyer, address seller) = buy ? (takerAccount, makerAccount) : (makerAccount, takerAccount);
             token.move(buyer, seller, amount, SettlementToken.Reason.Trade, period);
+            _addToPosition(period, maker.participantId, buy, quantity);
+            filled.quantityWh += uint128(quantity);
+            filled.value += uint128(amount);
             emit OrderFilled(
                 period,
                 head,
@@ -391,6 +584,66 @@ contract ContinuousMarket is EIP712, Nonces {
             }
         }
         return remaining;
+    }
+
+    /// @dev Adds a fill to a participant's position in a period (one side per period: `_admit`).
+    function _addToPosition(uint256 period, uint32 id, bool sell, uint256 quantityWh) private {
+        Position memory p = _positions[period][id];
+        p.sell = sell;
+        p.filledWh = SafeCast.toUint48(p.filledWh + quantityWh);
+        _positions[period][id] = p;
+    }
+
+    function _recordReading(address meter, uint32 participantId, uint256 period, uint256 importWh, uint256 exportWh)
+        private
+    {
+        _checkPeriod(period);
+        uint32 bound = registry.participantOfMeter(meter);
+        if (bound == 0) revert ReadingMeterNotBound(meter);
+        if (bound != participantId) revert ReadingWrongParticipant(meter, participantId, bound);
+        if (importWh > MAX_WH || exportWh > MAX_WH) revert ReadingOutOfRange(importWh, exportWh);
+        uint256 deadline = readingDeadline(period);
+        uint256 opensAt = deadline - readingSeconds;
+        if (block.timestamp < opensAt) revert ReadingTooEarly(period, opensAt, block.timestamp);
+        if (block.timestamp >= deadline) revert ReadingWindowClosed(period, deadline, block.timestamp);
+        uint256 last = _lastReadingPeriod[meter];
+        if (period <= last) revert ReadingAlreadyReported(meter, period, last);
+        _lastReadingPeriod[meter] = period;
+        Position memory p = _positions[period][participantId];
+        if (p.filledWh > 0) {
+            // As in the sealed-bid market: the energy that flowed in the position's direction; flow
+            // the other way counts as none.
+            (uint256 outward, uint256 inward) = p.sell ? (exportWh, importWh) : (importWh, exportWh);
+            p.actualWh = uint48(outward > inward ? outward - inward : 0);
+            p.flags |= READ;
+            _positions[period][participantId] = p;
+        }
+        emit ReadingRecorded(period, participantId, meter, importWh, exportWh);
+    }
+
+    /// @dev Pays a signed amount between a participant and the grid; what it cannot pay becomes debt.
+    function _payWithGrid(uint32 id, address grid, int256 amount, SettlementToken.Reason reason, uint256 period)
+        private
+    {
+        uint256 unpaid = GridPayments.pay(token, _accounts[id], grid, amount, reason, period);
+        if (unpaid > 0) {
+            uint256 debt = _debt[id] + unpaid;
+            _debt[id] = debt;
+            emit DebtRecorded(id, unpaid, debt);
+        }
+    }
+
+    function _collectDebt(uint32 id) private {
+        uint256 debt = _debt[id];
+        address account = _accounts[id];
+        if (debt == 0 || account == address(0)) return;
+        address grid = registry.publicGrid();
+        uint256 balance = token.balanceOf(account);
+        uint256 paid = debt < balance ? debt : balance;
+        if (paid == 0) return;
+        _debt[id] = debt - paid;
+        token.move(account, grid, paid, SettlementToken.Reason.DebtRepayment, 0);
+        emit DebtRepaid(id, paid, debt - paid);
     }
 
     /// @dev Removes the head of a side during matching (the book is written back by the caller).

@@ -5,6 +5,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
+import {GridPayments} from "./libraries/GridPayments.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
 import {ReputationMath} from "./libraries/ReputationMath.sol";
 
@@ -176,22 +177,11 @@ library MarketSettlement {
         SettlementToken.Reason reason,
         uint256 period
     ) private {
-        address account = members[id].account;
-        if (amount > 0) {
-            uint256 due = uint256(amount);
-            uint256 float = token.balanceOf(grid);
-            if (float < due) revert SettlementGridFloatInsufficient(float, due);
-            token.move(grid, account, due, reason, period);
-        } else if (amount < 0) {
-            uint256 owed = uint256(-amount);
-            uint256 balance = token.balanceOf(account);
-            uint256 paid = owed < balance ? owed : balance;
-            if (paid > 0) token.move(account, grid, paid, reason, period);
-            if (owed > paid) {
-                uint256 debt = members[id].debt + owed - paid;
-                members[id].debt = SafeCast.toUint88(debt);
-                emit DebtRecorded(id, owed - paid, debt);
-            }
+        uint256 unpaid = GridPayments.pay(token, members[id].account, grid, amount, reason, period);
+        if (unpaid > 0) {
+            uint256 debt = members[id].debt + unpaid;
+            members[id].debt = SafeCast.toUint88(debt);
+            emit DebtRecorded(id, unpaid, debt);
         }
     }
 }

@@ -32,7 +32,7 @@ contract SettlementToken is ERC20 {
         address indexed from, address indexed to, Reason indexed reason, uint256 amount, uint256 period, bytes32 fiatReference
     );
     event LedgerBound(address indexed ledger);
-    /// @notice A further contract may move tokens for one reason (not burn them).
+    /// @notice A further contract may move tokens for this reason (not burn them).
     event LedgerAdded(address indexed ledger, Reason reason);
 
     /// @notice Transfers between people are not part of the market.
@@ -46,7 +46,7 @@ contract SettlementToken is ERC20 {
     error TokenNotAdministrator(address account);
     /// @notice A further ledger must be a new, non-zero address.
     error TokenLedgerInvalid(address ledger);
-    /// @notice An added ledger moves tokens for the one reason it was added with.
+    /// @notice An added ledger moves tokens only for the reasons it was added with.
     error TokenReasonNotAllowed(address ledger, Reason reason);
     error TokenZeroAmount();
     error TokenBatchLengthMismatch();
@@ -57,8 +57,8 @@ contract SettlementToken is ERC20 {
     address public ledger;
     /// @notice Further contracts that may move tokens, added by the administrator.
     mapping(address account => bool) public isAddedLedger;
-    /// @notice The one reason an added ledger moves tokens for.
-    mapping(address account => Reason) public addedLedgerReason;
+    /// @notice The reasons an added ledger moves tokens for, one bit per reason (bit `uint8(reason)`).
+    mapping(address account => uint256) public addedLedgerReasons;
 
     constructor(string memory name_, string memory symbol_, IParticipantRegistry registry_) ERC20(name_, symbol_) {
         registry = registry_;
@@ -73,18 +73,23 @@ contract SettlementToken is ERC20 {
         emit LedgerBound(ledger_);
     }
 
-    /// @notice Lets a further contract move tokens for one reason: the continuous market for trades,
-    /// the subsidy pool for subsidies. It may not burn: withdrawals stay with the bound ledger, which
-    /// checks what a participant owes.
+    /// @notice Lets a further contract move tokens for the given reasons: the continuous market for
+    /// trades and its imbalance settlement, the subsidy pool for subsidies. It may not burn:
+    /// withdrawals stay with the bound ledger, which checks what a participant owes.
     /// @dev Requires the registry's default admin role; each address once, never the zero address or
-    /// the bound ledger, never for deposits or withdrawals. Emits LedgerAdded.
-    function addLedger(address ledger_, Reason reason) external {
+    /// the bound ledger, never for deposits or withdrawals. Emits LedgerAdded per reason.
+    function addLedger(address ledger_, Reason[] calldata reasons) external {
         if (!registry.hasRole(bytes32(0), msg.sender)) revert TokenNotAdministrator(msg.sender);
         if (ledger_ == address(0) || ledger_ == ledger || isAddedLedger[ledger_]) revert TokenLedgerInvalid(ledger_);
-        if (reason == Reason.Deposit || reason == Reason.Withdrawal) revert TokenReasonNotAllowed(ledger_, reason);
+        uint256 allowed = 0;
+        for (uint256 i = 0; i < reasons.length; i++) {
+            Reason reason = reasons[i];
+            if (reason == Reason.Deposit || reason == Reason.Withdrawal) revert TokenReasonNotAllowed(ledger_, reason);
+            allowed |= 1 << uint8(reason);
+            emit LedgerAdded(ledger_, reason);
+        }
         isAddedLedger[ledger_] = true;
-        addedLedgerReason[ledger_] = reason;
-        emit LedgerAdded(ledger_, reason);
+        addedLedgerReasons[ledger_] = allowed;
     }
 
     /// @notice Mints `amount` to `to` against a fiat deposit identified by `fiatReference`.
@@ -127,7 +132,7 @@ contract SettlementToken is ERC20 {
     /// balance. Emits TokensMoved.
     function move(address from, address to, uint256 amount, Reason reason, uint256 period) external {
         if (!isAddedLedger[msg.sender]) _checkLedger();
-        else if (reason != addedLedgerReason[msg.sender]) revert TokenReasonNotAllowed(msg.sender, reason);
+        else if (addedLedgerReasons[msg.sender] & (1 << uint8(reason)) == 0) revert TokenReasonNotAllowed(msg.sender, reason);
         _transfer(from, to, amount);
         emit TokensMoved(from, to, reason, amount, period, bytes32(0));
     }

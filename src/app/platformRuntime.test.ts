@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../config/config.ts';
 import { WattLedgerError } from '../core/errors.ts';
+import { openContinuousMarket } from '../chain/continuousMarket.ts';
 import { startPlatformRuntime } from './platformRuntime.ts';
 
 /** What the runtime says about a data folder it cannot use, on the real embedded chain. */
@@ -39,5 +40,44 @@ describe('the platform runtime on an existing data folder', () => {
     expect(refused).toBeInstanceOf(WattLedgerError);
     expect((refused as WattLedgerError).code).toBe('DEPLOYMENT_OUTDATED');
     expect((refused as WattLedgerError).message).toContain(dataDir);
+  }, 120_000);
+
+  it('deploys the continuous market when the configuration chooses it, and keeps a folder to its mechanism', async () => {
+    const continuousDir = mkdtempSync(join(tmpdir(), 'wattledger-runtime-'));
+    try {
+      const continuous = buildConfig(
+        {
+          chain: { mode: 'embedded', port: 0, stateIntervalSeconds: 3_600 },
+          caseStudy: { enabled: false },
+          market: { mechanism: 'continuous', gateClosureSeconds: 120 },
+        },
+        'test',
+        continuousDir,
+        { dataDir: continuousDir },
+      );
+      const runtime = await startPlatformRuntime(continuous);
+      const { deployment } = runtime.platform;
+      expect(deployment.mechanism).toBe('continuous');
+      const cda = openContinuousMarket(runtime.connection, deployment.continuousMarket!);
+      expect(await cda.read.read.periodicMarket()).toBe(deployment.market);
+      expect(await cda.read.read.gateClosureSeconds()).toBe(120n);
+      expect(await cda.read.read.marginAmount()).toBe(continuous.market.marginAmount);
+      await runtime.stop();
+
+      const periodic = buildConfig(
+        { chain: { mode: 'embedded', port: 0, stateIntervalSeconds: 3_600 }, caseStudy: { enabled: false } },
+        'test',
+        continuousDir,
+        { dataDir: continuousDir },
+      );
+      const refused = await startPlatformRuntime(periodic).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect((refused as WattLedgerError).code).toBe('MECHANISM_MISMATCH');
+      expect((refused as WattLedgerError).message).toContain(continuousDir);
+    } finally {
+      rmSync(continuousDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

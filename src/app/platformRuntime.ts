@@ -33,6 +33,9 @@ const deploymentFile = (config: WattLedgerConfig) => join(config.dataDir, 'deplo
 function readDeployment(path: string): Deployment | undefined {
   if (!existsSync(path)) return undefined;
   const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string | number>;
+  // Contracts deployed only when configured (or by later versions) are absent from older records.
+  const optional = (name: 'subsidyPool' | 'maintenancePlans' | 'continuousMarket' | 'gridConnections') =>
+    raw[name] === undefined ? {} : { [name]: getAddress(String(raw[name])) };
   return {
     chainId: Number(raw.chainId),
     registry: getAddress(String(raw.registry)),
@@ -42,14 +45,11 @@ function readDeployment(path: string): Deployment | undefined {
     operator: getAddress(String(raw.operator)),
     settlementAgent: getAddress(String(raw.settlementAgent)),
     publicGrid: getAddress(String(raw.publicGrid)),
-    // Deployments made before the pool existed have none: subsidies are then off.
-    ...(raw.subsidyPool === undefined ? {} : { subsidyPool: getAddress(String(raw.subsidyPool)) }),
-    ...(raw.maintenancePlans === undefined
-      ? {}
-      : { maintenancePlans: getAddress(String(raw.maintenancePlans)) }),
-    ...(raw.gridConnections === undefined
-      ? {}
-      : { gridConnections: getAddress(String(raw.gridConnections)) }),
+    mechanism: raw.mechanism === 'continuous' ? 'continuous' : 'periodic',
+    ...optional('subsidyPool'),
+    ...optional('maintenancePlans'),
+    ...optional('continuousMarket'),
+    ...optional('gridConnections'),
   };
 }
 
@@ -103,6 +103,12 @@ export async function startPlatformRuntime(
           `${path} names a market at ${deployment.market} deployed by an earlier version of WattLedger, whose contracts this version cannot drive; move ${config.dataDir} aside to start afresh`,
         );
       }
+      if (deployment.mechanism !== config.market.mechanism) {
+        throw new WattLedgerError(
+          'MECHANISM_MISMATCH',
+          `${path} names a market deployed to run the ${deployment.mechanism} mechanism, but market.mechanism is "${config.market.mechanism}"; a data folder keeps its mechanism: set it back, or move ${config.dataDir} aside to start afresh`,
+        );
+      }
       progress(`contracts found at ${deployment.market} (deployment record ${path})`);
     } else {
       const now = (await connection.publicClient.getBlock()).timestamp;
@@ -134,6 +140,10 @@ export async function startPlatformRuntime(
           reputationWeightPpm: Number(m.reputationWeightPpm),
         },
         token: config.token,
+        mechanism: m.mechanism,
+        ...(m.mechanism === 'continuous'
+          ? { continuousMarket: { gateClosureSeconds: m.gateClosureSeconds, marginAmount: m.marginAmount } }
+          : {}),
         subsidyPool: true,
         maintenancePlans: true,
         gridConnections: true,

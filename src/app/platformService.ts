@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { periodAt, phaseAt } from '../core/periodClock.ts';
 import { readSchedule } from '../chain/periodDriver.ts';
 import { createRelayer } from '../chain/relayer.ts';
+import { openContinuousMarket } from '../chain/continuousMarket.ts';
 import { summarize } from '../chain/transactions.ts';
 import { createIndexer } from '../services/indexer/indexer.ts';
 import { openReadModel } from '../services/indexer/schema.ts';
@@ -161,6 +162,11 @@ export async function startPlatformService(
     const subsidyPool = openSubsidyPool(platform.connection, platform.deployment);
     const keeper = createKeeper({
       subsidyPool,
+      ...(platform.deployment.mechanism === 'continuous' && platform.deployment.continuousMarket !== undefined
+        ? {
+            continuousMarket: openContinuousMarket(platform.connection, platform.deployment.continuousMarket),
+          }
+        : {}),
       platform,
       account: accounts.relayer,
       schedule,

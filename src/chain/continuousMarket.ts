@@ -9,6 +9,7 @@ import {
   openBook,
   placeOrder,
   type ContinuousBook,
+  type ContinuousPosition,
   type OrderRequest,
   type RestingOrder,
 } from '../core/continuousAuction.ts';
@@ -60,8 +61,9 @@ async function readSide(market: ContinuousMarket, period: bigint, side: Side): P
 
 /**
  * A period's book as the market core sees it: the resting orders, the order count, gate closure,
- * margin, and the balances and reservations of the resting buyers and of `owners` (the participants
- * about to place orders), so that the core predicts refusals, voids and fills exactly.
+ * margin, and the balances, reservations and positions of the resting buyers and sellers and of
+ * `owners` (the participants about to place orders), so that the core predicts refusals, voids and
+ * fills exactly.
  */
 export async function readBook(
   market: ContinuousMarket,
@@ -75,11 +77,12 @@ export async function readBook(
     readSide(market, period, 'buy'),
     readSide(market, period, 'sell'),
   ]);
-  const ids = [...new Set([...bids.map((o) => Number(o.owner)), ...owners])];
+  const ids = [...new Set([...bids, ...asks].map((o) => Number(o.owner)).concat(owners))];
   const [registry, token] = await Promise.all([market.read.read.registry(), market.read.read.token()]);
   const client = market.connection.publicClient;
   const balances = new Map<string, bigint>();
   const reserved = new Map<string, bigint>();
+  const positions = new Map<string, ContinuousPosition>();
   await Promise.all(
     ids.map(async (id) => {
       const profile = await client.readContract({
@@ -88,7 +91,7 @@ export async function readBook(
         functionName: 'profile',
         args: [id],
       });
-      const [balance, held] = await Promise.all([
+      const [balance, held, position] = await Promise.all([
         client.readContract({
           address: token,
           abi: settlementTokenAbi,
@@ -96,13 +99,20 @@ export async function readBook(
           args: [profile.account],
         }),
         market.read.read.reservedOf([id]),
+        market.read.read.positionOf([period, id]),
       ]);
       balances.set(String(id), balance);
       reserved.set(String(id), held);
+      if (position.filledWh > 0) {
+        positions.set(String(id), {
+          side: position.sell ? 'sell' : 'buy',
+          filledWh: BigInt(position.filledWh),
+        });
+      }
     }),
   );
   return {
-    ...openBook({ gateClosure, margin, balances, nextOrderId: book.orderCount + 1 }),
+    ...openBook({ gateClosure, margin, balances, positions, nextOrderId: book.orderCount + 1 }),
     bids,
     asks,
     reserved,

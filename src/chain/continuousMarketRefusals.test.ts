@@ -256,13 +256,13 @@ describe('continuous market refusals: each with its custom error, nothing change
     );
   });
 
-  it('the token takes a second ledger from the administrator only, once, for one reason', async () => {
+  it('the token takes a second ledger from the administrator only, once, for its reasons', async () => {
     const token = { address: c.t.platform.deployment.token, abi: settlementTokenAbi } as const;
     const add = (who: Account, ledger: Address, reason = 2) =>
       execute(
         c.t.connection,
         who,
-        { ...token, functionName: 'addLedger', args: [ledger, reason] },
+        { ...token, functionName: 'addLedger', args: [ledger, [2, reason]] },
         'add ledger',
       );
     await expectRefused('TokenNotAdministrator', [c.t.accounts.relayer.address], () =>
@@ -282,8 +282,11 @@ describe('continuous market refusals: each with its custom error, nothing change
       );
     }
     expect(await c.t.platform.read.token.read.isAddedLedger([c.market.address])).toBe(true);
-    expect(await c.t.platform.read.token.read.addedLedgerReason([c.market.address])).toBe(2);
-    // Only ledgers move; an added ledger moves for trades and never burns.
+    // Trades, imbalances, incentives, debt repayments: one bit per reason.
+    expect(await c.t.platform.read.token.read.addedLedgerReasons([c.market.address])).toBe(
+      (1n << 2n) | (1n << 3n) | (1n << 4n) | (1n << 5n),
+    );
+    // Only ledgers move; an added ledger moves for its reasons (not subsidies) and never burns.
     const move = (who: Account, reason: number) =>
       execute(
         c.t.connection,
@@ -302,14 +305,14 @@ describe('continuous market refusals: each with its custom error, nothing change
     await testClient.impersonateAccount({ address: c.market.address });
     await testClient.setBalance({ address: c.market.address, value: UNIT });
     const asMarket = { address: c.market.address, type: 'json-rpc' } as const;
-    await expectRefused('TokenReasonNotAllowed', [c.market.address, 3], () =>
+    await expectRefused('TokenReasonNotAllowed', [c.market.address, 6], () =>
       execute(
         c.t.connection,
         asMarket,
         {
           ...token,
           functionName: 'move',
-          args: [buyer.account.address, seller.account.address, 1n, 3, period],
+          args: [buyer.account.address, seller.account.address, 1n, 6, period],
         },
         'move',
       ),

@@ -39,7 +39,7 @@ export async function startContinuousTestPlatform(
     operator: t.accounts.operator,
     registry: t.platform.deployment.registry,
     token: t.platform.deployment.token,
-    schedule: t.schedule,
+    periodicMarket: t.platform.deployment.market,
     settings,
   });
   const market = openContinuousMarket(t.connection, address);

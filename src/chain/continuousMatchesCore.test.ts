@@ -301,6 +301,7 @@ describe(`continuous market = core on ${STREAMS} generated order streams`, () =>
     for (const owner of owners) {
       expect(chain.balances!.get(owner)).toBe(book.balances!.get(owner));
       expect(chain.reserved.get(owner)).toBe(book.reserved.get(owner) ?? 0n);
+      expect(chain.positions.get(owner)).toEqual(book.positions.get(owner));
     }
   }
 });

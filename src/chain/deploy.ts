@@ -12,6 +12,7 @@ import { deploySubsidyPool } from './subsidyPool.ts';
 import { TOKEN_REASON_CODE } from './tokenReasons.ts';
 import { confirm } from './transactions.ts';
 import { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
+import type { MarketMechanism } from '../core/mechanism.ts';
 
 export interface MarketSchedule {
   /** Start of delivery period 1, unix seconds. */
@@ -55,6 +56,12 @@ export interface Deployment {
   readonly operator: Address;
   readonly settlementAgent: Address;
   readonly publicGrid: Address;
+  /**
+   * The mechanism participants trade by (absent in records of earlier versions: periodic). The
+   * sealed-bid market is deployed either way: it keeps the period clock, the settlement rates,
+   * withdrawals and the meters' reading domain the continuous market shares.
+   */
+  readonly mechanism?: MarketMechanism;
   /** The continuous double auction, when deployed (`DeployOptions.continuousMarket`). */
   readonly continuousMarket?: Address;
   /** The subsidy pool, when deployed (`DeployOptions.subsidyPool`). */
@@ -80,6 +87,8 @@ export interface DeployOptions {
   readonly schedule: MarketSchedule;
   readonly parameters: MarketParameters;
   readonly token?: { readonly name: string; readonly symbol: string };
+  /** The mechanism participants trade by (default periodic); continuous needs `continuousMarket`. */
+  readonly mechanism?: MarketMechanism;
   /** Also deploy the continuous double auction and add it to the token as a second ledger. */
   readonly continuousMarket?: ContinuousMarketSettings;
   /** Also deploy the subsidy pool and add it to the token as a ledger for subsidies. */
@@ -144,6 +153,9 @@ export async function deployPlatform(
   connection: ChainConnection,
   options: DeployOptions,
 ): Promise<Deployment> {
+  const mechanism = options.mechanism ?? 'periodic';
+  if (mechanism === 'continuous' && options.continuousMarket === undefined)
+    throw new TypeError('deployPlatform: the continuous mechanism needs the continuousMarket settings');
   const wallet = connection.wallet(options.operator);
   const progress = options.onProgress ?? (() => {});
   const deployed = async (
@@ -230,7 +242,7 @@ export async function deployPlatform(
           operator: options.operator,
           registry: registry.address,
           token: token.address,
-          schedule,
+          periodicMarket: market.address,
           settings: options.continuousMarket,
           onProgress: progress,
         });
@@ -250,6 +262,7 @@ export async function deployPlatform(
     operator: options.operator.address,
     settlementAgent: options.settlementAgent,
     publicGrid: options.publicGrid,
+    mechanism,
     ...(continuousMarket === undefined ? {} : { continuousMarket }),
     ...(subsidyPool === undefined ? {} : { subsidyPool }),
     ...(maintenancePlans === undefined ? {} : { maintenancePlans }),
@@ -257,9 +270,18 @@ export async function deployPlatform(
   };
 }
 
+/** What the continuous market moves tokens for: its fills, its settlements and their debts. */
+const CONTINUOUS_MARKET_REASONS = [
+  TOKEN_REASON_CODE.trade,
+  TOKEN_REASON_CODE.imbalance,
+  TOKEN_REASON_CODE.incentive,
+  TOKEN_REASON_CODE['debt-repayment'],
+];
+
 /**
- * Deploys the continuous double auction next to a platform's registry and token, and adds it to the
- * token as a second ledger (trades only). `operator` must hold the registry's default admin role.
+ * Deploys the continuous double auction next to a platform's registry, token and sealed-bid market
+ * (whose period clock, settlement rates and meter-reading domain it shares), and adds it to the
+ * token as a second ledger. `operator` must hold the registry's default admin role.
  */
 export async function deployContinuousMarket(
   connection: ChainConnection,
@@ -267,7 +289,7 @@ export async function deployContinuousMarket(
     readonly operator: Account;
     readonly registry: Address;
     readonly token: Address;
-    readonly schedule: Pick<MarketSchedule, 'genesis' | 'periodSeconds'>;
+    readonly periodicMarket: Address;
     readonly settings: ContinuousMarketSettings;
     readonly onProgress?: (step: string) => void;
   },
@@ -282,8 +304,7 @@ export async function deployContinuousMarket(
       args: [
         options.registry,
         options.token,
-        options.schedule.genesis,
-        options.schedule.periodSeconds,
+        options.periodicMarket,
         options.settings.gateClosureSeconds,
         options.settings.marginAmount,
       ],
@@ -297,6 +318,6 @@ export async function deployContinuousMarket(
     abi: settlementTokenAbi,
     client: { public: connection.publicClient, wallet },
   });
-  await confirm(connection, 'add ledger', () => token.write.addLedger([address, TOKEN_REASON_CODE.trade]));
+  await confirm(connection, 'add ledger', () => token.write.addLedger([address, CONTINUOUS_MARKET_REASONS]));
   return address;
 }

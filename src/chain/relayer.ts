@@ -11,6 +11,7 @@ import { revealArgument, type SignedCommit, type SignedReading } from './bidding
 import { ContractRefusedError } from './errors.ts';
 import type { Platform } from './platform.ts';
 import { execute, isTooLargeForOneTransaction } from './transactions.ts';
+import { continuousMarketAbi } from './generated/ContinuousMarket.ts';
 import { energyMarketAbi } from './generated/EnergyMarket.ts';
 
 interface Job<T> {
@@ -57,6 +58,9 @@ export function createRelayer(platform: Platform, account: Account, options: Rel
   const transactions: RelayedTransaction[] = [];
   const { connection, deployment } = platform;
   const market = { address: deployment.market, abi: energyMarketAbi } as const;
+  // On a continuous-market deployment the meters' readings settle the continuous market's
+  // positions; it takes the very signatures the sealed-bid market would.
+  const continuousMarket = deployment.mechanism === 'continuous' ? deployment.continuousMarket : undefined;
   const kinds = {
     commit: {
       queue: [] as Job<SignedCommit>[],
@@ -81,12 +85,24 @@ export function createRelayer(platform: Platform, account: Account, options: Rel
     reading: {
       queue: [] as Job<SignedReading>[],
       send: (items: SignedReading[]) =>
-        execute(
-          connection,
-          account,
-          { ...market, functionName: 'submitReadingsBySignature', args: [items] },
-          `submit ${items.length} readings`,
-        ),
+        continuousMarket === undefined
+          ? execute(
+              connection,
+              account,
+              { ...market, functionName: 'submitReadingsBySignature', args: [items] },
+              `submit ${items.length} readings`,
+            )
+          : execute(
+              connection,
+              account,
+              {
+                address: continuousMarket,
+                abi: continuousMarketAbi,
+                functionName: 'submitReadingsBySignature',
+                args: [items],
+              },
+              `submit ${items.length} readings to the continuous market`,
+            ),
     },
   };
 

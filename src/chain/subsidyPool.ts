@@ -71,7 +71,7 @@ export async function deploySubsidyPool(
       address: token,
       abi: settlementTokenAbi,
       client: { public: connection.publicClient, wallet },
-    }).write.addLedger([address, TOKEN_REASON_CODE.subsidy]),
+    }).write.addLedger([address, [TOKEN_REASON_CODE.subsidy]]),
   );
   return address;
 }

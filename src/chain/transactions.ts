@@ -161,8 +161,10 @@ export async function execute<const abi extends Abi, name extends ContractFuncti
     }
     throw asRefusal(action, error);
   }
-  // Calls to other contracts get 63/64 of what is left (EIP-150) and cold accesses vary: a quarter more.
-  const gas = (gasUsed * 125n) / 100n + 30_000n;
+  // Calls to other contracts get 63/64 of what is left (EIP-150), cold accesses vary, and gasUsed is
+  // net of storage refunds (up to a fifth of it, EIP-3529), which the execution needs up front: a
+  // transaction that deletes much storage (a continuous book's fills) needs half as much again.
+  const gas = (gasUsed * 150n) / 100n + 30_000n;
   if (gasUsed > TRANSACTION_GAS_CAP) throw new BatchTooLargeError(action, gasUsed);
   const limit = gas > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : gas;
   return await confirm(connection, action, () =>

@@ -53,7 +53,7 @@ describe('wattledger simulate', () => {
     expect(periods).toHaveLength(5);
   });
 
-  it('compares the clearing mechanisms with --compare, green-first on chain', async () => {
+  it("compares the clearing mechanisms with --compare, the contracts' three on chain", async () => {
     const out = outDir();
     const run = await runCli(['simulate', '--compare', '--periods', '3', '--no-png', '--out', out]);
     expect(run.code).toBe(0);
@@ -62,11 +62,12 @@ describe('wattledger simulate', () => {
       'green-first on-chain',
       'green-first-uniform on-chain',
       'uniform-price off-chain',
-      'continuous off-chain',
+      'continuous on-chain',
     ]);
     expect(Number(mechanisms[0].gasPerParticipantPeriod)).toBeGreaterThan(100_000);
     expect(Number(mechanisms[1].gasPerParticipantPeriod)).toBeGreaterThan(100_000);
     expect(mechanisms[2].gasPerParticipantPeriod).toBe('not on chain');
+    expect(Number(mechanisms[3].gasPerParticipantPeriod)).toBeGreaterThan(50_000);
     for (const file of ['comparison.csv', 'comparison.json', 'comparison.html', 'compare-welfare.svg']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }

@@ -46,7 +46,33 @@ describe('buildConfig', () => {
     expect(describeConfig(config).market).toMatchObject(market);
   });
 
+  it('runs the periodic market by default; the continuous one when chosen, without the case study', () => {
+    expect(buildConfig(undefined, 'defaults', '/srv').market).toMatchObject({
+      mechanism: 'periodic',
+      gateClosureSeconds: 300,
+    });
+    const file = {
+      market: { mechanism: 'continuous', gateClosureSeconds: 60 },
+      caseStudy: { enabled: false },
+    };
+    const config = buildConfig(file, 'w.json', '/srv');
+    expect(config.market).toMatchObject({ mechanism: 'continuous', gateClosureSeconds: 60 });
+    expect(describeConfig(config).market).toMatchObject(file.market);
+  });
+
   it.each([
+    [
+      { market: { mechanism: 'sealed' } },
+      'w.json: market.mechanism: must be "periodic" or "continuous", got "sealed"',
+    ],
+    [
+      { market: { mechanism: 'continuous' } },
+      'w.json: caseStudy.enabled: the case study bids sealed bids in periodic auctions; set it to false with market.mechanism "continuous"',
+    ],
+    [
+      { market: { gateClosureSeconds: 901 } },
+      'w.json: market.gateClosureSeconds: must be a whole number from 0 to 900, got 901',
+    ],
     [
       { market: { periodSeconds: 10 } },
       'w.json: market.periodSeconds: must be a whole number from 60 to 86400, got 10',

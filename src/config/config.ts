@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { WattLedgerError } from '../core/errors.ts';
 import { PRICING_RULES, type PricingRule } from '../core/greenFirstAuction.ts';
+import { MARKET_MECHANISMS, type MarketMechanism } from '../core/mechanism.ts';
 import { REFERENCE_PARAMETERS } from '../core/settlement.ts';
 import {
   formatBasisPoints,
@@ -59,6 +60,13 @@ export interface WattLedgerConfig {
     readonly sellerShareCapBps: number;
     /** Weight of each settled period in a participant's reputation, ppm; 0: reputation off. */
     readonly reputationWeightPpm: bigint;
+    /**
+     * How the market trades: "periodic", the sealed-bid green-first auction cleared once per period
+     * (the default), or "continuous", an order book per period that matches as orders arrive.
+     */
+    readonly mechanism: MarketMechanism;
+    /** The continuous market's book of period d closes this long before d's delivery starts. */
+    readonly gateClosureSeconds: number;
   };
   readonly token: { readonly name: string; readonly symbol: string };
   /** Clearing transactions carry at most this many bids (each stays under the 16.7 M gas cap). */
@@ -96,6 +104,8 @@ export const DEFAULT_CONFIG_FILE = {
     priceCap: '0',
     sellerShareCap: '0',
     reputationWeight: '0',
+    mechanism: 'periodic',
+    gateClosureSeconds: 300,
   },
   token: { name: 'WattLedger settlement token (10^-3 ETH, case study)', symbol: 'mETH' },
   maxClearingEntriesPerTransaction: 400,
@@ -193,6 +203,9 @@ export function buildConfig(
   const priceCapPerWh = decimal(parsePriceBound, m.priceCap, 'market.priceCap');
   if (priceCapPerWh !== 0n && priceFloorPerWh > priceCapPerWh)
     fail('market.priceFloor', 'must not be above market.priceCap (0 means none)');
+  if (!(MARKET_MECHANISMS as readonly unknown[]).includes(m.mechanism))
+    fail('market.mechanism', `must be "periodic" or "continuous", got ${JSON.stringify(m.mechanism)}`);
+  const mechanism = m.mechanism as MarketMechanism;
   const t = isObject(raw.token) ? raw.token : fail('token', 'must be an object');
   known(t, 'token', ['name', 'symbol']);
   const serverRaw = isObject(raw.server) ? raw.server : fail('server', 'must be an object');
@@ -206,6 +219,11 @@ export function buildConfig(
   known(caseStudyRaw, 'caseStudy', ['enabled']);
   if (typeof caseStudyRaw.enabled !== 'boolean')
     fail('caseStudy.enabled', `must be true or false, got ${JSON.stringify(caseStudyRaw.enabled)}`);
+  if (caseStudyRaw.enabled && mechanism === 'continuous')
+    fail(
+      'caseStudy.enabled',
+      'the case study bids sealed bids in periodic auctions; set it to false with market.mechanism "continuous"',
+    );
   const keysRaw = isObject(raw.keys) ? raw.keys : fail('keys', 'must be an object');
   known(keysRaw, 'keys', ['passwordFile']);
   const passwordFile =
@@ -236,6 +254,8 @@ export function buildConfig(
       priceCapPerWh,
       sellerShareCapBps: Number(decimal(parseBasisPoints, m.sellerShareCap, 'market.sellerShareCap')),
       reputationWeightPpm: rate('reputationWeight', 1_000_000n),
+      mechanism,
+      gateClosureSeconds: integer(m.gateClosureSeconds, 'market.gateClosureSeconds', 0, periodSeconds),
     },
     token: { name: text(t.name, 'token.name'), symbol: text(t.symbol, 'token.symbol') },
     maxClearingEntriesPerTransaction: integer(
@@ -276,6 +296,8 @@ export function describeConfig(config: WattLedgerConfig): Json {
       priceCap: formatPricePerKwh(m.priceCapPerWh),
       sellerShareCap: formatBasisPoints(BigInt(m.sellerShareCapBps)),
       reputationWeight: formatRate(m.reputationWeightPpm),
+      mechanism: m.mechanism,
+      gateClosureSeconds: m.gateClosureSeconds,
     },
     token: config.token,
     maxClearingEntriesPerTransaction: config.maxClearingEntriesPerTransaction,

@@ -18,10 +18,14 @@
  * - a resting buy order whose owner can no longer pay a fill (its balance − margin fell below the
  *   fill's amount through money moved outside this book, see `setBalance`) is **voided** when a
  *   seller reaches it: removed with its reservation, and matching goes on with the next bid.
- * A participant has orders on one side of a period's book at a time, so it never trades with itself.
+ * A participant has orders on one side of a period's book at a time, so it never trades with itself,
+ * and once it has traded in a period it stays on that side: its **position** (Σ of its fills, sold or
+ * bought) is what is settled against its meter after delivery (`settleContinuousPositions`).
  */
 import { MarketInputError, MarketRuleError } from './errors.ts';
 import type { Side } from './bid.ts';
+import { settlePosition, type SettlementOutcome, type SettlementParameters } from './settlement.ts';
+import { averagePriceOf } from './trade.ts';
 import { minBig } from './units.ts';
 
 /** Largest quantity of one order, as the contract stores it (48 bits). */
@@ -66,6 +70,14 @@ export interface ContinuousBook {
   readonly balances: ReadonlyMap<string, bigint> | undefined;
   /** What each owner's open buy orders reserve: Σ remaining × limit price. */
   readonly reserved: ReadonlyMap<string, bigint>;
+  /** What each owner's fills in this period add up to (owners that traded). */
+  readonly positions: ReadonlyMap<string, ContinuousPosition>;
+}
+
+/** A participant's fills in a period: the side it traded on and the Wh it sold or bought. */
+export interface ContinuousPosition {
+  readonly side: Side;
+  readonly filledWh: bigint;
 }
 
 export interface OrderRequest {
@@ -98,6 +110,8 @@ export interface OpenBookOptions {
   readonly balances?: ReadonlyMap<string, bigint>;
   /** Continue numbering after earlier orders (the contract's order count). */
   readonly nextOrderId?: number;
+  /** Positions from earlier fills of the period (the contract's positions). */
+  readonly positions?: ReadonlyMap<string, ContinuousPosition>;
 }
 
 export function openBook(options: OpenBookOptions): ContinuousBook {
@@ -111,6 +125,7 @@ export function openBook(options: OpenBookOptions): ContinuousBook {
     bids: [],
     balances: options.balances === undefined ? undefined : new Map(options.balances),
     reserved: new Map(),
+    positions: new Map(options.positions ?? []),
   };
 }
 
@@ -189,14 +204,31 @@ function checkMoney(book: ContinuousBook, request: OrderRequest): void {
 }
 
 function checkOneSide(book: ContinuousBook, request: OrderRequest): void {
+  const otherSide = request.side === 'buy' ? 'sell' : 'buy';
   const other = request.side === 'buy' ? book.asks : book.bids;
   if (other.some((o) => o.owner === request.owner)) {
     throw new MarketRuleError(
       'ORDER_SIDE_CONFLICT',
-      `${request.owner} has open ${request.side === 'buy' ? 'sell' : 'buy'} orders in this period; cancel them before trading on the other side`,
+      `${request.owner} has open ${otherSide} orders in this period; cancel them before trading on the other side`,
       { owner: request.owner, side: request.side },
     );
   }
+  if (book.positions.get(request.owner)?.side === otherSide) {
+    throw new MarketRuleError(
+      'ORDER_SIDE_CONFLICT',
+      `${request.owner} has already traded on the ${otherSide} side in this period; a participant trades on one side of a period`,
+      { owner: request.owner, side: request.side },
+    );
+  }
+}
+
+function addToPosition(
+  positions: Map<string, ContinuousPosition>,
+  owner: string,
+  side: Side,
+  quantityWh: bigint,
+): void {
+  positions.set(owner, { side, filledWh: (positions.get(owner)?.filledWh ?? 0n) + quantityWh });
 }
 
 const adjust = (map: Map<string, bigint>, owner: string, delta: bigint): void => {
@@ -220,6 +252,7 @@ export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceRe
   const opposite = [...(buy ? book.asks : book.bids)];
   const balances = book.balances === undefined ? undefined : new Map(book.balances);
   const reserved = new Map(book.reserved);
+  const positions = new Map(book.positions);
   const fills: Fill[] = [];
   const voided: RestingOrder[] = [];
   let remaining = request.quantityWh;
@@ -241,6 +274,8 @@ export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceRe
     }
     // A buyer's reservation is at its limit; a maker buyer's limit is the fill price.
     if (!buy) adjust(reserved, buyer, -amount);
+    addToPosition(positions, seller, 'sell', quantityWh);
+    addToPosition(positions, buyer, 'buy', quantityWh);
     fills.push({
       makerOrderId: maker.id,
       takerOrderId: orderId,
@@ -282,6 +317,7 @@ export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceRe
       bids: buy ? own : opposite,
       balances,
       reserved,
+      positions,
     },
     orderId,
     fills,
@@ -368,4 +404,38 @@ export function closeBook(
   const reserved = new Map(book.reserved);
   for (const order of book.bids) adjust(reserved, order.owner, -order.remainingWh * order.pricePerWh);
   return { book: { ...book, asks: [], bids: [], reserved }, expired };
+}
+
+export interface ContinuousSettlement {
+  readonly owner: string;
+  readonly position: ContinuousPosition;
+  readonly outcome: SettlementOutcome;
+}
+
+/**
+ * Settles each position of a period's book against its owner's meter reading (energy in the
+ * position's direction; null: none arrived in time) by the periodic market's rules, with the filled
+ * quantity as both the declared and the awarded quantity: a CDA participant commits to what it
+ * traded, not to what it quoted. The average price is that of the period's fills.
+ */
+export function settleContinuousPositions(
+  positions: ReadonlyMap<string, ContinuousPosition>,
+  fills: readonly Pick<Fill, 'amount' | 'quantityWh'>[],
+  readings: ReadonlyMap<string, bigint | null>,
+  parameters: SettlementParameters,
+): ContinuousSettlement[] {
+  const price = averagePriceOf(fills);
+  if (price === null) {
+    if (positions.size > 0) throw new MarketInputError('fills', 'positions without fills');
+    return [];
+  }
+  return [...positions].map(([owner, position]) => {
+    const actualWh = readings.get(owner) ?? null;
+    const outcome = settlePosition(
+      { side: position.side, declaredWh: position.filledWh, awardedWh: position.filledWh, actualWh },
+      price,
+      parameters,
+    );
+    return { owner, position, outcome };
+  });
 }

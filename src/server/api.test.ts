@@ -483,7 +483,14 @@ describe('platform API', () => {
 
   it('sets the pricing rule, price bounds and seller share cap; refuses bad values and bids outside the bounds, naming the field', async () => {
     const inForce = (await call('GET', '/api/parameters')).body;
-    expect(inForce).toMatchObject({ pricing: 'mid', priceFloor: null, priceCap: null, sellerShareCap: null });
+    expect(inForce).toMatchObject({
+      mechanism: 'periodic',
+      continuous: null,
+      pricing: 'mid',
+      priceFloor: null,
+      priceCap: null,
+      sellerShareCap: null,
+    });
     const base = requiredParameters(inForce);
     const rules = { pricing: 'uniform', priceFloor: '0.1', priceCap: '2', sellerShareCap: '0.5' };
     const set = await call('PUT', '/api/parameters', { ...base, ...rules }, operator);

@@ -1,7 +1,8 @@
 /**
- * The same scenario day under each clearing mechanism. The contracts' two pricing rules (green-first
- * mid-price and green-first uniform price) run where the caller asks (on chain by default); the
- * others run on the pure core, so their gas is not measured here.
+ * The same scenario day under each clearing mechanism. The contracts' mechanisms (green-first
+ * mid-price, green-first uniform price, and the continuous double auction with its settlement of
+ * positions) run where the caller asks (on chain by default); the uniform price without a green
+ * stage runs on the pure core only, so its gas is not measured.
  */
 import { mechanismFigures, type MechanismFigures } from './comparison.ts';
 import type { DayResult } from './dayRecord.ts';
@@ -24,13 +25,15 @@ export async function compareMechanisms(
   const runs: MechanismRun[] = [];
   for (const mechanism of MECHANISMS) {
     options.onMechanism?.(mechanism);
-    const day =
-      mechanism === 'green-first' || mechanism === 'green-first-uniform'
-        ? await simulateDay(scenario, {
-            ...options,
-            pricing: mechanism === 'green-first' ? 'mid' : 'uniform',
-          })
-        : await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options);
+    // The continuous market on chain takes signed readings, not the virtual meters' gateway.
+    const coreOnly = mechanism === 'uniform-price' || (mechanism === 'continuous' && options.meters === true);
+    const day = coreOnly
+      ? await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options)
+      : await simulateDay(scenario, {
+          ...options,
+          pricing: mechanism === 'green-first-uniform' ? 'uniform' : 'mid',
+          continuous: mechanism === 'continuous',
+        });
     runs.push({ mechanism, day, figures: mechanismFigures(mechanism, day) });
   }
   return runs;

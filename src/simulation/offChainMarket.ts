@@ -30,6 +30,12 @@ const free = <T>(result: T): Step<T> => ({ result, cost: NO_COST });
 /** The token records debt repayments under period 0, as it does deposits. */
 const NO_PERIOD = 0;
 
+/** Whether participant i's bid on `side` is a green one (green supply or green preference). */
+export function greenBid(scenario: Scenario, i: number, side: 'sell' | 'buy'): boolean {
+  const p = scenario.participants[i]!;
+  return p.green && (p.kind === 'prosumer' || (side === 'sell') === (p.kind === 'producer'));
+}
+
 /** Opening balances: each participant's deposit and the grid's float. */
 export const openingBalances = (scenario: Scenario): Map<string, bigint> =>
   new Map([
@@ -90,9 +96,13 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
     book.move(period, outcome.movements);
     if (outcome.debtIncurred > 0n) book.setDebt(who, book.debtOf(who) + outcome.debtIncurred);
   };
-  const green = (i: number, side: 'sell' | 'buy') => {
-    const p = scenario.participants[i]!;
-    return p.green && (p.kind === 'prosumer' || (side === 'sell') === (p.kind === 'producer'));
+  const green = (i: number, side: 'sell' | 'buy') => greenBid(scenario, i, side);
+  // The continuous market refuses with its own errors, and settles positions (fills), not bids.
+  const continuous = options.mechanism === 'continuous';
+  const refusal = {
+    debt: continuous ? 'OrderInDebt' : 'MarketInDebt',
+    margin: continuous ? 'OrderMarginNotCovered' : 'BidMarginNotCovered',
+    budget: continuous ? 'OrderBudgetNotCovered' : 'BidBudgetNotCovered',
   };
   const placeBid = (period: number, bid: BidIntent): Failure | undefined => {
     options.checkBid?.(period, bid);
@@ -106,8 +116,7 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
         if (paid > 0n)
           book.move(NO_PERIOD, [{ from: who, to: GRID_ACCOUNT, amount: paid, reason: 'debt-repayment' }]);
         book.setDebt(who, debt - paid);
-        if (debt - paid > 0n)
-          return { participant: bid.participant, action: 'commit', cause: 'MarketInDebt' };
+        if (debt - paid > 0n) return { participant: bid.participant, action: 'commit', cause: refusal.debt };
       }
       book.placeBid(period, bid);
       if (weightPpm > 0n) carried.set(`${period}:${bid.participant}`, reputationOf(bid.participant).scorePpm);
@@ -135,12 +144,12 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
         const balance = balanceOf(bid.participant);
         const margin = marginOf(period, bid.participant);
         if (bid.side === 'sell' && balance < margin) {
-          failures.push({ participant: bid.participant, action: 'reveal', cause: 'BidMarginNotCovered' });
+          failures.push({ participant: bid.participant, action: 'reveal', cause: refusal.margin });
           continue;
         }
         const spendable = balance > margin ? balance - margin : 0n;
         if (bid.side === 'buy' && spendable < bid.quantityWh * bid.pricePerWh) {
-          failures.push({ participant: bid.participant, action: 'reveal', cause: 'BidBudgetNotCovered' });
+          failures.push({ participant: bid.participant, action: 'reveal', cause: refusal.budget });
           continue;
         }
         list.push({
@@ -202,10 +211,13 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
       book.transaction(() => {
         for (const bid of book.revealed(period)) {
           const actual = read.get(bid.participant);
+          const awardedWh = book.awardedWh(period, bid.participant);
+          // A continuous market settles a position (its fills, declared = awarded), as the contract.
+          if (continuous && awardedWh === 0n) continue;
           const position = {
             side: bid.side,
-            declaredWh: bid.quantityWh,
-            awardedWh: book.awardedWh(period, bid.participant),
+            declaredWh: continuous ? awardedWh : bid.quantityWh,
+            awardedWh,
             actualWh: actual ?? null,
           };
           const outcome = settlePosition(position, price, rates);

@@ -10,6 +10,7 @@ import { runDay } from './dayRunner.ts';
 import type { DayResult } from './dayRecord.ts';
 import { offChainMarket } from './offChainMarket.ts';
 import { onChainMarket } from './onChainMarket.ts';
+import { openContinuousMarket } from '../chain/continuousMarket.ts';
 import { loadScenario, withFeeder, type Scenario } from './scenario.ts';
 
 const caseStudy = loadScenario('scenarios/case-study.json');
@@ -21,21 +22,29 @@ const numbers = (day: DayResult) => ({
   closing: day.closing,
 });
 
-async function bothWays(scenario: Scenario, pricing: PricingRule = 'mid', reputationWeightPpm = 0n) {
-  const mechanism = pricing === 'uniform' ? 'green-first-uniform' : 'green-first';
+async function bothWays(
+  scenario: Scenario,
+  pricing: PricingRule | 'continuous' = 'mid',
+  reputationWeightPpm = 0n,
+) {
+  const continuous = pricing === 'continuous';
+  const mechanism = continuous ? 'continuous' : pricing === 'uniform' ? 'green-first-uniform' : 'green-first';
   const offMarket = offChainMarket(scenario, { mechanism, reputationWeightPpm });
   const off = await runDay(scenario, offMarket, 'off-chain');
-  const market = await onChainMarket(scenario, { pricing, reputationWeightPpm });
+  const market = await onChainMarket(scenario, continuous ? { continuous } : { pricing, reputationWeightPpm });
   try {
     const on = await runDay(scenario, market, 'on-chain');
     const { platform, accounts } = market.platform;
+    const cda =
+      platform.deployment.continuousMarket === undefined
+        ? undefined
+        : openContinuousMarket(platform.connection, platform.deployment.continuousMarket);
     // The chain itself, not the runner's view of its events: balances add up to the supply.
     const balances = await Promise.all(
-      scenario.participants.map((_, i) =>
-        platform.read.market.read
-          .participantState([i + 1])
-          .then(([, balance, debt]) => [balance, debt] as const),
-      ),
+      scenario.participants.map(async (_, i) => {
+        const [, balance, debt] = await platform.read.market.read.participantState([i + 1]);
+        return [balance, cda === undefined ? debt : await cda.read.read.debtOf([i + 1])] as const;
+      }),
     );
     const grid = await platform.read.token.read.balanceOf([accounts.publicGrid.address]);
     const supply = await platform.read.token.read.totalSupply();
@@ -106,4 +115,21 @@ describe('on chain = off chain', () => {
           new Set(p.trades.filter((t) => t.stage === stage).map((t) => t.pricePerWh)).size,
         ).toBeLessThanOrEqual(1);
   }, 60_000);
+
+  it('agrees on the continuous market on a generated feeder: fills, positions settled, debts', async () => {
+    const feeder = withFeeder({ ...caseStudy, seed: 5, periods: 6 }, 60);
+    const { off, on, balances, grid, supply } = await bothWays(feeder, 'continuous');
+    expect(numbers(on)).toEqual(numbers(off));
+    expect(balances.map(([b]) => b)).toEqual(off.closing.balances);
+    expect(balances.map(([, debt]) => debt)).toEqual(off.closing.debts);
+    expect(balances.reduce((s, [b]) => s + b, grid)).toBe(supply);
+    const trades = on.periods.flatMap((p) => p.trades);
+    expect(trades.length).toBeGreaterThan(10);
+    expect(trades.every((t) => t.stage === 'continuous')).toBe(true);
+    // Only positions are settled: a participant whose order never filled has no settlement.
+    const participants = on.periods.flatMap((p) => p.participants);
+    expect(participants.some((x) => x.awardedWh === 0n)).toBe(true);
+    for (const x of participants) if (x.awardedWh === 0n) expect(x.imbalanceWh).toBe(0n);
+    expect(on.gasUsed).toBeGreaterThan(0n);
+  }, 120_000);
 });

@@ -42,6 +42,7 @@ import type {
 } from './market.ts';
 import { executeWithFixedGas, fixedGasRelayer } from './fixedGasRelayer.ts';
 import { startMeterLayer, type MeterLayer } from './meterLayer.ts';
+import { continuousSteps } from './onChainContinuous.ts';
 import { meterOutages } from './metering.ts';
 import { energyPlan } from './profiles.ts';
 import type { Scenario } from './scenario.ts';
@@ -60,7 +61,12 @@ export interface OnChainOptions {
   readonly pricing?: PricingRule;
   /** Weight of each settled period in a participant's reputation, ppm (default: the scenario's). */
   readonly reputationWeightPpm?: bigint;
+  /** Trade on the continuous market instead of sealed bids (onChainContinuous.ts). */
+  readonly continuous?: boolean;
 }
+
+/** The continuous market's gate closure in simulated days: after the reveal window's placements. */
+const SIMULATED_GATE_CLOSURE_SECONDS = 300;
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
 const CLEAR_BATCH = 400;
@@ -146,6 +152,8 @@ export async function onChainMarket(
   options: OnChainOptions = {},
 ): Promise<OnChainMarket> {
   const log = options.onSetup ?? (() => {});
+  if (options.continuous && options.meters)
+    throw new TypeError('onChainMarket: the continuous market takes signed readings, not the meter layer');
   const { market } = scenario;
   const now = BigInt(Math.floor(Date.now() / 1000));
   // Genesis a week ahead: enrolment of any size happens before period 1's commit window, and the
@@ -164,6 +172,14 @@ export async function onChainMarket(
       reputationWeightPpm: Number(options.reputationWeightPpm ?? market.reputationWeightPpm),
     },
     schedule: { genesis },
+    ...(options.continuous
+      ? {
+          continuousMarket: {
+            gateClosureSeconds: SIMULATED_GATE_CLOSURE_SECONDS,
+            marginAmount: market.marginAmount,
+          },
+        }
+      : {}),
   });
   const signing = { chainId: t.platform.connection.chain.id, market: t.platform.deployment.market };
   const pool = startSigningPool(options.signingWorkers ?? DEFAULT_SIGNING_WORKERS, signing);
@@ -260,6 +276,7 @@ async function enrolAndOpen(
   const publicClient = platform.connection.publicClient;
   const marketAddress = platform.deployment.market;
   const tokenAddress = platform.deployment.token;
+  const continuousAddress = platform.deployment.continuousMarket;
 
   /** What the relayer's transactions cost while `work` ran. */
   const relayed = async <T>(work: () => Promise<T>): Promise<Step<T>> => {
@@ -530,6 +547,8 @@ async function enrolAndOpen(
       const latest = await publicClient.getBlockNumber();
       if (latest > seenBlock) {
         const range = { fromBlock: seenBlock + 1n, toBlock: latest };
+        // Debts are the continuous market's on a continuous deployment (same events, same topics).
+        const debtKeepers = [marketAddress, ...(continuousAddress === undefined ? [] : [continuousAddress])];
         const [moved, recorded, repaid] = await Promise.all([
           publicClient.getContractEvents({
             address: tokenAddress,
@@ -538,13 +557,13 @@ async function enrolAndOpen(
             ...range,
           }),
           publicClient.getContractEvents({
-            address: marketAddress,
+            address: debtKeepers,
             abi: energyMarketAbi,
             eventName: 'DebtRecorded',
             ...range,
           }),
           publicClient.getContractEvents({
-            address: marketAddress,
+            address: debtKeepers,
             abi: energyMarketAbi,
             eventName: 'DebtRepaid',
             ...range,
@@ -593,5 +612,18 @@ async function enrolAndOpen(
       await t.stop();
     },
   };
+  if (options.continuous) {
+    Object.assign(
+      onChain,
+      continuousSteps({
+        t,
+        scenario,
+        accounts,
+        signReadings: (period, readings) => signedReadings(period, readings),
+        debts: async () => (await onChain.ledger()).debts,
+      }),
+      { prepareCommit: undefined },
+    );
+  }
   return onChain;
 }

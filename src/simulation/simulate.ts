@@ -19,6 +19,8 @@ export interface SimulateOptions {
   readonly onSetup?: (line: string) => void;
   /** How the contracts (or, off chain, the core) price a period's trades; default mid-price. */
   readonly pricing?: PricingRule;
+  /** Trade on the continuous market (an order book per period) instead of sealed bids. */
+  readonly continuous?: boolean;
 }
 
 export async function simulateDay(scenario: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
@@ -26,7 +28,11 @@ export async function simulateDay(scenario: Scenario, options: SimulateOptions =
     return await runDay(
       scenario,
       offChainMarket(scenario, {
-        mechanism: options.pricing === 'uniform' ? 'green-first-uniform' : 'green-first',
+        mechanism: options.continuous
+          ? 'continuous'
+          : options.pricing === 'uniform'
+            ? 'green-first-uniform'
+            : 'green-first',
       }),
       'off-chain',
       options,
@@ -34,6 +40,7 @@ export async function simulateDay(scenario: Scenario, options: SimulateOptions =
   const started = Date.now();
   const market = await onChainMarket(scenario, {
     pricing: options.pricing,
+    continuous: options.continuous,
     onSetup: options.onSetup,
     meters: options.meters,
     meterStorePath: options.meterStorePath,

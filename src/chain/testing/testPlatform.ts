@@ -8,7 +8,7 @@ import { REFERENCE_PARAMETERS } from '../../core/settlement.ts';
 import { startAnvil, type EmbeddedChain } from '../anvil.ts';
 import { simulatedClock, type ChainClock } from '../chainClock.ts';
 import { connectChain, type ChainConnection } from '../connection.ts';
-import { deployPlatform, type MarketParameters } from '../deploy.ts';
+import { deployPlatform, type ContinuousMarketSettings, type MarketParameters } from '../deploy.ts';
 import { embeddedAccounts, newAccount, type PlatformAccounts } from '../devAccounts.ts';
 import {
   authoriseParticipant,
@@ -60,6 +60,8 @@ export async function startTestPlatform(
     maintenancePlans?: boolean;
     /** Deploy the grid connection register (wheeling fees and levies) the market charges from. */
     gridConnections?: boolean;
+    /** Run the continuous mechanism: deploy the continuous market with these settings. */
+    continuousMarket?: ContinuousMarketSettings;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wattledger-test-'));
@@ -87,6 +89,9 @@ export async function startTestPlatform(
     parameters: { ...TEST_PARAMETERS, ...options.parameters },
     maintenancePlans: options.maintenancePlans,
     gridConnections: options.gridConnections,
+    ...(options.continuousMarket === undefined
+      ? {}
+      : { mechanism: 'continuous' as const, continuousMarket: options.continuousMarket }),
   });
   const platform: Platform = openPlatform(connection, deployment);
   const relayer: Relayer = createRelayer(platform, accounts.relayer);

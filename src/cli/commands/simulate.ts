@@ -64,8 +64,10 @@ Options:
                         green-first uniform price, uniform price without a green stage,
                         continuous double auction) and write comparison.csv,
                         comparison.json, charts and comparison.html, with each mechanism's
-                        own outputs in OUT/MECHANISM/. The contracts' two pricing rules run
-                        on chain unless --off-chain; the others run on the market core
+                        own outputs in OUT/MECHANISM/. The contracts' mechanisms (both
+                        pricing rules, the continuous auction with its settlement) run on
+                        chain unless --off-chain (the continuous one also with --meters);
+                        uniform price without a green stage runs on the market core
   -h, --help            show this text
 
 Output: periods, participant-periods, trades, failures and participants as CSV and JSON;

@@ -10,6 +10,8 @@ import { averagePrice, kwh, location, money, price, S, windows } from '../format
 import { describeSettlement } from './participants.ts';
 import { formatBasisPoints, formatRate } from '../../core/units.ts';
 import { PRICING_RULES } from '../../chain/deploy.ts';
+import { openContinuousMarket } from '../../chain/continuousMarket.ts';
+import { MARKET_MECHANISMS } from '../../core/mechanism.ts';
 
 const summary = (ctx: ApiContext, p: PeriodSummaryView) => ({
   period: Number(p.period),
@@ -38,9 +40,23 @@ const summarySchema = {
   },
 } as const;
 
+/** The continuous market's own settings, when the deployment runs it. */
+async function describeContinuous(ctx: ApiContext) {
+  const { deployment } = ctx.platform;
+  if (deployment.mechanism !== 'continuous' || deployment.continuousMarket === undefined) return null;
+  const cda = openContinuousMarket(ctx.platform.connection, deployment.continuousMarket);
+  const [gateClosureSeconds, margin] = await Promise.all([
+    cda.read.read.gateClosureSeconds(),
+    cda.read.read.marginAmount(),
+  ]);
+  return { contract: cda.address, gateClosureSeconds: Number(gateClosureSeconds), margin: money(margin) };
+}
+
 export async function describeParameters(ctx: ApiContext) {
   const p = await ctx.platform.read.market.read.parameters();
   return {
+    mechanism: ctx.platform.deployment.mechanism ?? 'periodic',
+    continuous: await describeContinuous(ctx),
     margin: money(p.marginAmount),
     referencePrice: price(p.referencePricePerWh),
     shortfallFactor: formatRate(BigInt(p.rates.shortfallFactorPpm)),
@@ -58,6 +74,11 @@ export async function describeParameters(ctx: ApiContext) {
 export const parametersSchema = {
   type: 'object',
   properties: {
+    mechanism: { type: 'string', enum: [...MARKET_MECHANISMS] },
+    continuous: {
+      type: ['object', 'null'],
+      properties: { contract: S.str, gateClosureSeconds: S.num, margin: S.str },
+    },
     margin: S.str,
     referencePrice: S.str,
     shortfallFactor: S.str,
@@ -106,7 +127,14 @@ export function marketRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { deployment } = ctx.platform;
       return {
         chainId: deployment.chainId,
-        contracts: { registry: deployment.registry, token: deployment.token, market: deployment.market },
+        contracts: {
+          registry: deployment.registry,
+          token: deployment.token,
+          market: deployment.market,
+          ...(deployment.continuousMarket === undefined
+            ? {}
+            : { continuousMarket: deployment.continuousMarket }),
+        },
         token: ctx.config.token,
         schedule: {
           genesis: Number(ctx.schedule.genesis),

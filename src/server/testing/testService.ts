@@ -22,7 +22,13 @@ export interface TestService {
 }
 
 export async function startTestService(
-  options: { webRoot?: string; caseStudy?: boolean; speed?: number } = {},
+  options: {
+    webRoot?: string;
+    caseStudy?: boolean;
+    speed?: number;
+    /** Settings of the configuration's `market` section (the file's form). */
+    market?: Readonly<Record<string, unknown>>;
+  } = {},
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wattledger-service-'));
   const speed = options.speed ?? 60;
@@ -32,6 +38,7 @@ export async function startTestService(
       clock: { speed },
       caseStudy: { enabled: options.caseStudy ?? true },
       chain: { mode: 'embedded', port: 0, stateIntervalSeconds: 3_600 },
+      ...(options.market === undefined ? {} : { market: options.market }),
     },
     'test',
     dataDir,

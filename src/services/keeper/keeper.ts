@@ -2,7 +2,9 @@
  * The keeper: the period clock's back office. Each tick it walks the periods not yet finished, oldest
  * first: once a period's reveal window has closed it clears it on chain (with the core's sort hints),
  * and once every reading is in or the reading deadline has passed it settles its participants. With a
- * subsidy pool, a finished period's traders then get the bonuses and coupons due to them.
+ * subsidy pool, a finished period's traders then get the bonuses and coupons due to them. On a
+ * continuous-market deployment it instead expires what rests in a period's book at gate closure and
+ * settles the period's positions against the meters once every reading is in or the deadline passed.
  *
  * Every step is decided from the chain's state, never from memory: clearing resumes from the
  * contract's cursors, settlement skips participants the contract marks settled. A keeper killed at any
@@ -11,6 +13,8 @@
  */
 import type { Account } from 'viem';
 import { clearPeriodOnChain, STAGES } from '../../chain/clearing.ts';
+import { expireContinuousOrders, type ContinuousMarket } from '../../chain/continuousMarket.ts';
+import { settleContinuousPeriod } from '../../chain/continuousSettlement.ts';
 import { ContractRefusedError } from '../../chain/errors.ts';
 import type { Platform } from '../../chain/platform.ts';
 import { periodTrades } from '../../chain/periodRecords.ts';
@@ -23,6 +27,7 @@ import type { ReadModelDb } from '../indexer/schema.ts';
 export type KeeperAction =
   | { readonly kind: 'skipped'; readonly period: bigint; readonly reason: 'no revealed bid' }
   | { readonly kind: 'cleared'; readonly period: bigint; readonly transactions: number }
+  | { readonly kind: 'expired'; readonly period: bigint; readonly transactions: number }
   | {
       readonly kind: 'settled';
       readonly period: bigint;
@@ -79,6 +84,8 @@ export interface KeeperOptions {
   readonly firstPeriod?: bigint;
   /** Pays the first-use bonuses and coupons a finished period's trades earned. */
   readonly subsidyPool?: SubsidyPool;
+  /** The deployment trades on the continuous market: expire its books and settle its positions. */
+  readonly continuousMarket?: ContinuousMarket;
 }
 
 export interface Keeper {
@@ -140,8 +147,38 @@ export function createKeeper(options: KeeperOptions): Keeper {
     return true;
   }
 
+  /** The continuous market's period: expiry at gate closure, settlement after delivery. */
+  async function advanceContinuous(
+    cda: ContinuousMarket,
+    period: bigint,
+    now: bigint,
+    act: (a: KeeperAction) => void,
+  ): Promise<boolean> {
+    if (now < (await cda.read.read.gateClosure([period]))) return false;
+    const expiry = await expireContinuousOrders(cda, account, period);
+    if (expiry !== null) act({ kind: 'expired', period, transactions: 1 });
+    // No meter may report before delivery ends: spare the reads until then.
+    if (now < periodWindows(schedule, period).deliveryEnds) return false;
+    const report = await settleContinuousPeriod(cda, account, period, {
+      batchSize: options.settlementBatchSize,
+      fromBlock: platform.deployment.fromBlock,
+    });
+    if (report.settled.length > 0)
+      act({
+        kind: 'settled',
+        period,
+        participants: report.settled,
+        transactions: report.transactions.length,
+      });
+    if (report.pending.length > 0) return false;
+    act({ kind: 'finished', period });
+    return true;
+  }
+
   /** Takes the period as far as the chain and the clock allow; true once nothing is left to do. */
   async function advance(period: bigint, now: bigint, act: (a: KeeperAction) => void): Promise<boolean> {
+    if (options.continuousMarket !== undefined)
+      return await advanceContinuous(options.continuousMarket, period, now, act);
     const [book, totals] = await market.read.periodState([period]);
     const revealed = book.sellers + book.buyers;
     // Nothing was revealed: nothing to clear (the contract would walk empty queues) nor to settle.

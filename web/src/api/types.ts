@@ -100,6 +100,10 @@ export interface Windows {
 }
 
 export interface Parameters {
+  /** How participants trade: sealed bids cleared per period, or the continuous order book. */
+  mechanism: 'periodic' | 'continuous';
+  /** The continuous market's own settings; null on a periodic deployment. */
+  continuous: { contract: string; gateClosureSeconds: number; margin: Decimal } | null;
   margin: Decimal;
   referencePrice: Decimal;
   shortfallFactor: Decimal;

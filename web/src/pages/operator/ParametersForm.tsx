@@ -6,8 +6,14 @@ import { TxLink } from '../../components/links';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/i18n';
 
-/** The form edits every limit as text; 0 stands for "none" (the API shows none as null). */
-type ParametersDraft = Omit<Parameters, 'priceFloor' | 'priceCap' | 'sellerShareCap' | 'reputationWeight'> & {
+/**
+ * The form edits every limit as text; 0 stands for "none" (the API shows none as null). The
+ * mechanism and the continuous market's settings are fixed at deployment, not edited here.
+ */
+type ParametersDraft = Omit<
+  Parameters,
+  'priceFloor' | 'priceCap' | 'sellerShareCap' | 'reputationWeight' | 'mechanism' | 'continuous'
+> & {
   priceFloor: string;
   priceCap: string;
   sellerShareCap: string;
@@ -32,7 +38,7 @@ const PRICING: readonly [PricingRule, MessageKey][] = [
   ['uniform', 'param.pricing.uniform'],
 ];
 
-const draftOf = (p: Parameters): ParametersDraft => ({
+const draftOf = ({ mechanism: _m, continuous: _c, ...p }: Parameters): ParametersDraft => ({
   ...p,
   priceFloor: p.priceFloor ?? '0',
   priceCap: p.priceCap ?? '0',
