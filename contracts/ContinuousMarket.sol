@@ -243,7 +243,18 @@ contract ContinuousMarket is EIP712, Nonces {
         genesis = s.genesis;
         periodSeconds = s.periodSeconds;
         readingSeconds = s.readingSeconds;
-        _readingDomain = periodicMarket_.domainSeparator();
+        // The meters sign readings under the periodic market's domain (ERC-5267 describes it).
+        (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
+            periodicMarket_.eip712Domain();
+        _readingDomain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256(bytes(name)),
+                keccak256(bytes(version)),
+                chainId,
+                verifyingContract
+            )
+        );
         gateClosureSeconds = gateClosureSeconds_;
         marginAmount = marginAmount_;
     }

@@ -334,7 +334,7 @@ contract EnergyMarket is EIP712, Nonces {
     function setPeriodPriceBounds(uint256 period, PriceBounds calldata bounds) external {
         _onlyOperator();
         _checkPeriod(period);
-        _checkBounds(bounds.floorPerWh, bounds.capPerWh);
+        MarketSettlement.checkBounds(bounds.floorPerWh, bounds.capPerWh);
         _periodBounds[period] = bounds;
         emit PeriodPriceBoundsSet(period, bounds);
     }
@@ -587,34 +587,14 @@ contract EnergyMarket is EIP712, Nonces {
         return _lastReadingPeriod[meter];
     }
 
-    /// @notice The EIP-712 domain separator participants and meters sign under.
-    function domainSeparator() external view returns (bytes32) {
-        return _domainSeparatorV4();
-    }
-
     // ------------------------------------------------------------------ internals
 
     function _setParameters(Parameters memory p) private {
-        if (p.referencePricePerWh == 0) revert MarketParameterOutOfRange("referencePricePerWh", 0);
-        if (p.rates.shortfallFactorPpm > 10_000_000) {
-            revert MarketParameterOutOfRange("shortfallFactorPpm", p.rates.shortfallFactorPpm);
-        }
-        if (p.rates.surplusFactorPpm > 10_000_000) {
-            revert MarketParameterOutOfRange("surplusFactorPpm", p.rates.surplusFactorPpm);
-        }
-        if (p.rates.rewardRatePpm > 1_000_000) revert MarketParameterOutOfRange("rewardRatePpm", p.rates.rewardRatePpm);
-        if (p.rates.penaltyRatePpm > 1_000_000) revert MarketParameterOutOfRange("penaltyRatePpm", p.rates.penaltyRatePpm);
-        _checkBounds(p.priceFloorPerWh, p.priceCapPerWh);
-        if (p.sellerShareCapBps > 10_000) revert MarketParameterOutOfRange("sellerShareCapBps", p.sellerShareCapBps);
-        if (p.reputationWeightPpm > 1_000_000) {
-            revert MarketParameterOutOfRange("reputationWeightPpm", p.reputationWeightPpm);
-        }
+        MarketSettlement.checkParameters(
+            p.referencePricePerWh, p.rates, p.priceFloorPerWh, p.priceCapPerWh, p.sellerShareCapBps, p.reputationWeightPpm
+        );
         _parameters = p;
         emit ParametersSet(p);
-    }
-
-    function _checkBounds(uint256 floorPerWh, uint256 capPerWh) private pure {
-        if (capPerWh != 0 && floorPerWh > capPerWh) revert MarketParameterOutOfRange("priceFloorPerWh", floorPerWh);
     }
 
     function _onlyOperator() private view {

@@ -54,11 +54,41 @@ library MarketSettlement {
     event DebtRepaid(uint32 indexed participantId, uint256 amount, uint256 remainingDebt);
 
     error MarketGridNotSet();
+    error MarketParameterOutOfRange(string name, uint256 value);
 
     error SettlementNoBid(uint32 participantId, uint256 period);
     error SettlementAlreadyDone(uint32 participantId, uint256 period);
     error SettlementReadingPending(uint32 participantId, uint256 period, uint256 deadline);
     error SettlementGridFloatInsufficient(uint256 balance, uint256 needed);
+
+    /// @notice Refuses market parameters out of their ranges, naming the first one. Here rather than in
+    /// the market, whose code must stay under EIP-170's limit; run when the operator sets them.
+    function checkParameters(
+        uint256 referencePricePerWh,
+        SettlementMath.Rates memory rates,
+        uint256 priceFloorPerWh,
+        uint256 priceCapPerWh,
+        uint256 sellerShareCapBps,
+        uint256 reputationWeightPpm
+    ) external pure {
+        if (referencePricePerWh == 0) revert MarketParameterOutOfRange("referencePricePerWh", 0);
+        if (rates.shortfallFactorPpm > 10_000_000) {
+            revert MarketParameterOutOfRange("shortfallFactorPpm", rates.shortfallFactorPpm);
+        }
+        if (rates.surplusFactorPpm > 10_000_000) {
+            revert MarketParameterOutOfRange("surplusFactorPpm", rates.surplusFactorPpm);
+        }
+        if (rates.rewardRatePpm > 1_000_000) revert MarketParameterOutOfRange("rewardRatePpm", rates.rewardRatePpm);
+        if (rates.penaltyRatePpm > 1_000_000) revert MarketParameterOutOfRange("penaltyRatePpm", rates.penaltyRatePpm);
+        checkBounds(priceFloorPerWh, priceCapPerWh);
+        if (sellerShareCapBps > 10_000) revert MarketParameterOutOfRange("sellerShareCapBps", sellerShareCapBps);
+        if (reputationWeightPpm > 1_000_000) revert MarketParameterOutOfRange("reputationWeightPpm", reputationWeightPpm);
+    }
+
+    /// @notice Refuses a price floor above the cap (a cap of 0 is none).
+    function checkBounds(uint256 floorPerWh, uint256 capPerWh) public pure {
+        if (capPerWh != 0 && floorPerWh > capPerWh) revert MarketParameterOutOfRange("priceFloorPerWh", floorPerWh);
+    }
 
     /// @notice Settles each listed participant's imbalance and incentive; returns how many had no reading.
     function settle(
