@@ -23,7 +23,7 @@ import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
 import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
 import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
-import { isTooLargeForOneTransaction, summarize } from '../chain/transactions.ts';
+import { encodeCall, isTooLargeForOneTransaction, sendTogether, summarize } from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
@@ -61,6 +61,11 @@ export interface OnChainOptions {
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
 const CLEAR_BATCH = 400;
+/**
+ * Room for about sixty full transactions in a block: the simulation sends each step's independent
+ * transactions together (see sendTogether), and every block costs anvil time in proportion to the state.
+ */
+const BLOCK_GAS_LIMIT = 1_000_000_000n;
 /**
  * Participants settled per transaction: about 33 k gas each warm (docs/benchmarks.md), so 400 is
  * about 13 M gas, under the 16.7 M cap; a batch that does not fit is measured and split.
@@ -160,6 +165,7 @@ export async function onChainMarket(
       pricing: options.pricing ?? 'mid',
     },
     schedule: { genesis },
+    blockGasLimit: BLOCK_GAS_LIMIT,
   });
   const signing = { chainId: t.platform.connection.chain.id, market: t.platform.deployment.market };
   const pool = startSigningPool(options.signingWorkers ?? DEFAULT_SIGNING_WORKERS, signing);
@@ -215,7 +221,7 @@ async function enrolAndOpen(
       meter: { address: meters[i]!.address, number: meterNumberOf(i) },
       deposit: p.deposit,
     })),
-    { onProgress: (done, total) => log(`enrolled ${done}/${total}`), onPhase: log },
+    { onProgress: (done, total) => log(`enrolled ${done}/${total}`), onPhase: log, together: true },
   );
   ids.forEach((id, i) => {
     // Ties break by registry id; the off-chain run assumes participant i is id i + 1.
@@ -501,7 +507,29 @@ async function enrolAndOpen(
           await settleBatch(batch.slice(half));
         }
       };
-      for (let i = 0; i < ids.length; i += SETTLE_BATCH) await settleBatch(ids.slice(i, i + SETTLE_BATCH));
+      // The batches are independent: all go out together, and one that did not land is sent again alone.
+      const batches: number[][] = [];
+      for (let i = 0; i < ids.length; i += SETTLE_BATCH) batches.push(ids.slice(i, i + SETTLE_BATCH));
+      const packed = await sendTogether(
+        platform.connection,
+        keeper,
+        batches.map((batch) => ({
+          to: marketAddress,
+          data: encodeCall({
+            address: marketAddress,
+            abi: energyMarketAbi,
+            functionName: 'settle',
+            args: [BigInt(period), batch],
+          }),
+          gas: KEEPER_GAS_BASE + SETTLE_GAS_PER_PARTICIPANT * BigInt(batch.length),
+        })),
+        `settle period ${period}`,
+      );
+      for (const [i, batch] of batches.entries()) {
+        const receipt = packed[i];
+        if (receipt !== undefined) transactions.push(receipt);
+        if (receipt?.status !== 'success') await settleBatch(batch);
+      }
       const settled = (await periodSettlements(platform, BigInt(period))).map(
         ({ participantId, actualWh, readingMissing, imbalanceWh, imbalanceAmount, reward, penalty }) => ({
           participant: participantId - 1,

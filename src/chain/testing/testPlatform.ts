@@ -58,11 +58,18 @@ export async function startTestPlatform(
     dataDir?: string;
     /** Deploy the maintenance plans the market consults. */
     maintenancePlans?: boolean;
+    /** anvil's block gas limit (default 30 M). */
+    blockGasLimit?: bigint;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wattledger-test-'));
   // A clean stop writes the state; periodic dumps of a large state would only slow the chain down.
-  const chain = await startAnvil({ dataDir, enforceTransactionGasCap: true, stateIntervalSeconds: 3_600 });
+  const chain = await startAnvil({
+    dataDir,
+    enforceTransactionGasCap: true,
+    stateIntervalSeconds: 3_600,
+    blockGasLimit: options.blockGasLimit,
+  });
   const connection = await connectChain(chain.rpcUrl, { embedded: true, pollingIntervalMs: 10 });
   // Each block one second after the last, whatever the wall clock: simulations are repeatable and
   // slow machines never miss a window.
