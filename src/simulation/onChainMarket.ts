@@ -322,20 +322,39 @@ async function enrolAndOpen(
       CLEAR_BATCH,
       plan.stagePrices,
     );
+    const call = (step: (typeof steps)[number]) =>
+      ({
+        address: marketAddress,
+        abi: energyMarketAbi,
+        functionName: 'clear',
+        args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
+      }) as const;
+    const gasOf = (step: (typeof steps)[number]) =>
+      KEEPER_GAS_BASE +
+      CLEAR_GAS_PER_BID * BigInt(step.reduce((n, x) => n + x.sellers.length + x.buyers.length, 0));
+    // The steps go out together, in order (one sender, consecutive nonces), each with a fixed limit.
+    // If one does not land, the steps after it would meet the contract somewhere the plan did not
+    // expect: the chain goes back to before them all, and they are sent one at a time instead.
+    const testClient = platform.connection.testClient!;
+    const before = await testClient.snapshot();
+    const sent = await sendTogether(
+      platform.connection,
+      keeper,
+      steps.map((step) => ({ to: marketAddress, data: encodeCall(call(step)), gas: gasOf(step) })),
+      `clear period ${period}`,
+    );
+    if (sent.every((r) => r?.status === 'success')) {
+      return { transactions: sent.length, gasUsed: sent.reduce((s, x) => s + x!.gasUsed, 0n) };
+    }
+    await testClient.revert({ id: before });
     const receipts: { gasUsed: bigint }[] = [];
     try {
       for (const step of steps) {
-        const bids = step.reduce((n, x) => n + x.sellers.length + x.buyers.length, 0);
         await executeWithFixedGas(
           platform.connection,
           keeper,
-          {
-            address: marketAddress,
-            abi: energyMarketAbi,
-            functionName: 'clear',
-            args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
-          },
-          KEEPER_GAS_BASE + CLEAR_GAS_PER_BID * BigInt(bids),
+          call(step),
+          gasOf(step),
           `clear period ${period}`,
           receipts,
         );
