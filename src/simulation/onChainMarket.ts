@@ -15,7 +15,7 @@ import { privateKeyToAccount, toAccount } from 'viem/accounts';
 import { periodWindows } from '../core/periodClock.ts';
 import type { SignedCommit, SignedReading } from '../chain/bidding.ts';
 import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
-import { clearGreenFirst, type PricingRule } from '../core/greenFirstAuction.ts';
+import { clearGreenFirst, sellerShareCapWh, type PricingRule } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
 import { coreBidsOf } from './coreBids.ts';
 import { checkSigningPool, startSigningPool, type SigningPool, type TypedDataItem } from './signingPool.ts';
@@ -162,7 +162,10 @@ export async function onChainMarket(
       surplusFactorPpm: Number(market.surplusFactorPpm),
       rewardRatePpm: Number(market.rewardRatePpm),
       penaltyRatePpm: Number(market.penaltyRatePpm),
-      pricing: options.pricing ?? 'mid',
+      pricing: options.pricing ?? market.pricing,
+      priceFloorPerWh: market.priceFloorPerWh,
+      priceCapPerWh: market.priceCapPerWh,
+      sellerShareCapBps: market.sellerShareCapBps,
     },
     schedule: { genesis },
     blockGasLimit: BLOCK_GAS_LIMIT,
@@ -186,7 +189,7 @@ async function enrolAndOpen(
   log: (line: string) => void,
 ): Promise<OnChainMarket> {
   const { platform, clock, keeper } = t;
-  const pricing = options.pricing ?? 'mid';
+  const pricing = options.pricing ?? scenario.market.pricing;
   // One execution per batch instead of two; refusals still go through the SDK's relayer.
   const relayer = fixedGasRelayer(platform, t.accounts.relayer, t.relayer);
   const n = scenario.participants.length;
@@ -314,7 +317,13 @@ async function enrolAndOpen(
         margin: scenario.market.marginAmount,
       });
     }
-    const plan = clearGreenFirst({ bids: coreBidsOf(period, revealed), wallets, rules: { pricing } });
+    const bids = coreBidsOf(period, revealed);
+    const sellerCapWh = sellerShareCapWh(bids, scenario.market.sellerShareCapBps);
+    const plan = clearGreenFirst({
+      bids,
+      wallets,
+      rules: { pricing, ...(sellerCapWh === undefined ? {} : { sellerCapWh }) },
+    });
     const steps = planClearingTransactions(
       plan.entries,
       revealed.map((b) => b.participant + 1),

@@ -7,7 +7,15 @@
 import { readFileSync } from 'node:fs';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { MarketInputError } from '../core/errors.ts';
-import { parseKwh, parseMoney, parsePricePerKwh, parseRate } from '../core/units.ts';
+import {
+  parseBasisPoints,
+  parseKwh,
+  parseMoney,
+  parsePriceBound,
+  parsePricePerKwh,
+  parseRate,
+} from '../core/units.ts';
+import { PRICING_RULES } from '../core/greenFirstAuction.ts';
 import { ScenarioError } from './scenarioError.ts';
 import { generateFeeder } from './feeder.ts';
 
@@ -55,6 +63,10 @@ export type MarketSpec = Pick<
   | 'surplusFactorPpm'
   | 'rewardRatePpm'
   | 'penaltyRatePpm'
+  | 'pricing'
+  | 'priceFloorPerWh'
+  | 'priceCapPerWh'
+  | 'sellerShareCapBps'
 >;
 
 export interface Scenario {
@@ -275,7 +287,18 @@ export function parseScenario(json: unknown, file: string): Scenario {
   const periods = r.at('periods').integer(1, MAX_PERIODS);
   const m = r
     .at('market')
-    .known(['margin', 'referencePrice', 'shortfallFactor', 'surplusFactor', 'rewardRate', 'penaltyRate']);
+    .known([
+      'margin',
+      'referencePrice',
+      'shortfallFactor',
+      'surplusFactor',
+      'rewardRate',
+      'penaltyRate',
+      'pricing',
+      'priceFloor',
+      'priceCap',
+      'sellerShareCap',
+    ]);
   const market: MarketSpec = {
     marginAmount: m.at('margin').parsed(parseMoney),
     referencePricePerWh: m.at('referencePrice').parsed(parsePricePerKwh),
@@ -283,8 +306,15 @@ export function parseScenario(json: unknown, file: string): Scenario {
     surplusFactorPpm: ppm(m.at('surplusFactor')),
     rewardRatePpm: ppm(m.at('rewardRate')),
     penaltyRatePpm: ppm(m.at('penaltyRate')),
+    // The market-power safeguards, as in the platform's configuration; absent means none.
+    pricing: m.has('pricing') ? m.at('pricing').oneOf(PRICING_RULES) : 'mid',
+    priceFloorPerWh: m.has('priceFloor') ? m.at('priceFloor').parsed(parsePriceBound) : 0n,
+    priceCapPerWh: m.has('priceCap') ? m.at('priceCap').parsed(parsePriceBound) : 0n,
+    sellerShareCapBps: m.has('sellerShareCap') ? Number(m.at('sellerShareCap').parsed(parseBasisPoints)) : 0,
   };
   if (market.referencePricePerWh === 0n) m.at('referencePrice').fail('must be greater than zero');
+  if (market.priceCapPerWh !== 0n && market.priceFloorPerWh > market.priceCapPerWh)
+    m.at('priceFloor').fail('must not be above priceCap (0 means none)');
   const seed = r.at('seed').integer(0, 2 ** 32 - 1);
   const listed = r.has('participants')
     ? r

@@ -21,19 +21,14 @@ export interface SimulateOptions {
   readonly pricing?: PricingRule;
 }
 
-export async function simulateDay(scenario: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
-  if (options.offChain)
-    return await runDay(
-      scenario,
-      offChainMarket(scenario, {
-        mechanism: options.pricing === 'uniform' ? 'green-first-uniform' : 'green-first',
-      }),
-      'off-chain',
-      options,
-    );
+export async function simulateDay(given: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
+  const scenario =
+    options.pricing === undefined
+      ? given
+      : { ...given, market: { ...given.market, pricing: options.pricing } };
+  if (options.offChain) return await runDay(scenario, offChainMarket(scenario), 'off-chain', options);
   const started = Date.now();
   const market = await onChainMarket(scenario, {
-    pricing: options.pricing,
     onSetup: options.onSetup,
     meters: options.meters,
     meterStorePath: options.meterStorePath,
