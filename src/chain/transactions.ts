@@ -197,6 +197,12 @@ export async function sendTogether(
   await testClient.setAutomine(false);
   try {
     let nonce = await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' });
+    // Fees fixed once for them all instead of looked up per transaction. Full blocks raise the base
+    // fee by an eighth each (EIP-1559), so the cap leaves room for about 35 of them; only the base
+    // fee and the tip are paid.
+    const { baseFeePerGas } = await publicClient.getBlock();
+    const maxPriorityFeePerGas = await publicClient.estimateMaxPriorityFeePerGas();
+    const maxFeePerGas = 64n * (baseFeePerGas ?? 0n) + maxPriorityFeePerGas;
     for (const tx of transactions) {
       try {
         hashes.push(
@@ -205,16 +211,27 @@ export async function sendTogether(
             data: tx.data,
             gas: tx.gas > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : tx.gas,
             nonce: nonce++,
+            maxFeePerGas,
+            maxPriorityFeePerGas,
           }),
         );
       } catch {
         break;
       }
     }
-    while (hashes.length > 0) {
+    let waiting = hashes.length;
+    while (waiting > 0) {
       await testClient.mine({ blocks: 1 });
       const pool = await testClient.getTxpoolStatus();
-      if (pool.pending === 0 && pool.queued === 0) break;
+      const left = pool.pending + pool.queued;
+      if (left > 0 && left === waiting)
+        throw new ChainUnavailableError(
+          `${action}: a block was mined and none of ${left} waiting transactions got in`,
+          {
+            left,
+          },
+        );
+      waiting = left;
     }
   } finally {
     await testClient.setAutomine(true);
