@@ -170,6 +170,13 @@ export interface Enrolment {
 }
 
 /**
+ * Items per transaction in each phase of an enrolment. Measured per item with 100,000 participants:
+ * 85.7 k gas per registration (more with a longer name), 7.7 k per authorisation, 49 k per meter,
+ * 28.7 k per deposit; each batch stays under about 12 M gas, below the 16.7 M cap.
+ */
+const ENROLMENT_BATCH = { registration: 100, authorisation: 1_000, meters: 200, deposits: 400 } as const;
+
+/**
  * Enrols many participants with few transactions: signed registrations in batches through the
  * relayer, then the operator's bulk authorisation and meter binding, then the agent's bulk deposits.
  * Returns the participant ids in the order given.
@@ -179,6 +186,7 @@ export async function enrolMany(
   roles: { relayer: Account; operator: Account; settlementAgent: Account },
   enrolments: readonly Enrolment[],
   options: {
+    /** Items per transaction in every phase (default: per phase, see ENROLMENT_BATCH). */
     batchSize?: number;
     onProgress?: (done: number, total: number) => void;
     /** Told when a later phase (authorisation, meters, deposits) starts. */
@@ -190,16 +198,17 @@ export async function enrolMany(
     together?: boolean;
   } = {},
 ): Promise<number[]> {
-  const batchSize = options.batchSize ?? 100;
   const registry = { address: platform.deployment.registry, abi: participantRegistryAbi } as const;
   const ids: number[] = [];
-  const chunks = <T>(items: readonly T[]) =>
-    Array.from({ length: Math.ceil(items.length / batchSize) }, (_, i) =>
-      items.slice(i * batchSize, (i + 1) * batchSize),
+  const chunks = <T>(items: readonly T[], phase: keyof typeof ENROLMENT_BATCH) => {
+    const size = options.batchSize ?? ENROLMENT_BATCH[phase];
+    return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+      items.slice(i * size, (i + 1) * size),
     );
+  };
   const { connection } = platform;
   const together = { together: options.together };
-  const registrations = chunks(enrolments);
+  const registrations = chunks(enrolments, 'registration');
   // Signed as they are sent in order: the relayer's batches are independent of each other.
   for (let first = 0; first < registrations.length; first += REGISTRATIONS_SENT_TOGETHER) {
     const group = registrations.slice(first, first + REGISTRATIONS_SENT_TOGETHER);
@@ -231,7 +240,7 @@ export async function enrolMany(
   await executeIndependent(
     connection,
     roles.operator,
-    chunks(ids).map((chunk) => ({
+    chunks(ids, 'authorisation').map((chunk) => ({
       ...registry,
       functionName: 'authoriseBatch' as const,
       args: [chunk] as const,
@@ -244,7 +253,7 @@ export async function enrolMany(
   await executeIndependent(
     connection,
     roles.operator,
-    chunks(metered).map((chunk) => ({
+    chunks(metered, 'meters').map((chunk) => ({
       ...registry,
       functionName: 'bindMeterBatch' as const,
       args: [
@@ -263,7 +272,7 @@ export async function enrolMany(
   await executeIndependent(
     connection,
     roles.settlementAgent,
-    chunks(funded).map((chunk) => ({
+    chunks(funded, 'deposits').map((chunk) => ({
       address: platform.deployment.token,
       abi: settlementTokenAbi,
       functionName: 'mintBatch' as const,
