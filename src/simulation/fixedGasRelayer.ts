@@ -38,8 +38,16 @@ import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
  */
 const GAS_PER_MESSAGE: Record<MessageKind, bigint> = { commit: 100_000n, reveal: 70_000n, reading: 90_000n };
 const GAS_BASE = 100_000n;
-/** The SDK relayer's batch size, so transactions and blocks are the same as with it. */
-const BATCH = 200;
+/**
+ * Messages per transaction: as many as fit under the cap at the fixed limit per message. A first
+ * commit writes three fresh slots (about 84 k gas at 100,000 participants), so 200 of them, the SDK
+ * relayer's batch, would not fit in one transaction.
+ */
+const BATCH: Record<MessageKind, number> = {
+  commit: Number((TRANSACTION_GAS_CAP - GAS_BASE) / GAS_PER_MESSAGE.commit),
+  reveal: Number((TRANSACTION_GAS_CAP - GAS_BASE) / GAS_PER_MESSAGE.reveal),
+  reading: Number((TRANSACTION_GAS_CAP - GAS_BASE) / GAS_PER_MESSAGE.reading),
+};
 
 /**
  * Sends calldata once with a fixed gas limit (at most the cap), without measuring it first. The
@@ -144,7 +152,7 @@ export function fixedGasRelayer(platform: Platform, account: Account, fallback: 
   async function drain(kind: MessageKind): Promise<void> {
     const queue = queues[kind];
     const batches: Job[][] = [];
-    while (queue.length > 0) batches.push(queue.splice(0, BATCH));
+    while (queue.length > 0) batches.push(queue.splice(0, BATCH[kind]));
     if (batches.length === 0) return;
     const receipts = await sendTogether(
       connection,
