@@ -5,7 +5,7 @@ import { participantRegistryAbi } from './generated/ParticipantRegistry.ts';
 import { enrolMany } from './participants.ts';
 import { newAccount } from './devAccounts.ts';
 import { startTestPlatform } from './testing/testPlatform.ts';
-import { executeIndependent } from './transactions.ts';
+import { encodeCall, executeIndependent, sendAllOrNone } from './transactions.ts';
 
 describe('independent transactions sent together on the embedded chain', () => {
   it('enrols in a few blocks with the same ids as one block per batch, and names a refused call', async () => {
@@ -66,6 +66,47 @@ describe('independent transactions sent together on the embedded chain', () => {
         eventName: 'ParticipantRevoked',
       });
       expect(new Set(revoked.map((l) => l.blockNumber)).size).toBe(1);
+    } finally {
+      await t.stop();
+    }
+  }, 60_000);
+
+  it('sends steps in order all or none: one refused step puts the chain back before the first', async () => {
+    const t = await startTestPlatform();
+    try {
+      const profile = { name: 'p', kind: 'consumer', greenSupply: false, greenPreference: false } as const;
+      const [a, b] = [await t.enrol(profile, 0n), await t.enrol(profile, 0n)];
+      const registry = { address: t.platform.deployment.registry, abi: participantRegistryAbi } as const;
+      const revoke = (id: number) => ({
+        to: registry.address,
+        data: encodeCall({ ...registry, functionName: 'revoke', args: [id] }),
+        gas: 200_000n,
+      });
+      const authorised = async (id: number) => (await t.platform.read.registry.read.profile([id])).authorised;
+      const block = await t.connection.publicClient.getBlockNumber();
+
+      expect(
+        await sendAllOrNone(
+          t.connection,
+          t.accounts.operator,
+          [revoke(a.id), revoke(999), revoke(b.id)],
+          'x',
+        ),
+      ).toBe(undefined);
+      expect(await authorised(a.id)).toBe(true);
+      expect(await authorised(b.id)).toBe(true);
+      expect(await t.connection.publicClient.getBlockNumber()).toBe(block);
+
+      const receipts = await sendAllOrNone(
+        t.connection,
+        t.accounts.operator,
+        [revoke(a.id), revoke(b.id)],
+        'y',
+      );
+      expect(receipts?.map((r) => r.status)).toEqual(['success', 'success']);
+      expect(new Set(receipts?.map((r) => r.blockNumber)).size).toBe(1);
+      expect(await authorised(a.id)).toBe(false);
+      expect(await authorised(b.id)).toBe(false);
     } finally {
       await t.stop();
     }

@@ -303,3 +303,24 @@ export async function executeIndependent<
   }
   return receipts as TransactionReceipt[];
 }
+
+/**
+ * Sends transactions that must run in order (one sender, consecutive nonces) together, all or none:
+ * if any of them does not land, the chain goes back to before the first (anvil's snapshot), since the
+ * ones after a failed one would have met a state nobody planned for. The receipts when all landed;
+ * undefined when the chain was put back. Embedded chain only.
+ */
+export async function sendAllOrNone(
+  connection: ChainConnection,
+  account: Account,
+  transactions: readonly PreparedTransaction[],
+  action: string,
+): Promise<TransactionReceipt[] | undefined> {
+  const testClient = connection.testClient;
+  if (testClient === undefined) throw new Error(`${action}: packing blocks needs the embedded chain (anvil)`);
+  const before = await testClient.snapshot();
+  const receipts = await sendTogether(connection, account, transactions, action);
+  if (receipts.every((r) => r?.status === 'success')) return receipts as TransactionReceipt[];
+  await testClient.revert({ id: before });
+  return undefined;
+}

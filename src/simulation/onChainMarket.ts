@@ -23,7 +23,13 @@ import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
 import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
 import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
-import { encodeCall, isTooLargeForOneTransaction, sendTogether, summarize } from '../chain/transactions.ts';
+import {
+  encodeCall,
+  isTooLargeForOneTransaction,
+  sendAllOrNone,
+  sendTogether,
+  summarize,
+} from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
@@ -344,18 +350,15 @@ async function enrolAndOpen(
     // The steps go out together, in order (one sender, consecutive nonces), each with a fixed limit.
     // If one does not land, the steps after it would meet the contract somewhere the plan did not
     // expect: the chain goes back to before them all, and they are sent one at a time instead.
-    const testClient = platform.connection.testClient!;
-    const before = await testClient.snapshot();
-    const sent = await sendTogether(
+    const sent = await sendAllOrNone(
       platform.connection,
       keeper,
       steps.map((step) => ({ to: marketAddress, data: encodeCall(call(step)), gas: gasOf(step) })),
       `clear period ${period}`,
     );
-    if (sent.every((r) => r?.status === 'success')) {
-      return { transactions: sent.length, gasUsed: sent.reduce((s, x) => s + x!.gasUsed, 0n) };
+    if (sent !== undefined) {
+      return { transactions: sent.length, gasUsed: sent.reduce((s, x) => s + x.gasUsed, 0n) };
     }
-    await testClient.revert({ id: before });
     const receipts: { gasUsed: bigint }[] = [];
     try {
       for (const step of steps) {
