@@ -40,11 +40,16 @@ export async function simulationBench(runs: readonly SimulationRun[], log: (line
   for (const run of runs) {
     const scenario = scenarioFor(run);
     const off = await simulateDay(scenario, { offChain: true });
+    const started = performance.now();
+    const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
     const day = await simulateDay(scenario, {
       onProgress: (p) =>
         p.step % 24 === 0 &&
         log(`  ${run.label}: step ${p.step}/${p.steps}, ${(p.elapsedMs / 1000).toFixed(0)} s`),
-      onSetup: (line) => line.endsWith('000') && log(`  ${run.label}: ${line}`),
+      // Every phase, and enrolment progress every thousand.
+      onSetup: (line) =>
+        (!line.startsWith('enrolled') || line.endsWith('000')) &&
+        log(`  ${run.label}, ${elapsed()}: ${line}`),
     });
     results.push({
       label: run.label,

@@ -6,6 +6,7 @@
  * so nobody can read a bid from the chain before its reveal. Each step is driven by the chain's
  * state, so a restart carries on: a commit or reveal already on chain is recognised, never repeated.
  */
+import { priceBoundRefusal } from '../core/priceBounds.ts';
 import { toHex, type Hex, type LocalAccount } from 'viem';
 import { randomBytes } from 'node:crypto';
 import type { Side } from '../core/bid.ts';
@@ -98,16 +99,13 @@ export function createBidBook(deps: {
     if (request.pricePerWh <= 0n) throw new RequestError('invalid', 'must be greater than zero', 'price');
     // The contract refuses a price outside the period's bounds at the reveal; refusing here spares a doomed bid.
     const [floorPerWh, capPerWh] = await platform.read.market.read.priceBoundsOf([period]);
-    if (request.pricePerWh < floorPerWh)
+    const refusal = priceBoundRefusal(request.pricePerWh, { floorPerWh, capPerWh });
+    if (refusal !== undefined)
       throw new RequestError(
         'invalid',
-        `is below period ${period}'s price floor ${formatPricePerKwh(floorPerWh)} per kWh`,
-        'price',
-      );
-    if (capPerWh !== 0n && request.pricePerWh > capPerWh)
-      throw new RequestError(
-        'invalid',
-        `is above period ${period}'s price cap ${formatPricePerKwh(capPerWh)} per kWh`,
+        refusal === 'BidPriceBelowFloor'
+          ? `is below period ${period}'s price floor ${formatPricePerKwh(floorPerWh)} per kWh`
+          : `is above period ${period}'s price cap ${formatPricePerKwh(capPerWh)} per kWh`,
         'price',
       );
     if (store.bid(request.participantId, period) !== undefined)

@@ -22,6 +22,12 @@ export async function createClockDriver(
   connection: ChainConnection,
   speed: number,
   wallClock: () => number = Date.now,
+  /**
+   * The next moment after a chain time at which the platform must act (a market window's edge). A
+   * tick never moves the embedded chain past it: when heartbeats fall behind a fast clock, the clock
+   * waits for them rather than skipping a window the platform never saw open.
+   */
+  nextStop: (chainTime: bigint) => bigint = () => BigInt(Number.MAX_SAFE_INTEGER),
 ): Promise<PlatformClock> {
   const latestTimestamp = async () => (await connection.publicClient.getBlock()).timestamp;
   const testClient = connection.testClient;
@@ -72,8 +78,16 @@ export async function createClockDriver(
     async tick() {
       const latest = await latestTimestamp();
       catchUp(latest);
-      const t = target();
+      let t = target();
       if (t <= latest) return latest;
+      const stop = nextStop(latest);
+      if (t > stop) {
+        // Behind: go to the edge and run on at speed from there.
+        t = stop;
+        anchorChainMs = Number(stop) * 1000;
+        anchorWallMs = wallClock();
+        aheadMs = 0;
+      }
       await testClient.setNextBlockTimestamp({ timestamp: t });
       await testClient.mine({ blocks: 1 });
       return t;

@@ -11,7 +11,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { periodAt, phaseAt } from '../core/periodClock.ts';
+import { nextWindowEdge, periodAt, phaseAt } from '../core/periodClock.ts';
 import { readSchedule } from '../chain/periodDriver.ts';
 import { createRelayer } from '../chain/relayer.ts';
 import { openContinuousMarket } from '../chain/continuousMarket.ts';
@@ -88,8 +88,10 @@ export async function startPlatformService(
     cleanups.push(() => store.close());
     const lock = createChainLock();
     const relayer = createRelayer(platform, accounts.relayer);
-    const clock = await createClockDriver(connection, config.clock.speed, options.wallClock);
     const schedule = await readSchedule(platform);
+    const clock = await createClockDriver(connection, config.clock.speed, options.wallClock, (t) =>
+      nextWindowEdge(schedule, t),
+    );
     const credentialsPath = join(config.dataDir, CREDENTIALS_FILE);
     const credentials: Record<string, string> = existsSync(credentialsPath)
       ? (JSON.parse(readFileSync(credentialsPath, 'utf8')) as Record<string, string>)

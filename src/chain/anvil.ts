@@ -22,6 +22,8 @@ export interface AnvilOptions {
   readonly blockTimeSeconds?: number;
   /** Enforce the Osaka 16,777,216-gas cap per transaction (EIP-7825). */
   readonly enforceTransactionGasCap?: boolean;
+  /** The block gas limit (anvil's default is 30 M): room for many transactions in one block. */
+  readonly blockGasLimit?: bigint;
   /** Where anvil's output goes, line by line (default: dropped). */
   readonly log?: (line: string) => void;
 }
@@ -107,6 +109,7 @@ export async function startAnvil(options: AnvilOptions): Promise<EmbeddedChain> 
   ];
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
   if (options.enforceTransactionGasCap) args.push('--enable-tx-gas-limit');
+  if (options.blockGasLimit !== undefined) args.push('--gas-limit', String(options.blockGasLimit));
   const child: ChildProcess = spawn(anvilBinaryPath(), args, {
     // anvil's home (and its cache) inside the data folder, so nothing escapes it.
     env: { ...process.env, HOME: home, XDG_CACHE_HOME: join(home, 'cache') },

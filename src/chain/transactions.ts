@@ -10,6 +10,7 @@ import {
   type ContractFunctionName,
   type EncodeFunctionDataParameters,
   type Hash,
+  type Hex,
   type TransactionReceipt,
 } from 'viem';
 import type { ChainConnection } from './connection.ts';
@@ -139,11 +140,7 @@ export async function execute<const abi extends Abi, name extends ContractFuncti
   call: ContractCall<abi, name>,
   action: string,
 ): Promise<TransactionReceipt> {
-  const data = encodeFunctionData({
-    abi: call.abi,
-    functionName: call.functionName,
-    args: call.args,
-  } as EncodeFunctionDataParameters);
+  const data = encodeCall(call);
   let gasUsed: bigint;
   try {
     ({ gasUsed } = await connection.publicClient.createAccessList({ account, to: call.address, data }));
@@ -170,4 +167,164 @@ export async function execute<const abi extends Abi, name extends ContractFuncti
   return await confirm(connection, action, () =>
     connection.wallet(account).sendTransaction({ to: call.address, data, gas: limit }),
   );
+}
+
+/** A transaction whose calldata and gas limit are already known. */
+export interface PreparedTransaction {
+  readonly to: Address;
+  readonly data: Hex;
+  readonly gas: bigint;
+}
+
+/**
+ * Sends transactions that do not depend on each other into as few blocks as the block gas limit
+ * allows, on the embedded chain only (it needs anvil's mining controls): automine goes off, every
+ * transaction is sent with the next nonce, blocks are mined until the pool is empty, and automine
+ * comes back on. anvil rebuilds its whole state trie for every block (about 2.4 µs per account,
+ * measured here), so with 100,000 participants one block costs over a second while a transaction
+ * in it costs milliseconds. Returns each transaction's receipt, reverted or not, in order; undefined
+ * for one the node refused to accept (nothing after it is sent) or never mined (dropped).
+ */
+export async function sendTogether(
+  connection: ChainConnection,
+  account: Account,
+  transactions: readonly PreparedTransaction[],
+  action: string,
+): Promise<(TransactionReceipt | undefined)[]> {
+  const testClient = connection.testClient;
+  if (testClient === undefined) throw new Error(`${action}: packing blocks needs the embedded chain (anvil)`);
+  const { publicClient } = connection;
+  const wallet = connection.wallet(account);
+  const hashes: Hash[] = [];
+  const receiptOf = (hash: Hash): Promise<TransactionReceipt | undefined> =>
+    publicClient.getTransactionReceipt({ hash }).catch((error: unknown) => {
+      if (error instanceof TransactionReceiptNotFoundError) return undefined;
+      throw error;
+    });
+  await testClient.setAutomine(false);
+  try {
+    let nonce = await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' });
+    // Fees fixed once for them all instead of looked up per transaction. Full blocks raise the base
+    // fee by an eighth each (EIP-1559), so the cap leaves room for about 35 of them; only the base
+    // fee and the tip are paid.
+    const { baseFeePerGas } = await publicClient.getBlock();
+    const maxPriorityFeePerGas = await publicClient.estimateMaxPriorityFeePerGas();
+    const maxFeePerGas = 64n * (baseFeePerGas ?? 0n) + maxPriorityFeePerGas;
+    for (const tx of transactions) {
+      try {
+        hashes.push(
+          await wallet.sendTransaction({
+            to: tx.to,
+            data: tx.data,
+            gas: tx.gas > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : tx.gas,
+            nonce: nonce++,
+            maxFeePerGas,
+            maxPriorityFeePerGas,
+          }),
+        );
+      } catch {
+        break;
+      }
+    }
+    // One sender, consecutive nonces: when the last is mined, all are. A block that takes none of
+    // them ends the wait; whatever anvil left out is dropped from its pool and reported as not sent.
+    while (hashes.length > 0) {
+      await testClient.mine({ blocks: 1 });
+      if ((await receiptOf(hashes[hashes.length - 1]!)) !== undefined) break;
+      const block = await publicClient.getBlock();
+      if (block.transactions.length === 0) break;
+    }
+  } finally {
+    await testClient.setAutomine(true);
+  }
+  const receipts = await Promise.all(hashes.map(receiptOf));
+  for (const [i, receipt] of receipts.entries()) {
+    if (receipt === undefined) await testClient.dropTransaction({ hash: hashes[i]! });
+  }
+  return transactions.map((_, i) => receipts[i]);
+}
+
+/** A contract call's calldata. */
+export function encodeCall<const abi extends Abi, name extends ContractFunctionName<abi, 'nonpayable'>>(
+  call: ContractCall<abi, name>,
+): Hex {
+  return encodeFunctionData({
+    abi: call.abi,
+    functionName: call.functionName,
+    args: call.args,
+  } as EncodeFunctionDataParameters);
+}
+
+/**
+ * Sends calls that do not depend on each other, in order. With `together` on the embedded chain,
+ * each is measured against the current state (one execution, as in `execute`) and all go out in
+ * packed blocks (see sendTogether); a call that reverts there is sent again alone through `execute`,
+ * which names the contract's refusal. Otherwise they go one after another through `execute`.
+ */
+export async function executeIndependent<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, 'nonpayable'>,
+>(
+  connection: ChainConnection,
+  account: Account,
+  calls: readonly ContractCall<abi, name>[],
+  action: (index: number) => string,
+  options: { together?: boolean } = {},
+): Promise<TransactionReceipt[]> {
+  if (!options.together || connection.testClient === undefined || calls.length < 2) {
+    const receipts: TransactionReceipt[] = [];
+    for (const [i, call] of calls.entries())
+      receipts.push(await execute(connection, account, call, action(i)));
+    return receipts;
+  }
+  const prepared = await Promise.all(
+    calls.map(async (call, i): Promise<PreparedTransaction> => {
+      const data = encodeCall(call);
+      let gasUsed: bigint;
+      try {
+        ({ gasUsed } = await connection.publicClient.createAccessList({ account, to: call.address, data }));
+      } catch {
+        // Refused or too large: the plain path below names why.
+        return { to: call.address, data, gas: 0n };
+      }
+      if (gasUsed > TRANSACTION_GAS_CAP) throw new BatchTooLargeError(action(i), gasUsed);
+      return { to: call.address, data, gas: (gasUsed * 125n) / 100n + 30_000n };
+    }),
+  );
+  const ready = prepared.flatMap((tx, i) => (tx.gas === 0n ? [] : [i]));
+  const packed = await sendTogether(
+    connection,
+    account,
+    ready.map((i) => prepared[i]!),
+    action(ready[0] ?? 0),
+  );
+  const receipts: (TransactionReceipt | undefined)[] = calls.map(() => undefined);
+  ready.forEach((callIndex, j) => {
+    if (packed[j]?.status === 'success') receipts[callIndex] = packed[j];
+  });
+  for (const [i, call] of calls.entries()) {
+    receipts[i] ??= await execute(connection, account, call, action(i));
+  }
+  return receipts as TransactionReceipt[];
+}
+
+/**
+ * Sends transactions that must run in order (one sender, consecutive nonces) together, all or none:
+ * if any of them does not land, the chain goes back to before the first (anvil's snapshot), since the
+ * ones after a failed one would have met a state nobody planned for. The receipts when all landed;
+ * undefined when the chain was put back. Embedded chain only.
+ */
+export async function sendAllOrNone(
+  connection: ChainConnection,
+  account: Account,
+  transactions: readonly PreparedTransaction[],
+  action: string,
+): Promise<TransactionReceipt[] | undefined> {
+  const testClient = connection.testClient;
+  if (testClient === undefined) throw new Error(`${action}: packing blocks needs the embedded chain (anvil)`);
+  const before = await testClient.snapshot();
+  const receipts = await sendTogether(connection, account, transactions, action);
+  if (receipts.every((r) => r?.status === 'success')) return receipts as TransactionReceipt[];
+  await testClient.revert({ id: before });
+  return undefined;
 }

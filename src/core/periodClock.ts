@@ -41,6 +41,26 @@ export function periodWindows(schedule: PeriodSchedule, period: bigint): PeriodW
   };
 }
 
+/**
+ * The first edge of any period's windows after `timestamp` (a commit window opening or closing, a
+ * reveal window closing, a delivery ending, a reading deadline): the moments at which the platform
+ * has something new to do.
+ */
+export function nextWindowEdge(schedule: PeriodSchedule, timestamp: bigint): bigint {
+  const current = periodAt(schedule, timestamp);
+  // Every window of period p lies within [p's commit opening, p's reading deadline], which spans
+  // less than three periods, so the periods from current - 2 to current + 2 hold the next edge.
+  let next: bigint | undefined;
+  for (let period = current - 2n; period <= current + 2n; period += 1n) {
+    if (period < 1n) continue;
+    const w = periodWindows(schedule, period);
+    for (const edge of [w.commitOpens, w.commitCloses, w.revealCloses, w.deliveryEnds, w.readingDeadline]) {
+      if (edge > timestamp && (next === undefined || edge < next)) next = edge;
+    }
+  }
+  return next!;
+}
+
 /** The delivery period under way at `timestamp` (0 before genesis). */
 export function periodAt(schedule: PeriodSchedule, timestamp: bigint): bigint {
   if (timestamp < schedule.genesis) return 0n;

@@ -6,6 +6,7 @@
  * `meters`, readings are what the participants' meters read (metering.ts): the actual energy on
  * 10 Wh registers, missing where a meter did not answer at a boundary.
  */
+import { priceWithinBounds } from '../core/priceBounds.ts';
 import type { Side } from '../core/bid.ts';
 import type { AveragePrice } from '../core/trade.ts';
 import { meteredDay } from './metering.ts';
@@ -53,6 +54,7 @@ export async function runDay(
 ): Promise<DayResult> {
   const { participants, periods, seed } = scenario;
   const margin = scenario.market.marginAmount;
+  const bounds = { floorPerWh: scenario.market.priceFloorPerWh, capPerWh: scenario.market.priceCapPerWh };
   const plans = participants.map((p, i) => energyPlan(p, periods, seed, i));
   const priceRandom = participants.map((_, i) => seededRandom(seed, `strategy ${i}`));
   const meterRandom = seededRandom(seed, 'meters');
@@ -89,11 +91,14 @@ export async function runDay(
   const decideBids = (period: number, view: LedgerView): BidIntent[] => {
     const bids: BidIntent[] = [];
     participants.forEach((spec, i) => {
-      const price = strategyPrice(spec.strategy, period - 1, lastAverage, priceRandom[i]!);
+      const asked = strategyPrice(spec.strategy, period - 1, lastAverage, priceRandom[i]!);
       const forecast = plans[i]!.forecastWh[period - 1]!;
       if (forecast === 0n) return;
       const side: Side =
         spec.kind === 'producer' ? 'sell' : spec.kind === 'consumer' ? 'buy' : forecast > 0n ? 'sell' : 'buy';
+      // Participants know the published price bounds and bid within them, or not at all.
+      const price = priceWithinBounds(side, asked, bounds);
+      if (price === undefined) return;
       let quantityWh = forecast < 0n ? -forecast : forecast;
       if (side === 'buy') {
         // A buyer bids no more than its balance, less debt and margin, can pay at its own price.

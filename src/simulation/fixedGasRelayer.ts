@@ -4,8 +4,10 @@
  * batch once with eth_createAccessList before sending it, so anvil executes it twice; here it runs
  * once. A batch that reverts anyway (a message the contract refuses, or more gas than the limit) is
  * handed to the SDK's relayer, which measures, splits and names each refusal, so every message ends
- * as it would have; the reverted transaction costs one block and its gas, both counted. Simulation
- * only: on a real network a reverted transaction costs real fees, and the SDK is unchanged.
+ * as it would have; the reverted transaction's gas is counted. A flush sends each kind's batches
+ * together, in as few blocks as the block gas limit allows (sendTogether): they are independent, and
+ * each block costs anvil time in proportion to the chain's state. Simulation only: on a real network
+ * a reverted transaction costs real fees, and the SDK is unchanged.
  */
 import {
   encodeFunctionData,
@@ -20,7 +22,13 @@ import { revealArgument, type SignedCommit, type SignedReading } from '../chain/
 import type { ChainConnection } from '../chain/connection.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { MessageKind, RelayedTransaction, Relayer, RelayerStats } from '../chain/relayer.ts';
-import { TRANSACTION_GAS_CAP, execute, waitForReceipt, type ContractCall } from '../chain/transactions.ts';
+import {
+  TRANSACTION_GAS_CAP,
+  execute,
+  sendTogether,
+  waitForReceipt,
+  type ContractCall,
+} from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 
@@ -30,8 +38,16 @@ import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
  */
 const GAS_PER_MESSAGE: Record<MessageKind, bigint> = { commit: 100_000n, reveal: 70_000n, reading: 90_000n };
 const GAS_BASE = 100_000n;
-/** The SDK relayer's batch size, so transactions and blocks are the same as with it. */
-const BATCH = 200;
+/**
+ * Messages per transaction: as many as fit under the cap at the fixed limit per message. A first
+ * commit writes three fresh slots (about 84 k gas at 100,000 participants), so 200 of them, the SDK
+ * relayer's batch, would not fit in one transaction.
+ */
+const BATCH: Record<MessageKind, number> = {
+  commit: Number((TRANSACTION_GAS_CAP - GAS_BASE) / GAS_PER_MESSAGE.commit),
+  reveal: Number((TRANSACTION_GAS_CAP - GAS_BASE) / GAS_PER_MESSAGE.reveal),
+  reading: Number((TRANSACTION_GAS_CAP - GAS_BASE) / GAS_PER_MESSAGE.reading),
+};
 
 /**
  * Sends calldata once with a fixed gas limit (at most the cap), without measuring it first. The
@@ -117,51 +133,60 @@ export function fixedGasRelayer(platform: Platform, account: Account, fallback: 
     });
   };
 
-  /** Sends a batch once; undefined when it did not land (the fallback takes it over). */
-  async function sendOnce(kind: MessageKind, jobs: Job[]): Promise<TransactionReceipt | undefined> {
-    const data = calldata(
-      kind,
-      jobs.map((j) => j.item),
-    );
-    const gas = GAS_BASE + GAS_PER_MESSAGE[kind] * BigInt(jobs.length);
-    const receipt = await sendWithFixedGas(
-      connection,
-      account,
-      deployment.market,
-      data,
-      gas,
-      `${kind} ${jobs.length}`,
-    );
-    if (receipt === undefined) return undefined;
+  /** Counts a mined batch; true when it landed. */
+  function record(kind: MessageKind, jobs: Job[], receipt: TransactionReceipt | undefined): boolean {
+    if (receipt === undefined) return false;
     own.transactions += 1;
     own.gasUsed += receipt.gasUsed;
-    if (receipt.status !== 'success') return undefined;
+    if (receipt.status !== 'success') return false;
     own.messages += jobs.length;
     sent.push({ kind, hash: receipt.transactionHash, gasUsed: receipt.gasUsed, messages: jobs.length });
     if (sent.length > 1_000) sent.shift();
-    return receipt;
+    return true;
   }
 
+  /**
+   * Sends every queued batch of a kind together, in as few blocks as the chain allows (the batches
+   * are independent); a batch that did not land goes through the fallback, which names each refusal.
+   */
   async function drain(kind: MessageKind): Promise<void> {
     const queue = queues[kind];
-    while (queue.length > 0) {
-      const jobs = queue.splice(0, BATCH);
-      const receipt = await sendOnce(kind, jobs);
-      if (receipt !== undefined) {
-        for (const job of jobs) job.resolve(receipt);
-        continue;
+    const batches: Job[][] = [];
+    while (queue.length > 0) batches.push(queue.splice(0, BATCH[kind]));
+    if (batches.length === 0) return;
+    const receipts = await sendTogether(
+      connection,
+      account,
+      batches.map((jobs) => ({
+        to: deployment.market,
+        data: calldata(
+          kind,
+          jobs.map((j) => j.item),
+        ),
+        gas: GAS_BASE + GAS_PER_MESSAGE[kind] * BigInt(jobs.length),
+      })),
+      `${kind} ${batches.length} batches`,
+    );
+    const refused: Job[] = [];
+    batches.forEach((jobs, i) => {
+      const receipt = receipts[i];
+      if (record(kind, jobs, receipt)) {
+        for (const job of jobs) job.resolve(receipt!);
+      } else {
+        refused.push(...jobs);
       }
-      for (const job of jobs) {
-        const submit =
-          kind === 'commit'
-            ? fallback.commit(job.item as SignedCommit)
-            : kind === 'reveal'
-              ? fallback.reveal(job.item as SealedBid)
-              : fallback.reading(job.item as SignedReading);
-        submit.then(job.resolve, job.reject);
-      }
-      await fallback.flush();
+    });
+    if (refused.length === 0) return;
+    for (const job of refused) {
+      const submit =
+        kind === 'commit'
+          ? fallback.commit(job.item as SignedCommit)
+          : kind === 'reveal'
+            ? fallback.reveal(job.item as SealedBid)
+            : fallback.reading(job.item as SignedReading);
+      submit.then(job.resolve, job.reject);
     }
+    await fallback.flush();
   }
 
   const enqueue = (kind: MessageKind) => (item: unknown) => {

@@ -11,7 +11,7 @@
  *   the order of their rank (the keccak256 rotation the contracts use to break ties, so nobody chooses
  *   to come first) and each fills at the resting order's price; what is left at gate closure expires.
  */
-import { clearGreenFirst } from '../core/greenFirstAuction.ts';
+import { clearGreenFirst, sellerShareCapWh } from '../core/greenFirstAuction.ts';
 import { clearUniformPrice } from '../core/uniformPriceAuction.ts';
 import { closeBook, openBook, placeOrder } from '../core/continuousAuction.ts';
 import { averagePriceOf, type AveragePrice, type Trade } from '../core/trade.ts';
@@ -37,16 +37,23 @@ export interface MechanismResult {
   readonly wallets: ReadonlyMap<string, Wallet>;
 }
 
+/**
+ * Clears one period. The seller share cap (basis points of the period's revealed demand, 0: none)
+ * applies to the green-first mechanisms, the ones the contracts run.
+ */
 export function clearWith(
   mechanism: Mechanism,
   bids: readonly Bid[],
   wallets: ReadonlyMap<string, Wallet>,
+  sellerShareCapBps = 0,
 ): MechanismResult {
+  const sellerCapWh = sellerShareCapWh(bids, sellerShareCapBps);
+  const capped = sellerCapWh === undefined ? {} : { sellerCapWh };
   switch (mechanism) {
     case 'green-first':
-      return clearGreenFirst({ bids, wallets });
+      return clearGreenFirst({ bids, wallets, rules: { pricing: 'mid', ...capped } });
     case 'green-first-uniform':
-      return clearGreenFirst({ bids, wallets, rules: { pricing: 'uniform' } });
+      return clearGreenFirst({ bids, wallets, rules: { pricing: 'uniform', ...capped } });
     case 'uniform-price':
       return clearUniformPrice({ bids, wallets });
     case 'continuous':

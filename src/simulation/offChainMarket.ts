@@ -6,6 +6,7 @@
  * by the same rank. Every money movement goes through `book.move`, with the reason the token would
  * give it, so a book that keeps a journal keeps the same statement lines the chain emits.
  */
+import { priceBoundRefusal } from '../core/priceBounds.ts';
 import type { Wallet } from '../core/bid.ts';
 import { settleWithGrid, type Movement } from '../core/ledger.ts';
 import { settlePosition, type SettlementParameters } from '../core/settlement.ts';
@@ -64,6 +65,9 @@ export interface OffChainOptions {
 export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}): OffChainMarket {
   const book = options.book ?? memoryBook(openingBalances(scenario));
   const { market } = scenario;
+  const mechanism =
+    options.mechanism ?? (market.pricing === 'uniform' ? 'green-first-uniform' : 'green-first');
+  const bounds = { floorPerWh: market.priceFloorPerWh, capPerWh: market.priceCapPerWh };
   const totalSupply = scenario.participants.reduce((s, p) => s + p.deposit, scenario.gridFloat);
   const rates: SettlementParameters = market;
   const balanceOf = (i: number) => book.balanceOf(accountOf(i));
@@ -141,6 +145,12 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
       const failures: Failure[] = [];
       const list: RevealedBid[] = [];
       for (const bid of book.placedBids(period)) {
+        // In the contract's order: the price's bounds, then the margin and the budget.
+        const outOfBounds = priceBoundRefusal(bid.pricePerWh, bounds);
+        if (outOfBounds !== undefined) {
+          failures.push({ participant: bid.participant, action: 'reveal', cause: outOfBounds });
+          continue;
+        }
         const balance = balanceOf(bid.participant);
         const margin = marginOf(period, bid.participant);
         if (bid.side === 'sell' && balance < margin) {
@@ -172,7 +182,7 @@ export function offChainMarket(scenario: Scenario, options: OffChainOptions = {}
       book
         .balances()
         .forEach((balance, i) => wallets.set(accountOf(i), { balance, margin: marginOf(period, i) }));
-      const result = clearWith(options.mechanism ?? 'green-first', coreBidsOf(period, list), wallets);
+      const result = clearWith(mechanism, coreBidsOf(period, list), wallets, market.sellerShareCapBps);
       const trades = result.trades.map((t) => ({
         seller: Number(t.seller),
         buyer: Number(t.buyer),

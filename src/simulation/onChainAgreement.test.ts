@@ -31,7 +31,10 @@ async function bothWays(
   const mechanism = continuous ? 'continuous' : pricing === 'uniform' ? 'green-first-uniform' : 'green-first';
   const offMarket = offChainMarket(scenario, { mechanism, reputationWeightPpm });
   const off = await runDay(scenario, offMarket, 'off-chain');
-  const market = await onChainMarket(scenario, continuous ? { continuous } : { pricing, reputationWeightPpm });
+  const market = await onChainMarket(
+    scenario,
+    continuous ? { continuous } : { pricing, reputationWeightPpm },
+  );
   try {
     const on = await runDay(scenario, market, 'on-chain');
     const { platform, accounts } = market.platform;
@@ -100,6 +103,34 @@ describe('on chain = off chain', () => {
       reputations.filter((r) => r.off.scoredPeriods > 0 && r.off.scorePpm !== START_PPM).length,
     ).toBeGreaterThan(5);
     expect(reputations.some((r) => r.off.missedReadings > 0)).toBe(true);
+  }, 60_000);
+
+  it('agrees with price bounds and a seller share cap: bids inside the bounds, no seller over the cap', async () => {
+    const feeder = withFeeder({ ...caseStudy, seed: 5, periods: 4 }, 40);
+    const bounds = { priceFloorPerWh: 620_000_000_000_000n, priceCapPerWh: 720_000_000_000_000n };
+    const scenario = { ...feeder, market: { ...feeder.market, ...bounds, sellerShareCapBps: 1_000 } };
+    const { off, on, balances, grid, supply } = await bothWays(scenario);
+    expect(numbers(on)).toEqual(numbers(off));
+    expect(balances.reduce((s, [b]) => s + b, grid)).toBe(supply);
+    let capped = 0;
+    for (const p of on.periods) {
+      for (const x of p.participants) {
+        expect(x.pricePerWh).toBeGreaterThanOrEqual(bounds.priceFloorPerWh);
+        expect(x.pricePerWh).toBeLessThanOrEqual(bounds.priceCapPerWh);
+      }
+      const demandWh = p.participants.filter((x) => x.side === 'buy').reduce((s, x) => s + x.declaredWh, 0n);
+      const capWh = (demandWh * 1_000n) / 10_000n;
+      for (const x of p.participants.filter((y) => y.side === 'sell')) {
+        expect(x.awardedWh).toBeLessThanOrEqual(capWh);
+        if (x.awardedWh === capWh && x.declaredWh > capWh) capped += 1;
+      }
+    }
+    // The cap bit: some seller offered more than its share and was cut to it.
+    expect(capped).toBeGreaterThan(0);
+    // The bounds bit: some asks were raised to the floor and some bids lowered to the cap.
+    const prices = on.periods.flatMap((p) => p.participants.map((x) => x.pricePerWh));
+    expect(prices).toContain(bounds.priceFloorPerWh);
+    expect(prices).toContain(bounds.priceCapPerWh);
   }, 60_000);
 
   it('agrees under the uniform pricing rule on a generated feeder: one price per stage', async () => {

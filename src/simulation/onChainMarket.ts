@@ -15,7 +15,7 @@ import { privateKeyToAccount, toAccount } from 'viem/accounts';
 import { periodWindows } from '../core/periodClock.ts';
 import type { SignedCommit, SignedReading } from '../chain/bidding.ts';
 import { clearPeriodOnChain, planClearingTransactions } from '../chain/clearing.ts';
-import { clearGreenFirst, type PricingRule } from '../core/greenFirstAuction.ts';
+import { clearGreenFirst, sellerShareCapWh, type PricingRule } from '../core/greenFirstAuction.ts';
 import type { Wallet } from '../core/bid.ts';
 import { marginFor } from '../core/reputation.ts';
 import { coreBidsOf } from './coreBids.ts';
@@ -24,7 +24,13 @@ import { ContractRefusedError } from '../chain/errors.ts';
 import { enrolMany } from '../chain/participants.ts';
 import { periodSettlements, periodTrades, revealedBids } from '../chain/periodRecords.ts';
 import { startTestPlatform, type TestPlatform } from '../chain/testing/testPlatform.ts';
-import { isTooLargeForOneTransaction, summarize } from '../chain/transactions.ts';
+import {
+  encodeCall,
+  isTooLargeForOneTransaction,
+  sendAllOrNone,
+  sendTogether,
+  summarize,
+} from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 import { settlementTokenAbi } from '../chain/generated/SettlementToken.ts';
@@ -70,6 +76,11 @@ const SIMULATED_GATE_CLOSURE_SECONDS = 300;
 
 /** Bids handed to the contract per clearing transaction (each stays under the 16.7 M gas cap). */
 const CLEAR_BATCH = 400;
+/**
+ * Room for about sixty full transactions in a block: the simulation sends each step's independent
+ * transactions together (see sendTogether), and every block costs anvil time in proportion to the state.
+ */
+const BLOCK_GAS_LIMIT = 1_000_000_000n;
 /**
  * Participants settled per transaction: about 33 k gas each warm (docs/benchmarks.md), so 400 is
  * about 13 M gas, under the 16.7 M cap; a batch that does not fit is measured and split.
@@ -168,10 +179,14 @@ export async function onChainMarket(
       surplusFactorPpm: Number(market.surplusFactorPpm),
       rewardRatePpm: Number(market.rewardRatePpm),
       penaltyRatePpm: Number(market.penaltyRatePpm),
-      pricing: options.pricing ?? 'mid',
+      pricing: options.pricing ?? market.pricing,
+      priceFloorPerWh: market.priceFloorPerWh,
+      priceCapPerWh: market.priceCapPerWh,
+      sellerShareCapBps: market.sellerShareCapBps,
       reputationWeightPpm: Number(options.reputationWeightPpm ?? market.reputationWeightPpm),
     },
     schedule: { genesis },
+    blockGasLimit: BLOCK_GAS_LIMIT,
     ...(options.continuous
       ? {
           continuousMarket: {
@@ -200,7 +215,7 @@ async function enrolAndOpen(
   log: (line: string) => void,
 ): Promise<OnChainMarket> {
   const { platform, clock, keeper } = t;
-  const pricing = options.pricing ?? 'mid';
+  const pricing = options.pricing ?? scenario.market.pricing;
   // One execution per batch instead of two; refusals still go through the SDK's relayer.
   const relayer = fixedGasRelayer(platform, t.accounts.relayer, t.relayer);
   const n = scenario.participants.length;
@@ -235,7 +250,7 @@ async function enrolAndOpen(
       meter: { address: meters[i]!.address, number: meterNumberOf(i) },
       deposit: p.deposit,
     })),
-    { onProgress: (done, total) => log(`enrolled ${done}/${total}`), onPhase: log },
+    { onProgress: (done, total) => log(`enrolled ${done}/${total}`), onPhase: log, together: true },
   );
   ids.forEach((id, i) => {
     // Ties break by registry id; the off-chain run assumes participant i is id i + 1.
@@ -329,7 +344,13 @@ async function enrolAndOpen(
         margin: marginFor(scenario.market.marginAmount, b.reputationPpm),
       });
     }
-    const plan = clearGreenFirst({ bids: coreBidsOf(period, revealed), wallets, rules: { pricing } });
+    const bids = coreBidsOf(period, revealed);
+    const sellerCapWh = sellerShareCapWh(bids, scenario.market.sellerShareCapBps);
+    const plan = clearGreenFirst({
+      bids,
+      wallets,
+      rules: { pricing, ...(sellerCapWh === undefined ? {} : { sellerCapWh }) },
+    });
     const steps = planClearingTransactions(
       plan.entries,
       revealed.map((b) => b.participant + 1),
@@ -337,20 +358,36 @@ async function enrolAndOpen(
       CLEAR_BATCH,
       plan.stagePrices,
     );
+    const call = (step: (typeof steps)[number]) =>
+      ({
+        address: marketAddress,
+        abi: energyMarketAbi,
+        functionName: 'clear',
+        args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
+      }) as const;
+    const gasOf = (step: (typeof steps)[number]) =>
+      KEEPER_GAS_BASE +
+      CLEAR_GAS_PER_BID * BigInt(step.reduce((n, x) => n + x.sellers.length + x.buyers.length, 0));
+    // The steps go out together, in order (one sender, consecutive nonces), each with a fixed limit.
+    // If one does not land, the steps after it would meet the contract somewhere the plan did not
+    // expect: the chain goes back to before them all, and they are sent one at a time instead.
+    const sent = await sendAllOrNone(
+      platform.connection,
+      keeper,
+      steps.map((step) => ({ to: marketAddress, data: encodeCall(call(step)), gas: gasOf(step) })),
+      `clear period ${period}`,
+    );
+    if (sent !== undefined) {
+      return { transactions: sent.length, gasUsed: sent.reduce((s, x) => s + x.gasUsed, 0n) };
+    }
     const receipts: { gasUsed: bigint }[] = [];
     try {
       for (const step of steps) {
-        const bids = step.reduce((n, x) => n + x.sellers.length + x.buyers.length, 0);
         await executeWithFixedGas(
           platform.connection,
           keeper,
-          {
-            address: marketAddress,
-            abi: energyMarketAbi,
-            functionName: 'clear',
-            args: [BigInt(period), step.map((x) => ({ sellers: [...x.sellers], buyers: [...x.buyers] }))],
-          },
-          KEEPER_GAS_BASE + CLEAR_GAS_PER_BID * BigInt(bids),
+          call(step),
+          gasOf(step),
           `clear period ${period}`,
           receipts,
         );
@@ -523,7 +560,29 @@ async function enrolAndOpen(
           await settleBatch(batch.slice(half));
         }
       };
-      for (let i = 0; i < ids.length; i += SETTLE_BATCH) await settleBatch(ids.slice(i, i + SETTLE_BATCH));
+      // The batches are independent: all go out together, and one that did not land is sent again alone.
+      const batches: number[][] = [];
+      for (let i = 0; i < ids.length; i += SETTLE_BATCH) batches.push(ids.slice(i, i + SETTLE_BATCH));
+      const packed = await sendTogether(
+        platform.connection,
+        keeper,
+        batches.map((batch) => ({
+          to: marketAddress,
+          data: encodeCall({
+            address: marketAddress,
+            abi: energyMarketAbi,
+            functionName: 'settle',
+            args: [BigInt(period), batch],
+          }),
+          gas: KEEPER_GAS_BASE + SETTLE_GAS_PER_PARTICIPANT * BigInt(batch.length),
+        })),
+        `settle period ${period}`,
+      );
+      for (const [i, batch] of batches.entries()) {
+        const receipt = packed[i];
+        if (receipt !== undefined) transactions.push(receipt);
+        if (receipt?.status !== 'success') await settleBatch(batch);
+      }
       const settled = (await periodSettlements(platform, BigInt(period))).map(
         ({ participantId, actualWh, readingMissing, imbalanceWh, imbalanceAmount, reward, penalty }) => ({
           participant: participantId - 1,

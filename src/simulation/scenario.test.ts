@@ -36,6 +36,39 @@ describe('scenario files', () => {
     expect(loadScenario('scenarios/feeder.json').participants).toHaveLength(100);
   });
 
+  it('reads the market-power safeguards, and names a bad one', () => {
+    const market = caseStudy.market as object;
+    const s = parseScenario(
+      {
+        ...caseStudy,
+        market: { ...market, pricing: 'uniform', priceFloor: '0.3', priceCap: '0.9', sellerShareCap: '0.25' },
+      },
+      'scenarios/x.json',
+    );
+    expect(s.market).toMatchObject({
+      pricing: 'uniform',
+      priceFloorPerWh: 300_000_000_000_000n,
+      priceCapPerWh: 900_000_000_000_000n,
+      sellerShareCapBps: 2_500,
+    });
+    // Absent: mid-price, no bounds, no cap.
+    expect(parseScenario(caseStudy, 'x.json').market).toMatchObject({
+      pricing: 'mid',
+      priceFloorPerWh: 0n,
+      priceCapPerWh: 0n,
+      sellerShareCapBps: 0,
+    });
+    expect(refusal({ ...caseStudy, market: { ...market, pricing: 'pay-as-bid' } })).toBe(
+      'scenarios/x.json: market.pricing: must be one of "mid", "uniform", got "pay-as-bid"',
+    );
+    expect(refusal({ ...caseStudy, market: { ...market, priceFloor: '0.9', priceCap: '0.3' } })).toBe(
+      'scenarios/x.json: market.priceFloor: must not be above priceCap (0 means none)',
+    );
+    expect(refusal({ ...caseStudy, market: { ...market, sellerShareCap: '1.5' } })).toMatch(
+      /^scenarios\/x\.json: market\.sellerShareCap: /,
+    );
+  });
+
   it('names the file, the field and the reason', () => {
     expect(refusal(withParticipant(2, { strategy: { type: 'markup', markup: 5 } }))).toBe(
       'scenarios/x.json: participants[2].strategy.markup: must be a decimal string, got 5',

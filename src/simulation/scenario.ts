@@ -7,8 +7,17 @@
 import { readFileSync } from 'node:fs';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { MarketInputError } from '../core/errors.ts';
-import { parseKwh, parseMoney, parsePricePerKwh, parseRate, PPM } from '../core/units.ts';
+import {
+  parseBasisPoints,
+  parseKwh,
+  parseMoney,
+  parsePriceBound,
+  parsePricePerKwh,
+  parseRate,
+  PPM,
+} from '../core/units.ts';
 import { REPUTATION_WEIGHT_RANGE } from '../core/reputation.ts';
+import { PRICING_RULES } from '../core/greenFirstAuction.ts';
 import { ScenarioError } from './scenarioError.ts';
 import { generateFeeder } from './feeder.ts';
 
@@ -57,6 +66,10 @@ export type MarketSpec = Pick<
   | 'rewardRatePpm'
   | 'penaltyRatePpm'
   | 'reputationWeightPpm'
+  | 'pricing'
+  | 'priceFloorPerWh'
+  | 'priceCapPerWh'
+  | 'sellerShareCapBps'
 >;
 
 export interface Scenario {
@@ -285,6 +298,10 @@ export function parseScenario(json: unknown, file: string): Scenario {
       'rewardRate',
       'penaltyRate',
       'reputationWeight',
+      'pricing',
+      'priceFloor',
+      'priceCap',
+      'sellerShareCap',
     ]);
   const market: MarketSpec = {
     marginAmount: m.at('margin').parsed(parseMoney),
@@ -294,9 +311,16 @@ export function parseScenario(json: unknown, file: string): Scenario {
     rewardRatePpm: ppm(m.at('rewardRate')),
     penaltyRatePpm: ppm(m.at('penaltyRate')),
     reputationWeightPpm: m.has('reputationWeight') ? ppm(m.at('reputationWeight')) : 0n,
+    // The market-power safeguards, as in the platform's configuration; absent means none.
+    pricing: m.has('pricing') ? m.at('pricing').oneOf(PRICING_RULES) : 'mid',
+    priceFloorPerWh: m.has('priceFloor') ? m.at('priceFloor').parsed(parsePriceBound) : 0n,
+    priceCapPerWh: m.has('priceCap') ? m.at('priceCap').parsed(parsePriceBound) : 0n,
+    sellerShareCapBps: m.has('sellerShareCap') ? Number(m.at('sellerShareCap').parsed(parseBasisPoints)) : 0,
   };
   if (market.referencePricePerWh === 0n) m.at('referencePrice').fail('must be greater than zero');
   if (market.reputationWeightPpm > PPM) m.at('reputationWeight').fail(REPUTATION_WEIGHT_RANGE);
+  if (market.priceCapPerWh !== 0n && market.priceFloorPerWh > market.priceCapPerWh)
+    m.at('priceFloor').fail('must not be above priceCap (0 means none)');
   const seed = r.at('seed').integer(0, 2 ** 32 - 1);
   const listed = r.has('participants')
     ? r

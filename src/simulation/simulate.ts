@@ -23,23 +23,20 @@ export interface SimulateOptions {
   readonly continuous?: boolean;
 }
 
-export async function simulateDay(scenario: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
+export async function simulateDay(given: Scenario, options: SimulateOptions = {}): Promise<DayResult> {
+  const scenario =
+    options.pricing === undefined
+      ? given
+      : { ...given, market: { ...given.market, pricing: options.pricing } };
   if (options.offChain)
     return await runDay(
       scenario,
-      offChainMarket(scenario, {
-        mechanism: options.continuous
-          ? 'continuous'
-          : options.pricing === 'uniform'
-            ? 'green-first-uniform'
-            : 'green-first',
-      }),
+      offChainMarket(scenario, options.continuous ? { mechanism: 'continuous' } : {}),
       'off-chain',
       options,
     );
   const started = Date.now();
   const market = await onChainMarket(scenario, {
-    pricing: options.pricing,
     continuous: options.continuous,
     onSetup: options.onSetup,
     meters: options.meters,

@@ -278,7 +278,18 @@ describe('platform in the browser', () => {
 
       service.setSpeed(40);
       // Cleared: the trade at the mid-price, on the market page of anyone.
-      await waitForText(buyer.page, `/market?period=${period}`, 'trades-table', 'Wind Farm Test');
+      await waitForText(buyer.page, `/market?period=${period}`, 'trades-table', 'Wind Farm Test').catch(
+        async (error: unknown) => {
+          // Say why no trade came: what became of the two bids, and where the period stands.
+          const state = async (path: string) =>
+            JSON.stringify(await (await buyer.page.request.get(path)).json());
+          throw new Error(
+            `${(error as Error).message}\nseller's bids: ${await state(`/api/bids?participant=${sellerId}`)}` +
+              `\nbuyer's bids: ${await state(`/api/bids?participant=${buyerId}`)}` +
+              `\nperiod: ${await state(`/api/periods/${period}`)}`,
+          );
+        },
+      );
       const trades = await buyer.page.getByTestId('trades-table').innerText();
       expect(trades).toContain(buyerBid.quantity);
       expect(trades).toContain(tradePrice);

@@ -62,11 +62,18 @@ export async function startTestPlatform(
     gridConnections?: boolean;
     /** Run the continuous mechanism: deploy the continuous market with these settings. */
     continuousMarket?: ContinuousMarketSettings;
+    /** anvil's block gas limit (default 30 M). */
+    blockGasLimit?: bigint;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wattledger-test-'));
   // A clean stop writes the state; periodic dumps of a large state would only slow the chain down.
-  const chain = await startAnvil({ dataDir, enforceTransactionGasCap: true, stateIntervalSeconds: 3_600 });
+  const chain = await startAnvil({
+    dataDir,
+    enforceTransactionGasCap: true,
+    stateIntervalSeconds: 3_600,
+    blockGasLimit: options.blockGasLimit,
+  });
   const connection = await connectChain(chain.rpcUrl, { embedded: true, pollingIntervalMs: 10 });
   // Each block one second after the last, whatever the wall clock: simulations are repeatable and
   // slow machines never miss a window.
