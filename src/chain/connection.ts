@@ -48,7 +48,9 @@ export async function connectChain(rpcUrl: string, options: ConnectOptions = {})
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: [rpcUrl] } },
   });
-  const transport = http(rpcUrl, { timeout: 120_000 });
+  // Logs of a busy period run to tens of megabytes (100,000 deposits are about 70 MB of JSON), over
+  // viem's default 10 MB limit on a response.
+  const transport = http(rpcUrl, { timeout: 120_000, maxResponseBodySize: 1 << 30 });
   const publicClient = createPublicClient({ chain, transport, pollingInterval });
   return {
     rpcUrl,
