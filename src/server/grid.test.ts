@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMoney } from '../core/units.ts';
-import { startTestService, type TestService } from './testing/testService.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import {
+  callApi,
+  signUpFunded,
+  nextOpenPeriod,
+  startTestService,
+  type Json,
+  type TestService,
+} from './testing/testService.ts';
 
 /** Wheeling fees and levies through the API, on a real embedded chain. */
 describe('grid tariff API', () => {
@@ -11,40 +15,11 @@ describe('grid tariff API', () => {
   let operator: string;
   let solar: { token: string; id: number };
   let shop: { token: string; id: number };
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, token?: string) => {
-    const response = await t.service.app.inject({
-      method,
-      url,
-      ...(body === undefined ? {} : { payload: body as object }),
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-    });
-    return { status: response.statusCode, body: response.json() as Json };
-  };
-  const signUp = async (username: string, kind: 'producer' | 'consumer') => {
-    const answer = await call('POST', '/api/participants', {
-      username,
-      password: `${username}-password`,
-      name: username,
-      kind,
-      greenSupply: kind === 'producer',
-      greenPreference: false,
-    });
-    const id = answer.body.participant.id as number;
-    await call('POST', `/api/participants/${id}/authorisation`, undefined, operator);
-    await call(
-      'POST',
-      `/api/participants/${id}/deposits`,
-      { amount: '10', reference: `FIAT-${id}` },
-      operator,
-    );
-    return { token: answer.body.token as string, id };
-  };
-  const nextPeriod = async () => {
-    const now = await t.service.context.clock.now();
-    let period = 1n;
-    while (t.windowsOf(period).commitOpens <= now) period += 1n;
-    return period;
-  };
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token?: string) =>
+    callApi(t, method, url, body, token);
+  const signUp = (username: string, kind: 'producer' | 'consumer') =>
+    signUpFunded(t, operator, username, kind);
+  const nextPeriod = () => nextOpenPeriod(t);
   /** A signed money figure of the API in base units. */
   const units = (text: string): bigint =>
     text.startsWith('-') ? -parseMoney(text.slice(1), 'amount') : parseMoney(text, 'amount');

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from './testing/testService.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { callApi, signUpFunded, startTestService, type TestService } from './testing/testService.ts';
 
 /** Maintenance plans through the API, on a real embedded chain. */
 describe('maintenance plans API', () => {
@@ -10,34 +7,10 @@ describe('maintenance plans API', () => {
   let operator: string;
   let solar: { token: string; id: number };
   let household: { token: string; id: number };
-  const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string) => {
-    const response = await t.service.app.inject({
-      method,
-      url,
-      ...(body === undefined ? {} : { payload: body as object }),
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-    });
-    return { status: response.statusCode, body: response.json() as Json };
-  };
-  const signUp = async (username: string, kind: 'producer' | 'consumer') => {
-    const answer = await call('POST', '/api/participants', {
-      username,
-      password: `${username}-password`,
-      name: username,
-      kind,
-      greenSupply: kind === 'producer',
-      greenPreference: false,
-    });
-    const id = answer.body.participant.id as number;
-    await call('POST', `/api/participants/${id}/authorisation`, undefined, operator);
-    await call(
-      'POST',
-      `/api/participants/${id}/deposits`,
-      { amount: '10', reference: `FIAT-${id}` },
-      operator,
-    );
-    return { token: answer.body.token as string, id };
-  };
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token?: string) =>
+    callApi(t, method, url, body, token);
+  const signUp = (username: string, kind: 'producer' | 'consumer') =>
+    signUpFunded(t, operator, username, kind);
 
   beforeAll(async () => {
     t = await startTestService({ caseStudy: false });

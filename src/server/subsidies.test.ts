@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from './testing/testService.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import {
+  callApi,
+  nextOpenPeriod,
+  startTestService,
+  type Json,
+  type TestService,
+} from './testing/testService.ts';
 
 /** Subsidies through the API, with the case study's participants trading on a real embedded chain. */
 describe('subsidies API', () => {
   let t: TestService;
   let operator: string;
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, token?: string) => {
-    const response = await t.service.app.inject({
-      method,
-      url,
-      ...(body === undefined ? {} : { payload: body as object }),
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-    });
-    return { status: response.statusCode, body: response.json() as Json };
-  };
-  const nextPeriod = async () => {
-    const now = await t.service.context.clock.now();
-    let period = 1n;
-    while (t.windowsOf(period).commitOpens <= now) period += 1n;
-    return period;
-  };
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token?: string) =>
+    callApi(t, method, url, body, token);
+  const nextPeriod = () => nextOpenPeriod(t);
 
   beforeAll(async () => {
     t = await startTestService();

@@ -87,3 +87,58 @@ export async function startTestService(
     },
   };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** One request through the service's fastify `inject`, as a participant (bearer token) or anonymous. */
+export async function callApi(
+  t: TestService,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: Json }> {
+  const response = await t.service.app.inject({
+    method,
+    url,
+    ...(body === undefined ? {} : { payload: body as object }),
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+  return { status: response.statusCode, body: response.json() as Json };
+}
+
+/** Signs a participant up, has the operator authorise it and deposit 10 for it. */
+export async function signUpFunded(
+  t: TestService,
+  operatorToken: string,
+  username: string,
+  kind: 'producer' | 'consumer',
+): Promise<{ token: string; id: number }> {
+  const answer = await callApi(t, 'POST', '/api/participants', {
+    username,
+    password: `${username}-password`,
+    name: username,
+    kind,
+    greenSupply: kind === 'producer',
+    greenPreference: false,
+  });
+  const id = answer.body.participant.id as number;
+  await callApi(t, 'POST', `/api/participants/${id}/authorisation`, undefined, operatorToken);
+  await callApi(
+    t,
+    'POST',
+    `/api/participants/${id}/deposits`,
+    { amount: '10', reference: `FIAT-${id}` },
+    operatorToken,
+  );
+  return { token: answer.body.token as string, id };
+}
+
+/** The first period whose commit window has not opened yet. */
+export async function nextOpenPeriod(t: TestService): Promise<bigint> {
+  const now = await t.service.context.clock.now();
+  let period = 1n;
+  while (t.windowsOf(period).commitOpens <= now) period += 1n;
+  return period;
+}
