@@ -33,10 +33,26 @@ function scenarioFor(run: SimulationRun): Scenario {
     : { ...feeder, periods: run.periods, charts: { supplyDemandPeriods: [] } };
 }
 
+/** The same trades in every period and the same closing balances and debts. */
+function sameOutcome(a: DayResult, b: DayResult): boolean {
+  const trades = (day: DayResult) =>
+    JSON.stringify(
+      day.periods.map((p) => p.trades),
+      (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
+    );
+  const closing = (day: DayResult) =>
+    JSON.stringify(day.closing, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  return trades(a) === trades(b) && closing(a) === closing(b);
+}
+
 export async function simulationBench(runs: readonly SimulationRun[], log: (line: string) => void) {
   log('\nSimulated days on the embedded chain (set-up = chain start, deployment, enrolment)');
-  const results: (DaySummary & { label: string; offChainSeconds: number; stepMs: DayResult['stepMs'] })[] =
-    [];
+  const results: (DaySummary & {
+    label: string;
+    offChainSeconds: number;
+    stepMs: DayResult['stepMs'];
+    sameAsCore: boolean;
+  })[] = [];
   for (const run of runs) {
     const scenario = scenarioFor(run);
     const off = await simulateDay(scenario, { offChain: true });
@@ -54,6 +70,8 @@ export async function simulationBench(runs: readonly SimulationRun[], log: (line
     results.push({
       label: run.label,
       offChainSeconds: off.wallMs / 1000,
+      // The chain's trades and closing balances against the core's, to the unit.
+      sameAsCore: sameOutcome(day, off),
       stepMs: day.stepMs,
       ...summarizeDay(day),
     });
@@ -72,6 +90,7 @@ export async function simulationBench(runs: readonly SimulationRun[], log: (line
         'tx/s',
         'bids/s',
         'core s',
+        'same as core',
       ],
       results.map((r) => [
         r.label,
@@ -85,6 +104,7 @@ export async function simulationBench(runs: readonly SimulationRun[], log: (line
         r.transactionsPerSecond.toFixed(1),
         format(r.bidsPerSecond),
         r.offChainSeconds.toFixed(1),
+        r.sameAsCore ? 'yes' : 'NO',
       ]),
     ),
   );
