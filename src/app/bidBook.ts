@@ -206,9 +206,14 @@ export function createBidBook(deps: {
     return log === undefined ? undefined : { hash: log.transactionHash!, block: log.blockNumber! };
   }
 
-  /** Commits what is due, reveals what is due, and lets go of what missed its window. */
-  async function tick(): Promise<BidBookTick> {
-    const now = await deps.now();
+  /**
+   * Commits what is due, reveals what is due, and lets go of what missed its window. `chainTime` is
+   * the latest block's time when the caller has just moved the chain's clock: the transactions sent
+   * here carry a later one, and the clock's own time may already be ahead of the chain, which would
+   * commit before the window opened on chain.
+   */
+  async function tick(chainTime?: bigint): Promise<BidBookTick> {
+    const now = chainTime ?? (await deps.now());
     const result = { committed: 0, revealed: 0, refused: 0, expired: 0 };
     const horizon = periodAt(schedule, now) + 2n;
     const toCommit: { bid: StoredBid; receipt: Promise<unknown> }[] = [];

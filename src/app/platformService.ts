@@ -211,7 +211,7 @@ export async function startPlatformService(
     async function beat(): Promise<void> {
       const now = await clock.tick();
       const steps: [string, () => Promise<unknown>][] = [
-        ['bids', () => lock.run(() => bidBook.tick())],
+        ['bids', () => lock.run(() => bidBook.tick(now))],
         ['case study', async () => await bots?.tick()],
         [
           'keeper',
