@@ -3,6 +3,7 @@
  * sealed-bid market takes) go to the continuous market, and each participant's position in a period
  * is settled once its reading is in, or as a missing reading once the reading deadline has passed.
  */
+import type { SettlementReport } from './settlement.ts';
 import { parseEventLogs, type Account, type Hash, type TransactionReceipt } from 'viem';
 import type { ContinuousPosition } from '../core/continuousAuction.ts';
 import type { SignedReading } from './bidding.ts';
@@ -63,13 +64,8 @@ export async function continuousPositions(
   );
 }
 
-export interface ContinuousSettlementReport {
-  readonly period: bigint;
-  readonly settled: readonly number[];
-  /** Participants whose reading is still awaited before the deadline. */
-  readonly pending: readonly number[];
-  readonly transactions: readonly { hash: Hash; gasUsed: bigint; participants: number }[];
-}
+/** The same report as the sealed-bid market's settlement gives. */
+export type ContinuousSettlementReport = SettlementReport;
 
 /** Settles every position of `period` that is due, in batches. */
 export async function settleContinuousPeriod(

@@ -8,6 +8,7 @@
  * core over the settlements and must equal the contract's, and so must the score each bid carries,
  * its margin and its place at equal price.
  */
+import { commitAndRevealGenerated, withdrawShares } from './testing/generatedBids.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Wallet } from '../core/bid.ts';
@@ -18,9 +19,8 @@ import { periodWindows } from '../core/periodClock.ts';
 import { settlePosition } from '../core/settlement.ts';
 import { marginFor, NEWCOMER, scoreSettlement, type ReputationRecord } from '../core/reputation.ts';
 import { signReading } from './bidding.ts';
-import { commitAndReveal } from './periodDriver.ts';
 import { clearPeriodOnChain } from './clearing.ts';
-import { deposit, withdraw } from './participants.ts';
+import { deposit } from './participants.ts';
 import { asCoreBids, periodSettlements, periodTrades, revealedBids } from './periodRecords.ts';
 import { settlePeriodOnChain } from './settlement.ts';
 import {
@@ -172,29 +172,11 @@ describe.each(MARKETS)('contracts = core on $periods generated periods, $paramet
         const spendable = balance - debt - marginOf(member.id);
         if (bid.sell || spendable >= bid.quantityWh * bid.pricePerWh) admitted.push(bid);
       }
-      const bidding = await commitAndReveal(
-        t,
-        period,
-        admitted.map((b) => ({
-          participant: pool[b.member]!.account,
-          participantId: pool[b.member]!.id,
-          intent: {
-            side: b.sell ? ('sell' as const) : ('buy' as const),
-            quantityWh: b.quantityWh,
-            pricePerWh: b.pricePerWh,
-          },
-        })),
-      );
+      const bidding = await commitAndRevealGenerated(t, period, pool, admitted);
       expect(bidding.refused).toEqual([]);
 
       // Withdrawals between reveal and clearing make the budget cut bite.
-      for (const b of admitted.filter((x) => !x.sell && x.withdrawShare > 0)) {
-        const member = pool[b.member]!;
-        const available = (await t.platform.read.market.read.participantState([member.id]))[3];
-        const amount = (available * BigInt(b.withdrawShare)) / 100n;
-        if (amount > 0n)
-          await withdraw(t.platform, t.accounts.settlementAgent, member.account, amount, `w${k}`);
-      }
+      await withdrawShares(t, pool, admitted, `w${k}`);
 
       await t.clock.advanceTo(w.revealCloses);
       const revealed = await revealedBids(t.platform, period);

@@ -4,6 +4,7 @@
  * connections at several voltage levels and tariff changes between periods (both pricing rules):
  * trades with their fees, awards, budget cuts and every balance, the grid's included.
  */
+import { commitAndRevealGenerated, withdrawShares } from './testing/generatedBids.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Wallet } from '../core/bid.ts';
@@ -24,7 +25,7 @@ import {
   type GridConnections,
 } from './gridConnections.ts';
 import { clearPeriodOnChain } from './clearing.ts';
-import { deposit, withdraw } from './participants.ts';
+import { deposit } from './participants.ts';
 import { commitAndReveal } from './periodDriver.ts';
 import { settlePeriodOnChain } from './settlement.ts';
 import { asCoreBids, periodTrades, revealedBids } from './periodRecords.ts';
@@ -287,27 +288,9 @@ describe.each(MARKETS)(
           )
             admitted.push(bid);
         }
-        const bidding = await commitAndReveal(
-          t,
-          period,
-          admitted.map((b) => ({
-            participant: pool[b.member]!.account,
-            participantId: pool[b.member]!.id,
-            intent: {
-              side: b.sell ? ('sell' as const) : ('buy' as const),
-              quantityWh: b.quantityWh,
-              pricePerWh: b.pricePerWh,
-            },
-          })),
-        );
+        const bidding = await commitAndRevealGenerated(t, period, pool, admitted);
         expect(bidding.refused).toEqual([]);
-        for (const b of admitted.filter((x) => !x.sell && x.withdrawShare > 0)) {
-          const member = pool[b.member]!;
-          const available = (await t.platform.read.market.read.participantState([member.id]))[3];
-          const amount = (available * BigInt(b.withdrawShare)) / 100n;
-          if (amount > 0n)
-            await withdraw(t.platform, t.accounts.settlementAgent, member.account, amount, `w${k}`);
-        }
+        await withdrawShares(t, pool, admitted, `w${k}`);
 
         await t.clock.advanceTo(w.revealCloses);
         const revealed = await revealedBids(t.platform, period);
