@@ -7,6 +7,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IFundsHolder} from "./interfaces/IFundsHolder.sol";
 import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
@@ -29,7 +30,7 @@ import {SettlementMath} from "./libraries/SettlementMath.sol";
 /// reward and penalty against the position. The meters' readings are the ones they sign for the
 /// sealed-bid market (its EIP-712 domain), so a meter signs one reading per period whichever market
 /// uses it. Settlement parameters (rates) and the period clock are the sealed-bid market's.
-contract ContinuousMarket is EIP712, Nonces {
+contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     /// @notice EIP-712 type of a participant's signed order.
     bytes32 public constant ORDER_TYPEHASH = keccak256(
         "Order(address participant,uint256 period,uint8 side,uint256 quantityWh,uint256 pricePerWh,uint256 nonce)"
@@ -85,6 +86,14 @@ contract ContinuousMarket is EIP712, Nonces {
         uint48 actualWh;
         /// @dev READ, SETTLED
         uint8 flags;
+    }
+
+    /// @notice A participant that placed an order: its account (for paying its fills), the latest
+    /// period it placed an order in, and how many of its positions are not settled: one storage word.
+    struct Trader {
+        address account;
+        uint24 lastOrderPeriod;
+        uint32 unsettledPositions;
     }
 
     /// @notice Σ quantity and Σ quantity × price of a period's fills: its average price.
@@ -220,8 +229,7 @@ contract ContinuousMarket is EIP712, Nonces {
     mapping(uint256 period => mapping(uint32 participantId => OpenOrders)) private _open;
     /// @dev Σ remaining × limit price of a participant's resting buy orders, all periods.
     mapping(uint32 participantId => uint256) private _reserved;
-    /// @dev The account of each participant that placed an order, for paying its fills.
-    mapping(uint32 participantId => address) private _accounts;
+    mapping(uint32 participantId => Trader) private _traders;
     mapping(uint256 period => mapping(uint32 participantId => Position)) private _positions;
     mapping(uint256 period => Traded) private _traded;
     /// @dev Owed to the public grid from settlements here, base units.
@@ -374,6 +382,7 @@ contract ContinuousMarket is EIP712, Nonces {
                 p.sell, p.filledWh, p.filledWh, p.actualWh, missing, traded.value, traded.quantityWh, rates
             );
             _positions[period][id].flags = p.flags | SETTLED;
+            _traders[id].unsettledPositions--;
             _payWithGrid(id, grid, o.imbalanceAmount, SettlementToken.Reason.Imbalance, period);
             _payWithGrid(id, grid, int256(o.reward) - int256(o.penalty), SettlementToken.Reason.Incentive, period);
             emit ParticipantSettled(period, id, p.actualWh, missing, o.imbalanceWh, o.imbalanceAmount, o.reward, o.penalty);
@@ -387,6 +396,17 @@ contract ContinuousMarket is EIP712, Nonces {
     }
 
     // ------------------------------------------------------------------ views
+
+    /// @notice What `account` must keep here against what it may still owe (IFundsHolder): its debt,
+    /// its resting buy orders' reservations, and the margin while it has an unsettled position or its
+    /// latest book is still open. The token refuses a withdrawal that would leave less.
+    function heldFor(address account) external view returns (uint256 held) {
+        uint32 id = registry.participantIdOf(account);
+        Trader memory trader = _traders[id];
+        if (id == 0 || trader.account == address(0)) return 0;
+        held = _debt[id] + _reserved[id];
+        if (trader.unsettledPositions > 0 || block.timestamp < gateClosure(trader.lastOrderPeriod)) held += marginAmount;
+    }
 
     /// @notice A period's meter readings are accepted from its end until this deadline.
     function readingDeadline(uint256 period) public view returns (uint256) {
@@ -526,7 +546,12 @@ contract ContinuousMarket is EIP712, Nonces {
             _collectDebt(id);
             if (_debt[id] > 0) revert OrderInDebt(id, _debt[id]);
         }
-        if (_accounts[id] != account) _accounts[id] = account;
+        Trader memory trader = _traders[id];
+        if (trader.account != account || trader.lastOrderPeriod < period) {
+            trader.account = account;
+            if (trader.lastOrderPeriod < period) trader.lastOrderPeriod = uint24(period);
+            _traders[id] = trader;
+        }
         uint256 balance = token.balanceOf(account);
         if (!buy) {
             if (balance < marginAmount) revert OrderMarginNotCovered(id, balance, marginAmount);
@@ -550,7 +575,7 @@ contract ContinuousMarket is EIP712, Nonces {
         uint256 limit,
         Traded memory filled
     ) private returns (uint256) {
-        address takerAccount = _accounts[takerId];
+        address takerAccount = _traders[takerId].account;
         while (remaining > 0) {
             uint32 head = buy ? book.bestAsk : book.bestBid;
             if (head == 0) break;
@@ -558,7 +583,7 @@ contract ContinuousMarket is EIP712, Nonces {
             if (buy ? maker.pricePerWh > limit : maker.pricePerWh < limit) break;
             uint256 quantity = remaining < maker.remainingWh ? remaining : maker.remainingWh;
             uint256 amount = quantity * maker.pricePerWh;
-            address makerAccount = _accounts[maker.participantId];
+            address makerAccount = _traders[maker.participantId].account;
             if (!buy) {
                 // The resting buyer's money may have left through the other market: void, go on.
                 uint256 balance = token.balanceOf(makerAccount);
@@ -600,6 +625,7 @@ contract ContinuousMarket is EIP712, Nonces {
     /// @dev Adds a fill to a participant's position in a period (one side per period: `_admit`).
     function _addToPosition(uint256 period, uint32 id, bool sell, uint256 quantityWh) private {
         Position memory p = _positions[period][id];
+        if (p.filledWh == 0) _traders[id].unsettledPositions++;
         p.sell = sell;
         p.filledWh = SafeCast.toUint48(p.filledWh + quantityWh);
         _positions[period][id] = p;
@@ -636,7 +662,7 @@ contract ContinuousMarket is EIP712, Nonces {
     function _payWithGrid(uint32 id, address grid, int256 amount, SettlementToken.Reason reason, uint256 period)
         private
     {
-        uint256 unpaid = GridPayments.pay(token, _accounts[id], grid, amount, reason, period);
+        uint256 unpaid = GridPayments.pay(token, _traders[id].account, grid, amount, reason, period);
         if (unpaid > 0) {
             uint256 debt = _debt[id] + unpaid;
             _debt[id] = debt;
@@ -646,7 +672,7 @@ contract ContinuousMarket is EIP712, Nonces {
 
     function _collectDebt(uint32 id) private {
         uint256 debt = _debt[id];
-        address account = _accounts[id];
+        address account = _traders[id].account;
         if (debt == 0 || account == address(0)) return;
         address grid = registry.publicGrid();
         uint256 balance = token.balanceOf(account);

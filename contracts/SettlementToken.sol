@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IFundsHolder} from "./interfaces/IFundsHolder.sol";
 
 /// @title Settlement token: fiat-pegged entries that only the market's rules can move.
 /// @notice One token is one unit of the fiat currency (18 decimals). The settlement agent mints it
@@ -34,6 +35,8 @@ contract SettlementToken is ERC20 {
     event LedgerBound(address indexed ledger);
     /// @notice A further contract may move tokens for this reason (not burn them).
     event LedgerAdded(address indexed ledger, Reason reason);
+    /// @notice An added ledger's holds now bound withdrawals.
+    event FundsHolderAdded(address indexed holder);
 
     /// @notice Transfers between people are not part of the market.
     error TokenTransferRestricted();
@@ -49,6 +52,10 @@ contract SettlementToken is ERC20 {
     /// @notice An added ledger moves tokens only for the reasons it was added with.
     error TokenReasonNotAllowed(address ledger, Reason reason);
     error TokenZeroAmount();
+    /// @notice A withdrawal would leave the account with less than the added ledgers hold for it.
+    error TokenFundsHeld(address account, uint256 held, uint256 balanceAfter);
+    /// @notice A funds holder must be an added ledger, added once; at most MAX_FUNDS_HOLDERS.
+    error TokenFundsHolderInvalid(address holder);
     error TokenBatchLengthMismatch();
 
     /// @notice Where the settlement agent and administrator roles are kept.
@@ -59,6 +66,10 @@ contract SettlementToken is ERC20 {
     mapping(address account => bool) public isAddedLedger;
     /// @notice The reasons an added ledger moves tokens for, one bit per reason (bit `uint8(reason)`).
     mapping(address account => uint256) public addedLedgerReasons;
+    /// @notice Added ledgers whose holds every withdrawal must leave in place (`heldFor`).
+    address[] public fundsHolders;
+    /// @dev Each withdrawal asks every holder, so their number is bounded.
+    uint256 public constant MAX_FUNDS_HOLDERS = 4;
 
     constructor(string memory name_, string memory symbol_, IParticipantRegistry registry_) ERC20(name_, symbol_) {
         registry = registry_;
@@ -92,6 +103,28 @@ contract SettlementToken is ERC20 {
         addedLedgerReasons[ledger_] = allowed;
     }
 
+    /// @notice Makes withdrawals leave in place what the added ledger `holder` holds for each
+    /// account: a market that settles positions itself (the continuous market) holds the margin of an
+    /// unsettled position, its resting buy orders' reservations and its debt, which the bound ledger,
+    /// where withdrawals are made, cannot see.
+    /// @dev Requires the registry's default admin role; an added ledger, once. Emits FundsHolderAdded.
+    function addFundsHolder(address holder) external {
+        if (!registry.hasRole(bytes32(0), msg.sender)) revert TokenNotAdministrator(msg.sender);
+        if (!isAddedLedger[holder] || fundsHolders.length == MAX_FUNDS_HOLDERS) revert TokenFundsHolderInvalid(holder);
+        for (uint256 i = 0; i < fundsHolders.length; i++) {
+            if (fundsHolders[i] == holder) revert TokenFundsHolderInvalid(holder);
+        }
+        fundsHolders.push(holder);
+        emit FundsHolderAdded(holder);
+    }
+
+    /// @notice Σ of what the funds holders hold for `account`: a withdrawal must leave at least this.
+    function heldFor(address account) public view returns (uint256 held) {
+        for (uint256 i = 0; i < fundsHolders.length; i++) {
+            held += IFundsHolder(fundsHolders[i]).heldFor(account);
+        }
+    }
+
     /// @notice Mints `amount` to `to` against a fiat deposit identified by `fiatReference`.
     /// @dev Requires the settlement agent role. Emits TokensMoved(0, to, Deposit, ...).
     function mint(address to, uint256 amount, bytes32 fiatReference) external {
@@ -121,9 +154,13 @@ contract SettlementToken is ERC20 {
 
     /// @notice Burns `amount` of `from` for a withdrawal the settlement agent pays out in fiat.
     /// @dev Only the market, which has checked the agent role and the participant's consent.
-    /// Reverts with ERC20InsufficientBalance beyond the balance. Emits TokensMoved(from, 0, Withdrawal, ...).
+    /// Reverts with ERC20InsufficientBalance beyond the balance, TokenFundsHeld below what the funds
+    /// holders hold. Emits TokensMoved(from, 0, Withdrawal, ...).
     function burn(address from, uint256 amount, bytes32 fiatReference) external onlyLedger {
         _burn(from, amount);
+        uint256 held = heldFor(from);
+        uint256 left = balanceOf(from);
+        if (left < held) revert TokenFundsHeld(from, held, left);
         emit TokensMoved(from, address(0), Reason.Withdrawal, amount, 0, fiatReference);
     }
 

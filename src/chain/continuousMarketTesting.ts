@@ -33,6 +33,7 @@ export interface ContinuousTestPlatform {
 
 export async function startContinuousTestPlatform(
   settings: ContinuousMarketSettings = CONTINUOUS_TEST_SETTINGS,
+  options: { readonly holdFunds?: boolean } = {},
 ): Promise<ContinuousTestPlatform> {
   const t = await startTestPlatform();
   const address = await deployContinuousMarket(t.connection, {
@@ -41,6 +42,7 @@ export async function startContinuousTestPlatform(
     token: t.platform.deployment.token,
     periodicMarket: t.platform.deployment.market,
     settings,
+    holdFunds: options.holdFunds,
   });
   const market = openContinuousMarket(t.connection, address);
   const now = () => t.clock.now();

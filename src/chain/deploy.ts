@@ -281,7 +281,10 @@ const CONTINUOUS_MARKET_REASONS = [
 /**
  * Deploys the continuous double auction next to a platform's registry, token and sealed-bid market
  * (whose period clock, settlement rates and meter-reading domain it shares), and adds it to the
- * token as a second ledger. `operator` must hold the registry's default admin role.
+ * token as a second ledger whose holds bound withdrawals. `operator` must hold the registry's
+ * default admin role. `holdFunds: false` leaves out the holds: only the contract = core test uses
+ * it, to take money from a resting buyer by a withdrawal the way the sealed-bid market's trades and
+ * settlements can, and so reach the market's void rule.
  */
 export async function deployContinuousMarket(
   connection: ChainConnection,
@@ -291,6 +294,7 @@ export async function deployContinuousMarket(
     readonly token: Address;
     readonly periodicMarket: Address;
     readonly settings: ContinuousMarketSettings;
+    readonly holdFunds?: boolean;
     readonly onProgress?: (step: string) => void;
   },
 ): Promise<Address> {
@@ -319,5 +323,8 @@ export async function deployContinuousMarket(
     client: { public: connection.publicClient, wallet },
   });
   await confirm(connection, 'add ledger', () => token.write.addLedger([address, CONTINUOUS_MARKET_REASONS]));
+  // Withdrawals go through the sealed-bid market, which cannot see this market's margins and debts.
+  if (options.holdFunds === false) return address;
+  await confirm(connection, 'add funds holder', () => token.write.addFundsHolder([address]));
   return address;
 }

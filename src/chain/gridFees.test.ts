@@ -1,8 +1,9 @@
 /**
  * Wheeling fees and levies on chain: every refusal of the grid connection register, the market's
  * admission of buy bids with their charges, and the contracts = core on generated periods with
- * connections at several voltage levels and tariff changes between periods (both pricing rules):
- * trades with their fees, awards, budget cuts and every balance, the grid's included.
+ * connections at several voltage levels and tariff changes between periods (both pricing rules, and
+ * with reputation on, its scaled margins and its order of tied bids): trades with their fees, awards,
+ * budget cuts and every balance, the grid's included.
  */
 import { commitAndRevealGenerated, withdrawShares } from './testing/generatedBids.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { Wallet } from '../core/bid.ts';
 import { clearGreenFirst, sellerShareCapWh } from '../core/greenFirstAuction.ts';
 import { buyerChargeCapPerWh, chargesByParticipant, type GridTariff } from '../core/gridFees.ts';
 import { periodWindows } from '../core/periodClock.ts';
+import { marginFor } from '../core/reputation.ts';
 import { parsePricePerKwh } from '../core/units.ts';
 import { refusalOf } from './continuousMarketTesting.ts';
 import type { MarketParameters } from './deploy.ts';
@@ -26,6 +28,7 @@ import {
 } from './gridConnections.ts';
 import { clearPeriodOnChain } from './clearing.ts';
 import { deposit } from './participants.ts';
+import { readReputation } from './reputation.ts';
 import { commitAndReveal } from './periodDriver.ts';
 import { settlePeriodOnChain } from './settlement.ts';
 import { asCoreBids, periodTrades, revealedBids } from './periodRecords.ts';
@@ -186,33 +189,46 @@ interface MarketCase {
   readonly periods: number;
   readonly seed: number;
   readonly parameters: Partial<MarketParameters>;
+  /** Prices from a few values, so that bids tie on price and reputation orders them. */
+  readonly coarsePrices?: boolean;
 }
 
 const MARKETS: readonly MarketCase[] = [
   { periods: 40, seed: 2017, parameters: { pricing: 'mid' } },
   { periods: 48, seed: 1901, parameters: { pricing: 'uniform', sellerShareCapBps: 5_000 } },
+  // Fees and reputation together: a scaled margin in admission and in the budget cut, ties by score.
+  {
+    periods: 30,
+    seed: 6021,
+    parameters: { pricing: 'mid', reputationWeightPpm: 300_000 },
+    coarsePrices: true,
+  },
 ];
 
-const generatedPeriod = fc.record({
-  bids: fc.uniqueArray(
-    fc.record({
-      member: fc.integer({ min: 0, max: POOL - 1 }),
-      sell: fc.boolean(),
-      quantityWh: fc.oneof(fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 4_000n })),
-      pricePerWh: fc.bigInt({ min: 400_000_000_000_000n, max: 900_000_000_000_000n }),
-      withdrawShare: fc.constantFrom(0, 0, 0, 60, 100),
-    }),
-    { selector: (b) => b.member, minLength: 0, maxLength: POOL },
-  ),
-  maxEntriesPerTransaction: fc.integer({ min: 1, max: 30 }),
-  /** A tariff change before the period: none, new T&D prices, a new levy, a participant moved. */
-  change: fc.constantFrom('none', 'none', 'none', 'prices', 'levy', 'move'),
-  moved: fc.integer({ min: 0, max: POOL - 1 }),
-  level: fc.integer({ min: 1, max: 3 }),
-});
+const anyPrice = fc.bigInt({ min: 400_000_000_000_000n, max: 900_000_000_000_000n });
+const coarsePrice = fc.constantFrom(500_000_000_000_000n, 600_000_000_000_000n, 700_000_000_000_000n);
+
+const generatedPeriod = (coarsePrices: boolean) =>
+  fc.record({
+    bids: fc.uniqueArray(
+      fc.record({
+        member: fc.integer({ min: 0, max: POOL - 1 }),
+        sell: fc.boolean(),
+        quantityWh: fc.oneof(fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 4_000n })),
+        pricePerWh: coarsePrices ? coarsePrice : anyPrice,
+        withdrawShare: fc.constantFrom(0, 0, 0, 60, 100),
+      }),
+      { selector: (b) => b.member, minLength: 0, maxLength: POOL },
+    ),
+    maxEntriesPerTransaction: fc.integer({ min: 1, max: 30 }),
+    /** A tariff change before the period: none, new T&D prices, a new levy, a participant moved. */
+    change: fc.constantFrom('none', 'none', 'none', 'prices', 'levy', 'move'),
+    moved: fc.integer({ min: 0, max: POOL - 1 }),
+    level: fc.integer({ min: 1, max: 3 }),
+  });
 
 describe.each(MARKETS)(
-  'contracts = core with fees on $periods generated periods, $parameters.pricing',
+  'contracts = core with fees on $periods generated periods, $parameters.pricing, reputation weight $parameters.reputationWeightPpm',
   (market) => {
     let t: TestPlatform;
     let grid: GridConnections;
@@ -244,8 +260,14 @@ describe.each(MARKETS)(
 
     it('agrees on trades with their fees, awards, budget cuts and balances', async () => {
       const margin = TEST_PARAMETERS.marginAmount;
-      const samples = fc.sample(generatedPeriod, { seed: market.seed, numRuns: market.periods });
+      const samples = fc.sample(generatedPeriod(market.coarsePrices ?? false), {
+        seed: market.seed,
+        numRuns: market.periods,
+      });
       let trades = 0;
+      let reputed = 0;
+      let ties = 0;
+      let tiesByScore = 0;
       let cuts = 0;
       let charged = 0n;
       let period = await t.nextOpenPeriod();
@@ -281,9 +303,11 @@ describe.each(MARKETS)(
           }
           const [, balance, debt] = await t.platform.read.market.read.participantState([member.id]);
           if (balance - debt < UNIT / 2n) continue;
+          // With reputation on, the margin a bid must leave is scaled by the score it will carry.
+          const { nextMargin } = await readReputation(t.platform, member.id);
           if (bid.sell) admitted.push(bid);
           else if (
-            balance - debt - margin >=
+            balance - debt - nextMargin >=
             bid.quantityWh * (bid.pricePerWh + buyerChargeCapPerWh(tariff, level))
           )
             admitted.push(bid);
@@ -294,10 +318,20 @@ describe.each(MARKETS)(
 
         await t.clock.advanceTo(w.revealCloses);
         const revealed = await revealedBids(t.platform, period);
+        const carried = new Map(revealed.map((b) => [b.participantId, b.reputationPpm]));
         const wallets = new Map<string, Wallet>();
         for (const member of pool) {
-          wallets.set(String(member.id), { balance: await balanceOf(member.account.address), margin });
+          wallets.set(String(member.id), {
+            balance: await balanceOf(member.account.address),
+            margin: marginFor(margin, carried.get(member.id)),
+          });
         }
+        reputed += revealed.filter((b) => b.reputationPpm !== undefined).length;
+        const prices = revealed.map((b) => `${b.side} ${b.pricePerWh}`);
+        ties += prices.length - new Set(prices).size;
+        // Ties that only the carried score orders: same side and price, different scores.
+        const scored = new Set(revealed.map((b) => `${b.side} ${b.pricePerWh} ${b.reputationPpm}`));
+        tiesByScore += scored.size - new Set(prices).size;
         const gridBefore = await balanceOf(t.accounts.publicGrid.address);
         const coreBids = asCoreBids(period, revealed);
         const sellerCapWh = sellerShareCapWh(coreBids, market.parameters.sellerShareCapBps ?? 0);
@@ -357,6 +391,12 @@ describe.each(MARKETS)(
       console.log(
         `${market.periods} periods: ${trades} trades, ${cuts} budget cuts, ${charged} base units of fees`,
       );
+      if (market.coarsePrices)
+        console.log(
+          `${reputed} bids carried a reputation; ${ties} tied on price, ${tiesByScore} ordered by score`,
+        );
+      expect(reputed > 0).toBe((market.parameters.reputationWeightPpm ?? 0) > 0);
+      if (market.coarsePrices) expect([ties > market.periods, tiesByScore > 0]).toEqual([true, true]);
       expect(trades).toBeGreaterThan(market.periods * 0.75);
       expect(cuts).toBeGreaterThan(2);
       expect(charged).toBeGreaterThan(0n);

@@ -137,6 +137,18 @@ export async function deposit(
   );
 }
 
+/**
+ * What participant `id` may withdraw now: what the sealed-bid market leaves free (its open bids'
+ * margins, its debt), less anything further ledgers hold for the account (the continuous market's
+ * margins, reservations and debt), which the token enforces at the burn.
+ */
+export async function withdrawableNow(platform: Platform, id: number): Promise<bigint> {
+  const [account, balance, , marketFree] = await platform.read.market.read.participantState([id]);
+  const held = await platform.read.token.read.heldFor([account]);
+  const tokenFree = balance > held ? balance - held : 0n;
+  return marketFree < tokenFree ? marketFree : tokenFree;
+}
+
 /** The participant consents by signature; the settlement agent burns and pays out in fiat. */
 export async function withdraw(
   platform: Platform,

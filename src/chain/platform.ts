@@ -6,12 +6,21 @@ import { energyMarketAbi } from './generated/EnergyMarket.ts';
 import { participantRegistryAbi } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi } from './generated/SettlementToken.ts';
 
+/**
+ * The market's ABI with the token's errors: a withdrawal's burn can be refused by the token (funds
+ * another ledger holds, a balance too small), and the refusal should be named, not left undecoded.
+ */
+const marketAbi = [
+  ...energyMarketAbi,
+  ...settlementTokenAbi.filter((item) => item.type === 'error'),
+] as const;
+
 function readContracts(connection: ChainConnection, deployment: Deployment) {
   const client = connection.publicClient;
   return {
     registry: getContract({ address: deployment.registry, abi: participantRegistryAbi, client }),
     token: getContract({ address: deployment.token, abi: settlementTokenAbi, client }),
-    market: getContract({ address: deployment.market, abi: energyMarketAbi, client }),
+    market: getContract({ address: deployment.market, abi: marketAbi, client }),
   };
 }
 
@@ -20,7 +29,7 @@ function writeContracts(connection: ChainConnection, deployment: Deployment, acc
   return {
     registry: getContract({ address: deployment.registry, abi: participantRegistryAbi, client }),
     token: getContract({ address: deployment.token, abi: settlementTokenAbi, client }),
-    market: getContract({ address: deployment.market, abi: energyMarketAbi, client }),
+    market: getContract({ address: deployment.market, abi: marketAbi, client }),
   };
 }
 

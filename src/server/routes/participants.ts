@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Hex } from 'viem';
-import { authoriseParticipant, deposit, revokeParticipant, withdraw } from '../../chain/participants.ts';
+import {
+  authoriseParticipant,
+  deposit,
+  revokeParticipant,
+  withdraw,
+  withdrawableNow,
+} from '../../chain/participants.ts';
 import { readReputation } from '../../chain/reputation.ts';
 import { parseMoney } from '../../core/units.ts';
 import { RequestError } from '../../app/errors.ts';
@@ -236,9 +242,8 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { id } = request.params as { id: number };
       requireSelfOrOperator(ctx, request, id);
       find(id);
-      const [account, balance, debt, withdrawable] = await ctx.platform.read.market.read.participantState([
-        id,
-      ]);
+      const [account, balance, debt] = await ctx.platform.read.market.read.participantState([id]);
+      const withdrawable = await withdrawableNow(ctx.platform, id);
       const { nextMargin } = await readReputation(ctx.platform, id);
       return {
         account,
@@ -369,7 +374,7 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
         throw new RequestError('forbidden', "a withdrawal needs the participant's own consent: log in as it");
       const participant = find(id);
       const { value, reference } = moneyRequest(request.body);
-      const [, , , withdrawable] = await ctx.platform.read.market.read.participantState([id]);
+      const withdrawable = await withdrawableNow(ctx.platform, id);
       if (value > withdrawable)
         throw new RequestError('invalid', `at most ${money(withdrawable)} can be withdrawn now`, 'amount');
       const receipt = await ctx.lock.run(() =>
