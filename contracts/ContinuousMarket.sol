@@ -8,6 +8,7 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IFundsHolder} from "./interfaces/IFundsHolder.sol";
+import {IGridConnections} from "./interfaces/IGridConnections.sol";
 import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
@@ -192,6 +193,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     error OrderNotOwner(uint256 period, uint32 orderId, uint32 participantId);
     error OrderInvalidSignature(address signer);
     error OrderInDebt(uint32 participantId, uint256 debt);
+    /// @notice Raised by the grid connection register, through this market: a buy order of a
+    /// participant without a voltage level while a wheeling fee applies.
+    error GridNotConnected(uint32 participantId);
     error ReadingMeterNotBound(address meter);
     error ReadingWrongParticipant(address meter, uint32 claimedId, uint32 boundId);
     error ReadingTooEarly(uint256 period, uint256 opensAt, uint256 now);
@@ -212,6 +216,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     /// @notice The sealed-bid market whose period clock, settlement rates and meter readings' EIP-712
     /// domain this market shares.
     EnergyMarket public immutable periodicMarket;
+    /// @notice The grid company's register of connections and charges, the sealed-bid market's (zero:
+    /// none). While it has a fee configured a fill's buyer pays the wheeling fee and levy, as there.
+    IGridConnections public immutable gridConnections;
     /// @notice Start of delivery period 1, unix seconds.
     uint256 public immutable genesis;
     uint256 public immutable periodSeconds;
@@ -248,6 +255,7 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         registry = registry_;
         token = token_;
         periodicMarket = periodicMarket_;
+        gridConnections = periodicMarket_.gridConnections();
         genesis = s.genesis;
         periodSeconds = s.periodSeconds;
         readingSeconds = s.readingSeconds;
@@ -499,12 +507,16 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         returns (uint32 orderId)
     {
         _checkOpen(period);
-        uint32 id = _admit(account, period, side, quantityWh, pricePerWh);
+        // The grid's account when fees are charged, else zero: asked once per order.
+        address grid = address(gridConnections) != address(0) && gridConnections.feesActive()
+            ? registry.publicGrid()
+            : address(0);
+        uint32 id = _admit(account, period, side, quantityWh, pricePerWh, grid != address(0));
         Book memory book = _books[period];
         orderId = ++book.orderCount;
         bool buy = side == Side.Buy;
         Traded memory filled;
-        uint256 remaining = _match(book, period, id, orderId, buy, quantityWh, pricePerWh, filled);
+        uint256 remaining = _match(book, period, id, orderId, buy, quantityWh, pricePerWh, filled, grid);
         if (filled.quantityWh > 0) {
             _addToPosition(period, id, !buy, filled.quantityWh);
             Traded memory traded = _traded[period];
@@ -524,7 +536,7 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     }
 
     /// @dev Who may place this order, and whether it is covered. Returns the participant id.
-    function _admit(address account, uint256 period, Side side, uint256 quantityWh, uint256 pricePerWh)
+    function _admit(address account, uint256 period, Side side, uint256 quantityWh, uint256 pricePerWh, bool fees)
         private
         returns (uint32 id)
     {
@@ -559,7 +571,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         }
         uint256 committed = marginAmount + _reserved[id];
         uint256 spendable = balance > committed ? balance - committed : 0;
-        uint256 cost = quantityWh * pricePerWh;
+        // With fees, also the most its fills can owe the grid per Wh (reverts GridNotConnected for a
+        // buyer without a voltage level while a wheeling fee is set).
+        uint256 cost = quantityWh * (pricePerWh + (fees ? gridConnections.buyerChargeCapPerWh(id) : 0));
         if (cost > spendable) revert OrderBudgetNotCovered(id, spendable, cost);
     }
 
@@ -573,7 +587,8 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         bool buy,
         uint256 remaining,
         uint256 limit,
-        Traded memory filled
+        Traded memory filled,
+        address grid
     ) private returns (uint256) {
         address takerAccount = _traders[takerId].account;
         while (remaining > 0) {
@@ -584,13 +599,22 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
             uint256 quantity = remaining < maker.remainingWh ? remaining : maker.remainingWh;
             uint256 amount = quantity * maker.pricePerWh;
             address makerAccount = _traders[maker.participantId].account;
+            uint256 wheelingPerWh;
+            uint256 levyPerWh;
+            if (grid != address(0)) {
+                (wheelingPerWh, levyPerWh) = buy
+                    ? gridConnections.chargesOf(maker.participantId, takerId)
+                    : gridConnections.chargesOf(takerId, maker.participantId);
+            }
             if (!buy) {
-                // The resting buyer's money may have left through the other market: void, go on.
+                // The resting buyer's money may have left through the other market, or not cover the
+                // fill's charges (they are not reserved): void, go on.
+                uint256 needed = amount + quantity * (wheelingPerWh + levyPerWh);
                 uint256 balance = token.balanceOf(makerAccount);
-                if (balance < marginAmount + amount) {
+                if (balance < marginAmount + needed) {
                     _unlinkHead(book, period, head, maker);
                     emit OrderVoided(
-                        period, head, maker.participantId, balance > marginAmount ? balance - marginAmount : 0, amount
+                        period, head, maker.participantId, balance > marginAmount ? balance - marginAmount : 0, needed
                     );
                     continue;
                 }
@@ -610,6 +634,10 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
                 quantity,
                 maker.pricePerWh
             );
+            // As in the sealed-bid market the payment is the log right before the fill; charges follow.
+            if (wheelingPerWh | levyPerWh != 0) {
+                GridPayments.payCharges(token, buyer, grid, quantity, wheelingPerWh, levyPerWh, period);
+            }
             remaining -= quantity;
             if (quantity == maker.remainingWh) {
                 // Its reservation was released fill by fill; only the list and counts remain.

@@ -134,10 +134,7 @@ library MarketSettlement {
         uint256 levyPerWh,
         uint256 period
     ) external {
-        if (wheelingPerWh > 0) {
-            token.move(buyer, grid, quantityWh * wheelingPerWh, SettlementToken.Reason.WheelingFee, period);
-        }
-        if (levyPerWh > 0) token.move(buyer, grid, quantityWh * levyPerWh, SettlementToken.Reason.Levy, period);
+        GridPayments.payCharges(token, buyer, grid, quantityWh, wheelingPerWh, levyPerWh, period);
     }
 
     /// @dev Moves the participant's reputation toward this period's accuracy (only while reputation is

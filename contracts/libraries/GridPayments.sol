@@ -32,4 +32,21 @@ library GridPayments {
             unpaid = owed - paid;
         }
     }
+
+    /// @dev Pays a trade's wheeling fee and levy from its buyer to the grid (each only when due); the
+    /// caller checked that the buyer can pay them with the trade.
+    function payCharges(
+        SettlementToken token,
+        address buyer,
+        address grid,
+        uint256 quantityWh,
+        uint256 wheelingPerWh,
+        uint256 levyPerWh,
+        uint256 period
+    ) internal {
+        if (wheelingPerWh > 0) {
+            token.move(buyer, grid, quantityWh * wheelingPerWh, SettlementToken.Reason.WheelingFee, period);
+        }
+        if (levyPerWh > 0) token.move(buyer, grid, quantityWh * levyPerWh, SettlementToken.Reason.Levy, period);
+    }
 }

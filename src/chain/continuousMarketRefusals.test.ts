@@ -282,9 +282,9 @@ describe('continuous market refusals: each with its custom error, nothing change
       );
     }
     expect(await c.t.platform.read.token.read.isAddedLedger([c.market.address])).toBe(true);
-    // Trades, imbalances, incentives, debt repayments: one bit per reason.
+    // Trades, imbalances, incentives, debt repayments, wheeling fees, levies: one bit per reason.
     expect(await c.t.platform.read.token.read.addedLedgerReasons([c.market.address])).toBe(
-      (1n << 2n) | (1n << 3n) | (1n << 4n) | (1n << 5n),
+      (1n << 2n) | (1n << 3n) | (1n << 4n) | (1n << 5n) | (1n << 7n) | (1n << 8n),
     );
     // Only ledgers move; an added ledger moves for its reasons (not subsidies) and never burns.
     const move = (who: Account, reason: number) =>

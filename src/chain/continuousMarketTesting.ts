@@ -33,9 +33,9 @@ export interface ContinuousTestPlatform {
 
 export async function startContinuousTestPlatform(
   settings: ContinuousMarketSettings = CONTINUOUS_TEST_SETTINGS,
-  options: { readonly holdFunds?: boolean } = {},
+  options: { readonly holdFunds?: boolean; readonly gridConnections?: boolean } = {},
 ): Promise<ContinuousTestPlatform> {
-  const t = await startTestPlatform();
+  const t = await startTestPlatform({ gridConnections: options.gridConnections ?? false });
   const address = await deployContinuousMarket(t.connection, {
     operator: t.accounts.operator,
     registry: t.platform.deployment.registry,

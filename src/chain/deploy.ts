@@ -270,12 +270,14 @@ export async function deployPlatform(
   };
 }
 
-/** What the continuous market moves tokens for: its fills, its settlements and their debts. */
+/** What the continuous market moves tokens for: its fills and their charges, its settlements and their debts. */
 const CONTINUOUS_MARKET_REASONS = [
   TOKEN_REASON_CODE.trade,
   TOKEN_REASON_CODE.imbalance,
   TOKEN_REASON_CODE.incentive,
   TOKEN_REASON_CODE['debt-repayment'],
+  TOKEN_REASON_CODE['wheeling-fee'],
+  TOKEN_REASON_CODE.levy,
 ];
 
 /**

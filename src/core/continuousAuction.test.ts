@@ -7,6 +7,7 @@ import {
   placeOrder,
   ranksBefore,
   setBalance,
+  type BookCharges,
   type ContinuousBook,
   type Fill,
   type OrderRequest,
@@ -196,6 +197,42 @@ describe('continuous double auction: hand-computed examples', () => {
     expect(result.fills.map((f) => [f.buyer, f.pricePerWh])).toEqual([['rich', p('0.49')]]);
     expect(result.book.reserved.get('poor')).toBe(0n);
     expect(result.book.bids).toEqual([]);
+  });
+
+  it('with grid charges: the buyer pays each fill’s wheeling fee and levy, admission covers the most it can owe, a bid short of a fill’s charges is voided', () => {
+    const price = p('0.50');
+    const charges: BookCharges = {
+      // Selling to "far" costs a wheeling fee of 0.10 per kWh, to anyone else 0.02; the levy is 0.03.
+      pair: (_seller, buyer) => ({
+        wheelingPerWh: p(buyer === 'far' ? '0.10' : '0.02'),
+        levyPerWh: p('0.03'),
+      }),
+      buyerCapPerWh: () => p('0.13'),
+    };
+    const book = openBook({
+      gateClosure: GATE,
+      balances: new Map([
+        ['near', 10n * (price + p('0.13'))],
+        ['far', 10n * price + 10n * p('0.12')],
+        ['s', 0n],
+      ]),
+      charges,
+    });
+    // 10 Wh at 0.50 plus at most 0.13 per Wh: "far" holds 0.01 per Wh too little to be admitted.
+    expect(code(() => placeOrder(book, order('far', 'buy', 10n, '0.50')))).toBe('ORDER_BUDGET_NOT_COVERED');
+    const rested = run(book, [order('near', 'buy', 10n, '0.50'), order('far', 'buy', 9n, '0.50')]).book;
+    expect(rested.reserved.get('near')).toBe(10n * price);
+    // The seller reaches "near" (oldest at 0.50): 10 Wh at 0.50 + 10 × (0.02 + 0.03) to the grid.
+    const first = placeOrder(rested, order('s', 'sell', 10n, '0.40'));
+    expect(first.fills.map((f) => [f.buyer, f.amount, f.wheelingFee, f.levy])).toEqual([
+      ['near', 10n * price, 10n * p('0.02'), 10n * p('0.03')],
+    ]);
+    expect(first.book.balances?.get('near')).toBe(10n * p('0.08'));
+    expect(first.book.balances?.get('s')).toBe(10n * price);
+    // "far" then spends elsewhere: it still covers the price of 9 Wh but not the 0.13 of charges per Wh.
+    const short = setBalance(first.book, 'far', 9n * price + 9n * p('0.12'));
+    const second = placeOrder(short, order('s', 'sell', 9n, '0.40'));
+    expect([second.fills, second.voided.map((o) => o.owner)]).toEqual([[], ['far']]);
   });
 
   it('closes at gate closure: remainders expire, reservations are released', () => {

@@ -18,6 +18,10 @@
  * - a resting buy order whose owner can no longer pay a fill (its balance − margin fell below the
  *   fill's amount through money moved outside this book, see `setBalance`) is **voided** when a
  *   seller reaches it: removed with its reservation, and matching goes on with the next bid.
+ * With grid charges (`BookCharges`, the wheeling fee and levy of gridFees.ts), each fill's buyer also
+ * pays quantity × (wheeling + levy) of its pair to the grid; a buy order is accepted only while
+ * spendable ≥ quantity × (limit + the most its fills can owe per Wh); reservations stay at the
+ * limit price, so a resting buy is voided when its owner cannot pay a fill's amount with its charges.
  * A participant has orders on one side of a period's book at a time, so it never trades with itself,
  * and once it has traded in a period it stays on that side: its **position** (Σ of its fills, sold or
  * bought) is what is settled against its meter after delivery (`settleContinuousPositions`).
@@ -25,6 +29,7 @@
 import { MarketInputError, MarketRuleError } from './errors.ts';
 import type { Side } from './bid.ts';
 import { settlePosition, type SettlementOutcome, type SettlementParameters } from './settlement.ts';
+import type { TradeCharges } from './gridFees.ts';
 import { averagePriceOf } from './trade.ts';
 import { minBig } from './units.ts';
 
@@ -54,6 +59,15 @@ export interface Fill {
   readonly pricePerWh: bigint;
   /** quantityWh × pricePerWh, moved from buyer to seller. */
   readonly amount: bigint;
+  /** With grid charges: quantityWh × the pair's wheeling fee and levy, paid by the buyer to the grid. */
+  readonly wheelingFee?: bigint;
+  readonly levy?: bigint;
+}
+
+/** The grid's charges on fills (see gridFees.ts): per pair, and the most a buyer's fills can owe per Wh. */
+export interface BookCharges {
+  readonly pair: (seller: string, buyer: string) => TradeCharges;
+  readonly buyerCapPerWh: (owner: string) => bigint;
 }
 
 export interface ContinuousBook {
@@ -72,6 +86,8 @@ export interface ContinuousBook {
   readonly reserved: ReadonlyMap<string, bigint>;
   /** What each owner's fills in this period add up to (owners that traded). */
   readonly positions: ReadonlyMap<string, ContinuousPosition>;
+  /** The grid's charges on fills; undefined: none. */
+  readonly charges?: BookCharges;
 }
 
 /** A participant's fills in a period: the side it traded on and the Wh it sold or bought. */
@@ -112,6 +128,7 @@ export interface OpenBookOptions {
   readonly nextOrderId?: number;
   /** Positions from earlier fills of the period (the contract's positions). */
   readonly positions?: ReadonlyMap<string, ContinuousPosition>;
+  readonly charges?: BookCharges;
 }
 
 export function openBook(options: OpenBookOptions): ContinuousBook {
@@ -126,6 +143,7 @@ export function openBook(options: OpenBookOptions): ContinuousBook {
     balances: options.balances === undefined ? undefined : new Map(options.balances),
     reserved: new Map(),
     positions: new Map(options.positions ?? []),
+    ...(options.charges === undefined ? {} : { charges: options.charges }),
   };
 }
 
@@ -193,11 +211,11 @@ function checkMoney(book: ContinuousBook, request: OrderRequest): void {
   }
   const committed = book.margin + (book.reserved.get(request.owner) ?? 0n);
   const spendable = balance > committed ? balance - committed : 0n;
-  const cost = request.quantityWh * request.pricePerWh;
+  const cost = request.quantityWh * (request.pricePerWh + (book.charges?.buyerCapPerWh(request.owner) ?? 0n));
   if (cost > spendable) {
     throw new MarketRuleError(
       'ORDER_BUDGET_NOT_COVERED',
-      `${request.owner} can commit ${spendable} (balance − margin − open buy orders) but the order needs ${cost}; deposit, cancel an order or bid less`,
+      `${request.owner} can commit ${spendable} (balance − margin − open buy orders) but the order needs ${cost} with the most its fills can owe the grid; deposit, cancel an order or bid less`,
       { owner: request.owner, spendable, cost },
     );
   }
@@ -262,14 +280,21 @@ export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceRe
     const amount = quantityWh * maker.pricePerWh;
     const buyer = buy ? request.owner : maker.owner;
     const seller = buy ? maker.owner : request.owner;
-    if (!buy && balances !== undefined && balanceOf(balances, buyer) < book.margin + amount) {
+    const charges = book.charges?.pair(seller, buyer);
+    const wheelingFee = quantityWh * (charges?.wheelingPerWh ?? 0n);
+    const levy = quantityWh * (charges?.levyPerWh ?? 0n);
+    if (
+      !buy &&
+      balances !== undefined &&
+      balanceOf(balances, buyer) < book.margin + amount + wheelingFee + levy
+    ) {
       opposite.shift();
       voided.push(maker);
       adjust(reserved, maker.owner, -maker.remainingWh * maker.pricePerWh);
       continue;
     }
     if (balances !== undefined) {
-      adjust(balances, buyer, -amount);
+      adjust(balances, buyer, -amount - wheelingFee - levy);
       adjust(balances, seller, amount);
     }
     // A buyer's reservation is at its limit; a maker buyer's limit is the fill price.
@@ -286,6 +311,7 @@ export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceRe
       quantityWh,
       pricePerWh: maker.pricePerWh,
       amount,
+      ...(charges === undefined ? {} : { wheelingFee, levy }),
     });
     remaining -= quantityWh;
     if (quantityWh === maker.remainingWh) opposite.shift();
