@@ -25,9 +25,7 @@ export async function compareMechanisms(
   const runs: MechanismRun[] = [];
   for (const mechanism of MECHANISMS) {
     options.onMechanism?.(mechanism);
-    // The continuous market on chain takes signed readings, not the virtual meters' gateway.
-    const coreOnly = mechanism === 'uniform-price' || (mechanism === 'continuous' && options.meters === true);
-    const day = coreOnly
+    const day = mechanism === 'uniform-price'
       ? await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options)
       : await simulateDay(scenario, {
           ...options,

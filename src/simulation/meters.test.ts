@@ -6,6 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { continuousMarketAbi } from '../chain/generated/ContinuousMarket.ts';
+import { energyMarketAbi } from '../chain/generated/EnergyMarket.ts';
 import { runDay } from './dayRunner.ts';
 import type { DayResult } from './dayRecord.ts';
 import { meterOutages, registerReadings } from './metering.ts';
@@ -96,4 +98,49 @@ describe('simulate --meters on chain', () => {
       await market.close();
     }
   }, 60_000);
+
+  it('on the continuous market: the gateway relays the readings there, and positions settle as off chain', async () => {
+    const scenario: Scenario = {
+      ...caseStudy,
+      periods: 4,
+      participants: caseStudy.participants.map((p, i) => (i === 0 ? { ...p, meterReliability: 0.8 } : p)),
+    };
+    const off = await runDay(scenario, offChainMarket(scenario, { mechanism: 'continuous' }), 'off-chain', {
+      meters: true,
+    });
+    const storePath = join(mkdtempSync(join(tmpdir(), 'sim-meters-')), 'gateway.sqlite');
+    const market = await onChainMarket(scenario, {
+      meters: true,
+      continuous: true,
+      meterStorePath: storePath,
+    });
+    try {
+      const on = await runDay(scenario, market, 'on-chain', { meters: true });
+      expect(numbers(on)).toEqual(numbers(off));
+      const settled = on.periods.flatMap((p) => p.participants);
+      expect(settled.length).toBeGreaterThan(3);
+      expect(settled.every((x) => x.actualWh === null || x.actualWh % 10n === 0n)).toBe(true);
+      expect(on.periods.flatMap((p) => p.trades).every((t) => t.stage === 'continuous')).toBe(true);
+      // Every reading the gateway submitted went to the continuous market, none to the sealed-bid one.
+      const submitted = market.meters!.store.all().filter((r) => r.status === 'submitted');
+      expect(submitted.length).toBeGreaterThan(0);
+      const { connection, deployment } = market.platform.platform;
+      const recorded = async (
+        address: `0x${string}`,
+        abi: typeof continuousMarketAbi | typeof energyMarketAbi,
+      ) =>
+        (
+          await connection.publicClient.getContractEvents({
+            address,
+            abi,
+            eventName: 'ReadingRecorded',
+            fromBlock: 0n,
+          })
+        ).length;
+      expect(await recorded(deployment.continuousMarket!, continuousMarketAbi)).toBe(submitted.length);
+      expect(await recorded(deployment.market, energyMarketAbi)).toBe(0);
+    } finally {
+      await market.close();
+    }
+  }, 90_000);
 });

@@ -61,6 +61,8 @@ export interface ContinuousContext {
   /** Participant i's account (registry id i + 1). */
   readonly accounts: readonly LocalAccount[];
   readonly signReadings: (period: number, readings: readonly ReadingIntent[]) => Promise<SignedReading[]>;
+  /** With `--meters`: the gateway reads the virtual meters and relays their readings here. */
+  readonly readMeters?: (period: number) => Promise<Step<readonly Failure[]>>;
   /** The debts the runner follows, by participant index. */
   readonly debts: () => Promise<readonly bigint[]>;
 }
@@ -209,6 +211,8 @@ export function continuousSteps(ctx: ContinuousContext): Steps {
 
     async submitReadings(period, readings) {
       await clock.advanceTo(windows(period).deliveryEnds);
+      // The meters say what happened; the runner's intents (the same model) are not sent.
+      if (ctx.readMeters !== undefined) return await ctx.readMeters(period);
       const signed = await ctx.signReadings(period, readings);
       const receipts = [];
       for (let k = 0; k < signed.length; k += READING_BATCH) {

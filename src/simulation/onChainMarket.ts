@@ -163,8 +163,6 @@ export async function onChainMarket(
   options: OnChainOptions = {},
 ): Promise<OnChainMarket> {
   const log = options.onSetup ?? (() => {});
-  if (options.continuous && options.meters)
-    throw new TypeError('onChainMarket: the continuous market takes signed readings, not the meter layer');
   const { market } = scenario;
   const now = BigInt(Math.floor(Date.now() / 1000));
   // Genesis a week ahead: enrolment of any size happens before period 1's commit window, and the
@@ -268,7 +266,8 @@ async function enrolAndOpen(
         meterNumbers: scenario.participants.map((_, i) => meterNumberOf(i)),
         schedule: t.schedule,
         platform,
-        relayer,
+        // On the continuous market the platform's relayer sends the gateway's readings there.
+        relayer: options.continuous ? t.relayer : relayer,
         storePath:
           options.meterStorePath ?? join(mkdtempSync(join(tmpdir(), 'wattledger-meters-')), 'gateway.sqlite'),
         chainNow: () => clock.now(),
@@ -294,6 +293,7 @@ async function enrolAndOpen(
   const continuousAddress = platform.deployment.continuousMarket;
 
   /** What the relayer's transactions cost while `work` ran. */
+  // The fixed-gas relayer's figures include its fallback, the platform's relayer.
   const relayed = async <T>(work: () => Promise<T>): Promise<Step<T>> => {
     const before = { transactions: relayer.stats.transactions, gasUsed: relayer.stats.gasUsed };
     const result = await work();
@@ -679,6 +679,9 @@ async function enrolAndOpen(
         scenario,
         accounts,
         signReadings: (period, readings) => signedReadings(period, readings),
+        ...(meterLayer === undefined
+          ? {}
+          : { readMeters: (period: number) => relayed(() => meterLayer.readAndSubmit(period)) }),
         debts: async () => (await onChain.ledger()).debts,
       }),
       { prepareCommit: undefined },
