@@ -172,7 +172,9 @@ export async function startPlatformService(
       platform,
       account: accounts.relayer,
       schedule,
-      clock,
+      // The time of the last block, not the clock's target: under load the target runs seconds ahead
+      // of the chain, and a step decided on it would be mined before its window (as the bid book was).
+      clock: { now: async () => (await platform.connection.publicClient.getBlock()).timestamp },
       maxClearingEntriesPerTransaction: config.maxClearingEntriesPerTransaction,
       cursor: keeperCursorStore(db),
     });
