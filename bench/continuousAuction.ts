@@ -23,6 +23,12 @@ import {
   submitContinuousReadings,
 } from '../src/chain/continuousSettlement.ts';
 import { signReading } from '../src/chain/bidding.ts';
+import {
+  openGridConnections,
+  setGridConnection,
+  setLevy,
+  setVoltageLevel,
+} from '../src/chain/gridConnections.ts';
 import type { Enrolled } from '../src/chain/testing/testPlatform.ts';
 import { format, table, UNIT } from './fixtures.ts';
 
@@ -30,8 +36,97 @@ const P = (tenthsOfCent: bigint) => tenthsOfCent * 1_000_000_000_000n;
 
 export async function continuousAuction(sessions: number, log: (line: string) => void) {
   const gas = await gasPerOrder(log);
+  const charges = await gasOfCharges(log);
   const strategies = strategyTable(sessions, log);
-  return { gas, strategies };
+  return { gas, charges, strategies };
+}
+
+type ChargesSetting = 'no register' | 'register, no fee set' | 'wheeling fee and levy';
+
+/**
+ * The same fills without the grid connection register, with it but no fee configured, and with a
+ * wheeling fee and a levy: what the charges cost a buy order that fills 1 and 5 resting orders.
+ */
+async function gasOfCharges(log: (line: string) => void) {
+  log('\nContinuous market: gas of the grid charges on fills (receipt gas)');
+  const settings: ChargesSetting[] = ['no register', 'register, no fee set', 'wheeling fee and levy'];
+  const rows: { setting: ChargesSetting; fills: number; gas: bigint }[] = [];
+  for (const setting of settings) {
+    const c = await startContinuousTestPlatform(undefined, { gridConnections: setting !== 'no register' });
+    try {
+      const sellers: Enrolled[] = [];
+      for (let i = 0; i < 3; i++) sellers.push(await c.trader(`seller ${i}`, 'producer', 10n * UNIT));
+      const buyer = await c.trader('buyer', 'consumer', 1_000n * UNIT);
+      const grid = openGridConnections(c.t.connection, c.t.platform.deployment);
+      if (grid !== undefined) {
+        const op = c.t.accounts.operator;
+        await setVoltageLevel(grid, op, {
+          level: 1,
+          nominalVolts: 400,
+          transmissionPerWh: 0n,
+          sameLevelFeePerWh: 0n,
+        });
+        await setVoltageLevel(grid, op, {
+          level: 2,
+          nominalVolts: 10_000,
+          transmissionPerWh: 0n,
+          sameLevelFeePerWh: 0n,
+        });
+        for (const [i, who] of [...sellers, buyer].entries())
+          await setGridConnection(grid, op, who.id, { level: i === 3 ? 1 : 2, feeder: 1 });
+        if (setting === 'wheeling fee and levy') {
+          await setVoltageLevel(grid, op, {
+            level: 1,
+            nominalVolts: 400,
+            transmissionPerWh: P(200n),
+            sameLevelFeePerWh: P(15n),
+          });
+          await setVoltageLevel(grid, op, {
+            level: 2,
+            nominalVolts: 10_000,
+            transmissionPerWh: P(170n),
+            sameLevelFeePerWh: P(15n),
+          });
+          await setLevy(grid, op, P(30n));
+        }
+      }
+      const period = await c.openPeriod(50_000n);
+      for (const k of [1, 5]) {
+        for (let i = 0; i < k; i++) {
+          await placeContinuousOrder(c.market, sellers[i % 3]!.account, sellers[i % 3]!.id, {
+            period,
+            side: 'sell',
+            quantityWh: 100n,
+            pricePerWh: P(500n + BigInt(i)),
+          });
+        }
+        const { receipt, outcome } = await placeContinuousOrder(c.market, buyer.account, buyer.id, {
+          period,
+          side: 'buy',
+          quantityWh: BigInt(k) * 100n,
+          pricePerWh: P(500n + BigInt(k)),
+        });
+        if (outcome.fills.length !== k) throw new Error(`expected ${k} fills, got ${outcome.fills.length}`);
+        rows.push({ setting, fills: k, gas: receipt.gasUsed });
+      }
+    } finally {
+      await c.stop();
+    }
+  }
+  const gasOf = (setting: ChargesSetting, fills: number) =>
+    rows.find((r) => r.setting === setting && r.fills === fills)!.gas;
+  log(
+    table(
+      ['setting', 'buy filling 1 order', 'buy filling 5 orders', 'per fill over no register (5 fills)'],
+      settings.map((setting) => [
+        setting,
+        format(gasOf(setting, 1)),
+        format(gasOf(setting, 5)),
+        format((gasOf(setting, 5) - gasOf('no register', 5)) / 5n),
+      ]),
+    ),
+  );
+  return rows;
 }
 
 async function gasPerOrder(log: (line: string) => void) {
