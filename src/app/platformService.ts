@@ -25,6 +25,7 @@ import { openSubsidyPool } from '../chain/subsidyPool.ts';
 import { openGridConnections } from '../chain/gridConnections.ts';
 import { openMaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
+import { createContinuousOrders } from './continuousOrders.ts';
 import { createBidBook } from './bidBook.ts';
 import { caseStudyBots, enrolCaseStudy } from './caseStudyBots.ts';
 import { createChainLock } from './chainLock.ts';
@@ -162,13 +163,13 @@ export async function startPlatformService(
       },
     });
     const subsidyPool = openSubsidyPool(platform.connection, platform.deployment);
+    const continuousMarket =
+      platform.deployment.mechanism === 'continuous' && platform.deployment.continuousMarket !== undefined
+        ? openContinuousMarket(platform.connection, platform.deployment.continuousMarket)
+        : undefined;
     const keeper = createKeeper({
       subsidyPool,
-      ...(platform.deployment.mechanism === 'continuous' && platform.deployment.continuousMarket !== undefined
-        ? {
-            continuousMarket: openContinuousMarket(platform.connection, platform.deployment.continuousMarket),
-          }
-        : {}),
+      ...(continuousMarket === undefined ? {} : { continuousMarket }),
       platform,
       account: accounts.relayer,
       schedule,
@@ -318,6 +319,18 @@ export async function startPlatformService(
       store,
       users,
       bidBook,
+      continuousOrders:
+        continuousMarket === undefined
+          ? undefined
+          : createContinuousOrders({
+              market: continuousMarket,
+              platform,
+              relayer: accounts.relayer,
+              lock,
+              schedule,
+              maintenancePlans,
+              now: () => clock.now(),
+            }),
       meters,
       readModel: createReadModel(db),
       events,

@@ -1,19 +1,44 @@
 /**
- * A deployment configured for the continuous market: the service starts on it, and the API says
- * which mechanism the market runs and with what settings.
+ * A deployment configured for the continuous market: the service starts on it, the API says which
+ * mechanism the market runs and with what settings, and participants place and cancel orders through
+ * it (their keys sign, the relayer submits); refusals come before anything is signed, naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from './testing/testService.ts';
+import {
+  callApi,
+  signUpFunded,
+  startTestService,
+  type Json,
+  type TestService,
+} from './testing/testService.ts';
 
 describe('the API on a continuous-market deployment', () => {
   let t: TestService;
+  let operator: string;
+  let seller: { token: string; id: number };
+  let buyer: { token: string; id: number };
+  let period: number;
 
   beforeAll(async () => {
     t = await startTestService({
       caseStudy: false,
       market: { mechanism: 'continuous', gateClosureSeconds: 240 },
     });
-  }, 120_000);
+    const login = await callApi(t, 'POST', '/api/session', {
+      username: 'operator',
+      password: t.service.operatorPassword,
+    });
+    operator = login.body.token as string;
+    seller = await signUpFunded(t, operator, 'sun', 'producer');
+    buyer = await signUpFunded(t, operator, 'home', 'consumer');
+    // Past the first period's gate closure: its book is closed, the next one is open.
+    const first = await callApi(t, 'GET', '/api/orders/book');
+    expect(first.status).toBe(200);
+    await t.advanceTo(BigInt(first.body.gateClosure as number) + 1n);
+    const book = await callApi(t, 'GET', '/api/orders/book');
+    period = book.body.period as number;
+    expect(period).toBe((first.body.period as number) + 1);
+  }, 180_000);
 
   afterAll(async () => {
     await t?.stop();
@@ -23,6 +48,13 @@ describe('the API on a continuous-market deployment', () => {
     const response = await fetch(`${t.url}${path}`);
     expect(response.status).toBe(200);
     return (await response.json()) as Record<string, unknown>;
+  };
+  const order = (who: { token: string }, body: Record<string, unknown>) =>
+    callApi(t, 'POST', '/api/orders', { period, ...body }, who.token);
+  const nonceOf = async (id: number) => {
+    const { account } = t.service.context.readModel.participant(id)!;
+    const market = t.service.context.continuousOrders!.market;
+    return await market.read.read.nonces([account]);
   };
 
   it('reports the continuous mechanism, its contract, gate closure and margin', async () => {
@@ -41,5 +73,94 @@ describe('the API on a continuous-market deployment', () => {
       contracts: { market: deployment.market, continuousMarket: deployment.continuousMarket },
       parameters: { mechanism: 'continuous' },
     });
+  });
+
+  it('refuses an order before signing it, naming the field', async () => {
+    const refusals: [{ token: string }, Record<string, unknown>, number, string, RegExp][] = [
+      [buyer, { side: 'sell', quantity: '0.1', price: '0.5' }, 400, 'side', /a consumer cannot sell/],
+      [seller, { side: 'buy', quantity: '0.1', price: '0.5' }, 400, 'side', /a producer cannot buy/],
+      [seller, { side: 'sell', quantity: '0', price: '0.5' }, 400, 'quantity', /greater than zero/],
+      [seller, { side: 'sell', quantity: '0.1', price: '0' }, 400, 'price', /greater than zero/],
+      [buyer, { side: 'buy', quantity: '100', price: '1' }, 400, 'quantity', /wallet can spend/],
+      [
+        buyer,
+        { side: 'buy', quantity: '0.1', price: '0.5', period: period - 1 },
+        400,
+        'period',
+        /gate closure/,
+      ],
+      [buyer, { side: 'buy', quantity: '0.1', price: '0.5', period: period + 200 }, 400, 'period', /ahead/],
+      [buyer, { side: 'buy', quantity: '0.1', price: 'cheap' }, 400, 'price', /./],
+    ];
+    for (const [who, body, status, field, message] of refusals) {
+      const answer = await callApi(t, 'POST', '/api/orders', { period, ...body }, who.token);
+      expect([answer.status, answer.body.error.field]).toEqual([status, field]);
+      expect(answer.body.error.message).toMatch(message);
+    }
+    const anonymous = await callApi(t, 'POST', '/api/orders', { side: 'buy', quantity: '0.1', price: '0.5' });
+    expect(anonymous.status).toBe(401);
+    // Nothing was signed, nothing sent: the nonces are untouched and the book is empty.
+    expect([await nonceOf(seller.id), await nonceOf(buyer.id)]).toEqual([0n, 0n]);
+    expect((await callApi(t, 'GET', `/api/orders/book?period=${period}`)).body).toMatchObject({
+      bids: [],
+      asks: [],
+      fills: [],
+    });
+  });
+
+  it('places crossing orders: the book, the fill, own orders and cancels', async () => {
+    const ask = await order(seller, { side: 'sell', quantity: '0.3', price: '0.5' });
+    expect(ask.status).toBe(201);
+    expect(ask.body).toMatchObject({ period, orderId: 1, resting: '0.300', fills: [] });
+    const anonymous = (await callApi(t, 'GET', `/api/orders/book?period=${period}`)).body;
+    expect(anonymous.asks).toEqual([{ price: expect.any(String), quantity: '0.300', orders: 1 }]);
+    expect(anonymous.own).toEqual([]);
+    expect(anonymous.open).toBe(true);
+    const askPrice = anonymous.asks[0].price as string;
+
+    const notYours = await callApi(t, 'DELETE', `/api/orders/${period}/1`, undefined, buyer.token);
+    expect([notYours.status, notYours.body.error.field]).toEqual([403, 'orderId']);
+
+    const bid = await order(buyer, { side: 'buy', quantity: '0.2', price: '0.6' });
+    expect(bid.status).toBe(201);
+    expect(bid.body).toMatchObject({
+      orderId: 2,
+      resting: '0.000',
+      fills: [
+        {
+          makerOrderId: 1,
+          takerOrderId: 2,
+          sellerId: seller.id,
+          buyerId: buyer.id,
+          quantity: '0.200',
+          price: askPrice,
+        },
+      ],
+    });
+    expect(await nonceOf(buyer.id)).toBe(1n);
+
+    const cancel = await callApi(t, 'DELETE', `/api/orders/${period}/1`, undefined, seller.token);
+    expect(cancel.status).toBe(200);
+    expect(cancel.body).toMatchObject({ period, orderId: 1, cancelled: '0.100' });
+    const again = await callApi(t, 'DELETE', `/api/orders/${period}/1`, undefined, seller.token);
+    expect([again.status, again.body.error.field]).toEqual([404, 'orderId']);
+
+    const book = (await callApi(t, 'GET', `/api/orders/book?period=${period}`, undefined, seller.token)).body;
+    expect(book.asks).toEqual([]);
+    expect(book.fills).toHaveLength(1);
+    expect(book.own.map((o: Json) => [o.orderId, o.side, o.quantity, o.remaining, o.status])).toEqual([
+      [1, 'sell', '0.300', '0.000', 'cancelled'],
+    ]);
+
+    // The fill is a trade of the period, with its seven-step flow.
+    const fill = book.fills[0];
+    const detail = (await callApi(t, 'GET', `/api/periods/${period}`)).body;
+    expect(detail.trades).toMatchObject([{ stage: 'continuous', quantity: '0.200' }]);
+    const flow = await callApi(t, 'GET', `/api/trades/${fill.transactionHash}/${fill.logIndex}/flow`);
+    expect(flow.status).toBe(200);
+    const events = flow.body.steps.map((s: Json) => s.records.map((r: Json) => `${r.event}:${r.status}`));
+    expect(events[1]).toEqual(['OrderPlaced:recorded', 'OrderPlaced:recorded']);
+    expect(events[2]).toEqual(['OrderFilled:recorded']);
+    expect(events[3]).toEqual(['TokensMoved:recorded']);
   });
 });
