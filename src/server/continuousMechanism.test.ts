@@ -108,28 +108,85 @@ describe('the API on a continuous-market deployment', () => {
     });
   });
 
+  it('refuses the unauthorised, a seller without the margin, and the other side of a period taken', async () => {
+    const signUp = async (username: string, kind: string) =>
+      (
+        await callApi(t, 'POST', '/api/participants', {
+          username,
+          password: `${username}-password`,
+          name: username,
+          kind,
+          greenSupply: false,
+          greenPreference: false,
+        })
+      ).body as Json;
+    const newcomer = await signUp('newcomer', 'consumer');
+    const unauthorised = await callApi(
+      t,
+      'POST',
+      '/api/orders',
+      { period, side: 'buy', quantity: '0.1', price: '0.5' },
+      newcomer.token,
+    );
+    expect([unauthorised.status, unauthorised.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    expect(unauthorised.body.error.message).toMatch(/not authorised/);
+
+    const broke = await signUp('broke', 'producer');
+    await callApi(t, 'POST', `/api/participants/${broke.participant.id}/authorisation`, undefined, operator);
+    const noMargin = await order({ token: broke.token }, { side: 'sell', quantity: '0.1', price: '0.5' });
+    expect([noMargin.status, noMargin.body.error.field]).toEqual([400, 'quantity']);
+    expect(noMargin.body.error.message).toMatch(/margin/);
+
+    const both = await signUpFunded(t, operator, 'both', 'prosumer');
+    const buy = await order(both, { side: 'buy', quantity: '0.1', price: '0.1' });
+    expect(buy.status).toBe(201);
+    const sell = await order(both, { side: 'sell', quantity: '0.1', price: '0.9' });
+    expect([sell.status, sell.body.error.field]).toEqual([409, 'side']);
+    expect(sell.body.error.message).toMatch(/already trades on the buy side/);
+    const cancel = await callApi(
+      t,
+      'DELETE',
+      `/api/orders/${period}/${buy.body.orderId}`,
+      undefined,
+      both.token,
+    );
+    expect(cancel.status).toBe(200);
+    // With its buy order gone, it may sell in the period after all.
+    const retry = await order(both, { side: 'sell', quantity: '0.1', price: '0.9' });
+    expect(retry.status).toBe(201);
+    const gone = await callApi(
+      t,
+      'DELETE',
+      `/api/orders/${period}/${retry.body.orderId}`,
+      undefined,
+      both.token,
+    );
+    expect(gone.status).toBe(200);
+  });
+
   it('places crossing orders: the book, the fill, own orders and cancels', async () => {
     const ask = await order(seller, { side: 'sell', quantity: '0.3', price: '0.5' });
     expect(ask.status).toBe(201);
-    expect(ask.body).toMatchObject({ period, orderId: 1, resting: '0.300', fills: [] });
+    expect(ask.body).toMatchObject({ period, resting: '0.300', fills: [] });
+    const askId = ask.body.orderId as number;
     const anonymous = (await callApi(t, 'GET', `/api/orders/book?period=${period}`)).body;
     expect(anonymous.asks).toEqual([{ price: expect.any(String), quantity: '0.300', orders: 1 }]);
     expect(anonymous.own).toEqual([]);
     expect(anonymous.open).toBe(true);
     const askPrice = anonymous.asks[0].price as string;
 
-    const notYours = await callApi(t, 'DELETE', `/api/orders/${period}/1`, undefined, buyer.token);
+    const notYours = await callApi(t, 'DELETE', `/api/orders/${period}/${askId}`, undefined, buyer.token);
     expect([notYours.status, notYours.body.error.field]).toEqual([403, 'orderId']);
 
     const bid = await order(buyer, { side: 'buy', quantity: '0.2', price: '0.6' });
     expect(bid.status).toBe(201);
     expect(bid.body).toMatchObject({
-      orderId: 2,
+      orderId: askId + 1,
       resting: '0.000',
       fills: [
         {
-          makerOrderId: 1,
-          takerOrderId: 2,
+          makerOrderId: askId,
+          takerOrderId: askId + 1,
           sellerId: seller.id,
           buyerId: buyer.id,
           quantity: '0.200',
@@ -139,17 +196,17 @@ describe('the API on a continuous-market deployment', () => {
     });
     expect(await nonceOf(buyer.id)).toBe(1n);
 
-    const cancel = await callApi(t, 'DELETE', `/api/orders/${period}/1`, undefined, seller.token);
+    const cancel = await callApi(t, 'DELETE', `/api/orders/${period}/${askId}`, undefined, seller.token);
     expect(cancel.status).toBe(200);
-    expect(cancel.body).toMatchObject({ period, orderId: 1, cancelled: '0.100' });
-    const again = await callApi(t, 'DELETE', `/api/orders/${period}/1`, undefined, seller.token);
+    expect(cancel.body).toMatchObject({ period, orderId: askId, cancelled: '0.100' });
+    const again = await callApi(t, 'DELETE', `/api/orders/${period}/${askId}`, undefined, seller.token);
     expect([again.status, again.body.error.field]).toEqual([404, 'orderId']);
 
     const book = (await callApi(t, 'GET', `/api/orders/book?period=${period}`, undefined, seller.token)).body;
     expect(book.asks).toEqual([]);
     expect(book.fills).toHaveLength(1);
     expect(book.own.map((o: Json) => [o.orderId, o.side, o.quantity, o.remaining, o.status])).toEqual([
-      [1, 'sell', '0.300', '0.000', 'cancelled'],
+      [askId, 'sell', '0.300', '0.000', 'cancelled'],
     ]);
 
     // The fill is a trade of the period, with its seven-step flow.
