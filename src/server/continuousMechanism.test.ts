@@ -220,4 +220,34 @@ describe('the API on a continuous-market deployment', () => {
     expect(events[2]).toEqual(['OrderFilled:recorded']);
     expect(events[3]).toEqual(['TokensMoved:recorded']);
   });
+
+  it('refuses an order of a participant whose debt its wallet cannot pay, and shows the debt', async () => {
+    // The seller takes all its money out and its meter never reports: its position settles as a
+    // missing reading after the deadline, and what it cannot pay the grid becomes debt.
+    const wallet = async () =>
+      (await callApi(t, 'GET', `/api/participants/${seller.id}/wallet`, undefined, seller.token))
+        .body as Json;
+    const out = await callApi(
+      t,
+      'POST',
+      `/api/participants/${seller.id}/withdrawals`,
+      { amount: (await wallet()).balance, reference: 'FIAT-OUT-1' },
+      seller.token,
+    );
+    expect(out.status).toBe(200);
+    await t.advanceTo(t.windowsOf(BigInt(period)).readingDeadline + 60n);
+    const market = t.service.context.continuousOrders!.market;
+    const debt = await market.read.read.debtOf([seller.id]);
+    expect(debt).toBeGreaterThan(0n);
+    expect((await wallet()).debt).not.toBe('0');
+    const refused = await callApi(
+      t,
+      'POST',
+      '/api/orders',
+      { side: 'sell', quantity: '0.1', price: '0.5' },
+      seller.token,
+    );
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'IN_DEBT']);
+    expect(refused.body.error.message).toMatch(/owes the public grid/);
+  });
 });
