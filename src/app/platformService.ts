@@ -160,6 +160,7 @@ export async function startPlatformService(
         if (changes.blocks.length > 0) events.emit('block', { number: changes.toBlock });
         for (const p of changes.periods) events.emit('period', p);
         for (const c of changes.commitments) events.emit('bids', c);
+        for (const period of changes.books) events.emit('book', { period });
       },
     });
     const subsidyPool = openSubsidyPool(platform.connection, platform.deployment);

@@ -165,6 +165,8 @@ describe('the API on a continuous-market deployment', () => {
   });
 
   it('places crossing orders: the book, the fill, own orders and cancels', async () => {
+    const books: number[] = [];
+    t.service.context.events.on('book', (change: { period: number }) => books.push(change.period));
     const ask = await order(seller, { side: 'sell', quantity: '0.3', price: '0.5' });
     expect(ask.status).toBe(201);
     expect(ask.body).toMatchObject({ period, resting: '0.300', fills: [] });
@@ -208,6 +210,9 @@ describe('the API on a continuous-market deployment', () => {
     expect(book.own.map((o: Json) => [o.orderId, o.side, o.quantity, o.remaining, o.status])).toEqual([
       [askId, 'sell', '0.300', '0.000', 'cancelled'],
     ]);
+
+    // Browsers were told the book changed (server-sent `book` events).
+    expect(books).toContain(period);
 
     // The fill is a trade of the period, with its seven-step flow.
     const fill = book.fills[0];

@@ -318,6 +318,8 @@ export interface LiveEvents {
   block: { number: number };
   period: { period: number; stage: Stage; settled: boolean };
   bids: { period: number; commitments: number };
+  /** A continuous-market book changed: an order placed, filled, cancelled, expired or voided. */
+  book: { period: number };
 }
 
 export interface CouponProgramme {

@@ -37,7 +37,8 @@ export function ContinuousOrders({ kind, authorised, nameOf, onChanged }: Props)
   const [price, setPrice] = useState('');
   const [placed, setPlaced] = useState<PlacedOrder | null>(null);
   const book = useAsync(() => api.get<OrderBook>('/orders/book'), []);
-  useLiveReload(['block'], book.reload, 1000);
+  // A book changes with orders and fills; the open period moves on with the clock.
+  useLiveReload(['book', 'period', 'clock'], book.reload, 1000);
   const changed = () => {
     book.reload();
     onChanged();
