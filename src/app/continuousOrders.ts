@@ -23,10 +23,10 @@ import {
   signOrder,
 } from '../chain/continuousMarketSigning.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
-import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
+import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { Platform } from '../chain/platform.ts';
-import { KIND_CODE } from '../chain/typedData.ts';
 import type { ChainLock } from './chainLock.ts';
+import { refuseSideOfKind, refuseUnderMaintenance } from './admission.ts';
 import { RequestError } from './errors.ts';
 import { MAX_PERIODS_AHEAD } from './bidBook.ts';
 
@@ -104,23 +104,8 @@ export function createContinuousOrders(deps: {
     const profile = await platform.read.registry.read.profile([id]);
     if (!profile.authorised)
       throw new RequestError('forbidden', 'the operator has not authorised this participant to trade yet');
-    if (side === 'sell' ? profile.kind === KIND_CODE.consumer : profile.kind === KIND_CODE.producer)
-      throw new RequestError(
-        'invalid',
-        `a ${['producer', 'consumer', 'prosumer'][profile.kind]} cannot ${side}`,
-        'side',
-      );
-    if (side === 'sell' && deps.maintenancePlans !== undefined) {
-      const planId = await deps.maintenancePlans.read.read.planCovering([id, period]);
-      if (planId !== 0n) {
-        const plan = await deps.maintenancePlans.read.read.plan([planId]);
-        throw new RequestError(
-          'invalid',
-          `the unit is under maintenance in period ${period} (plan ${planId}, periods ${plan.fromPeriod}–${plan.toPeriod}, work order ${workOrderText(plan.workOrder)}): it may not sell then`,
-          'period',
-        );
-      }
-    }
+    refuseSideOfKind(profile.kind, side);
+    await refuseUnderMaintenance(deps.maintenancePlans, id, period, side);
     const [open, position, debt, balance, margin, reserved] = await Promise.all([
       read.openOrdersOf([period, id]),
       read.positionOf([period, id]),

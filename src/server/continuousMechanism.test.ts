@@ -137,6 +137,31 @@ describe('the API on a continuous-market deployment', () => {
     expect([noMargin.status, noMargin.body.error.field]).toEqual([400, 'quantity']);
     expect(noMargin.body.error.message).toMatch(/margin/);
 
+    // A unit under maintenance in a period may not sell then (checked before its money).
+    const { earliestPeriod } = (await callApi(t, 'GET', '/api/maintenance')).body as Json;
+    const plan = await callApi(
+      t,
+      'POST',
+      '/api/maintenance',
+      {
+        participantId: broke.participant.id,
+        fromPeriod: earliestPeriod,
+        toPeriod: earliestPeriod,
+        workOrder: 'WO-7',
+      },
+      operator,
+    );
+    expect(plan.status).toBe(200);
+    const maintained = await callApi(
+      t,
+      'POST',
+      '/api/orders',
+      { period: earliestPeriod, side: 'sell', quantity: '0.1', price: '0.5' },
+      broke.token,
+    );
+    expect([maintained.status, maintained.body.error.field]).toEqual([400, 'period']);
+    expect(maintained.body.error.message).toMatch(/under maintenance .* WO-7/);
+
     const both = await signUpFunded(t, operator, 'both', 'prosumer');
     const buy = await order(both, { side: 'buy', quantity: '0.1', price: '0.1' });
     expect(buy.status).toBe(201);
