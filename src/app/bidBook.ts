@@ -17,10 +17,11 @@ import { ContractRefusedError } from '../chain/errors.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { Relayer } from '../chain/relayer.ts';
 import { summarize } from '../chain/transactions.ts';
-import { KIND_CODE, type SealedBid } from '../chain/typedData.ts';
+import type { SealedBid } from '../chain/typedData.ts';
 import { formatMoney, formatPricePerKwh } from '../core/units.ts';
+import { refuseSideOfKind, refuseUnderMaintenance } from './admission.ts';
 import { RequestError } from './errors.ts';
-import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
+import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { GridConnections } from '../chain/gridConnections.ts';
 import type { PlatformStore, StoredBid } from './platformStore.ts';
 
@@ -117,23 +118,8 @@ export function createBidBook(deps: {
     const profile = await platform.read.registry.read.profile([request.participantId]);
     if (!profile.authorised)
       throw new RequestError('forbidden', 'the operator has not authorised this participant to bid yet');
-    if (request.side === 'sell' ? profile.kind === KIND_CODE.consumer : profile.kind === KIND_CODE.producer)
-      throw new RequestError(
-        'invalid',
-        `a ${['producer', 'consumer', 'prosumer'][profile.kind]} cannot ${request.side}`,
-        'side',
-      );
-    if (request.side === 'sell' && deps.maintenancePlans !== undefined) {
-      const planId = await deps.maintenancePlans.read.read.planCovering([request.participantId, period]);
-      if (planId !== 0n) {
-        const plan = await deps.maintenancePlans.read.read.plan([planId]);
-        throw new RequestError(
-          'invalid',
-          `the unit is under maintenance in period ${period} (plan ${planId}, periods ${plan.fromPeriod}–${plan.toPeriod}, work order ${workOrderText(plan.workOrder)}): it may not sell then`,
-          'period',
-        );
-      }
-    }
+    refuseSideOfKind(profile.kind, request.side);
+    await refuseUnderMaintenance(deps.maintenancePlans, request.participantId, period, request.side);
     // The contract checks admission again at the reveal; refusing here spares a doomed commit. The
     // margin is the one a bid committed now holds (scaled by the participant's reputation when on).
     const [{ nextMargin: marginAmount }, balance] = await Promise.all([

@@ -10,8 +10,9 @@ export class RequestError extends WattLedgerError {
   override readonly name = 'RequestError';
   readonly kind: RequestErrorKind;
 
-  constructor(kind: RequestErrorKind, message: string, field?: string) {
-    super(CODES[kind], field === undefined ? message : `${field}: ${message}`, { field });
+  /** `code` names a refusal more precisely than the kind's own code (e.g. MECHANISM_NOT_CONTINUOUS). */
+  constructor(kind: RequestErrorKind, message: string, field?: string, code?: string) {
+    super(code ?? CODES[kind], field === undefined ? message : `${field}: ${message}`, { field });
     this.kind = kind;
   }
 }

@@ -25,6 +25,7 @@ import { openSubsidyPool } from '../chain/subsidyPool.ts';
 import { openGridConnections } from '../chain/gridConnections.ts';
 import { openMaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
+import { createContinuousOrders } from './continuousOrders.ts';
 import { createBidBook } from './bidBook.ts';
 import { caseStudyBots, enrolCaseStudy } from './caseStudyBots.ts';
 import { createChainLock } from './chainLock.ts';
@@ -159,16 +160,17 @@ export async function startPlatformService(
         if (changes.blocks.length > 0) events.emit('block', { number: changes.toBlock });
         for (const p of changes.periods) events.emit('period', p);
         for (const c of changes.commitments) events.emit('bids', c);
+        for (const period of changes.books) events.emit('book', { period });
       },
     });
     const subsidyPool = openSubsidyPool(platform.connection, platform.deployment);
+    const continuousMarket =
+      platform.deployment.mechanism === 'continuous' && platform.deployment.continuousMarket !== undefined
+        ? openContinuousMarket(platform.connection, platform.deployment.continuousMarket)
+        : undefined;
     const keeper = createKeeper({
       subsidyPool,
-      ...(platform.deployment.mechanism === 'continuous' && platform.deployment.continuousMarket !== undefined
-        ? {
-            continuousMarket: openContinuousMarket(platform.connection, platform.deployment.continuousMarket),
-          }
-        : {}),
+      ...(continuousMarket === undefined ? {} : { continuousMarket }),
       platform,
       account: accounts.relayer,
       schedule,
@@ -320,6 +322,18 @@ export async function startPlatformService(
       store,
       users,
       bidBook,
+      continuousOrders:
+        continuousMarket === undefined
+          ? undefined
+          : createContinuousOrders({
+              market: continuousMarket,
+              platform,
+              relayer: accounts.relayer,
+              lock,
+              schedule,
+              maintenancePlans,
+              now: () => clock.now(),
+            }),
       meters,
       readModel: createReadModel(db),
       events,

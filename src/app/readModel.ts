@@ -7,6 +7,7 @@ import type { ReadModelDb } from '../services/indexer/schema.ts';
 import { energySeries } from '../services/readModel/energy.ts';
 import { blockWithTransactions, listBlocks, transactionWithEvents } from '../services/readModel/explorer.ts';
 import { listMeters } from '../services/readModel/meters.ts';
+import { participantDebts, participantOrders, periodOrders } from '../services/readModel/orders.ts';
 import { participantReadings } from '../services/readModel/participantRecords.ts';
 import { listParticipants, participantById } from '../services/readModel/participants.ts';
 import { periodDetail, periodSummaries } from '../services/readModel/periods.ts';
@@ -25,6 +26,11 @@ export function createReadModel(db: ReadModelDb) {
       energySeries(db, participantId, from, to),
     settlementsOf: (participantId: number) => participantSettlements(db, participantId),
     readingsOf: (participantId: number) => participantReadings(db, participantId),
+    /** The continuous market's orders of a period, or of a participant in [from, to]. */
+    periodOrders: (period: number) => periodOrders(db, period),
+    ordersOf: (participantId: number, from: number, to: number) =>
+      participantOrders(db, participantId, from, to),
+    debtsOf: (participantId: number) => participantDebts(db, participantId),
     tradeFlow: (transactionHash: Hex, logIndex: number) =>
       tradeFlowRecords(db, transactionHash, logIndex) ?? undefined,
     meters: () => listMeters(db),
@@ -37,6 +43,7 @@ export function createReadModel(db: ReadModelDb) {
 export type ReadModel = ReturnType<typeof createReadModel>;
 export type { ParticipantView } from '../services/readModel/participants.ts';
 export type { SettlementView } from '../services/readModel/settlements.ts';
+export type { OrderView } from '../services/readModel/orders.ts';
 export type { PeriodSummary as PeriodSummaryView } from '../services/readModel/periods.ts';
 export type { BlockView, TransactionView } from '../services/readModel/explorer.ts';
 export type { TradeFlowRecords, TradePartyRecords } from '../services/readModel/tradeFlow.ts';

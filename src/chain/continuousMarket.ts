@@ -38,7 +38,12 @@ export function openContinuousMarket(connection: ChainConnection, address: Addre
 /** Resting orders fetched per call when reading a side of the book. */
 const PAGE = 200n;
 
-async function readSide(market: ContinuousMarket, period: bigint, side: Side): Promise<RestingOrder[]> {
+/** One side of a period's book, best first, as the market core sees it. */
+export async function readSide(
+  market: ContinuousMarket,
+  period: bigint,
+  side: Side,
+): Promise<RestingOrder[]> {
   const orders: RestingOrder[] = [];
   let from = 0;
   for (;;) {

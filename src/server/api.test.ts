@@ -651,6 +651,9 @@ describe('platform API', () => {
         '/api/periods/{period}',
         '/api/trades/{transactionHash}/{logIndex}/flow',
         '/api/events',
+        '/api/orders',
+        '/api/orders/{period}/{orderId}',
+        '/api/orders/book',
       ]),
     );
     expect(
@@ -659,5 +662,18 @@ describe('platform API', () => {
     const unknown = await call('GET', '/api/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses continuous-market orders on a sealed-bid deployment with a code that says why', async () => {
+    const answers = [
+      await call('POST', '/api/orders', { side: 'buy', quantity: '0.1', price: '0.5' }, alice.token),
+      await call('DELETE', '/api/orders/5/1', undefined, alice.token),
+      await call('GET', '/api/orders/book'),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(409);
+      expect(answer.body.error.code).toBe('MECHANISM_NOT_CONTINUOUS');
+      expect(answer.body.error.message).toMatch(/periodic mechanism/);
+    }
   });
 });

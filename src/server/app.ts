@@ -12,6 +12,7 @@ import { RequestError } from '../app/errors.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, errorSchema } from './errors.ts';
 import { bidRoutes } from './routes/bids.ts';
+import { orderRoutes } from './routes/orders.ts';
 import { eventRoutes } from './routes/events.ts';
 import { explorerRoutes } from './routes/explorer.ts';
 import { marketRoutes } from './routes/market.ts';
@@ -75,6 +76,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   participantRoutes(app, ctx);
   reputationRoutes(app, ctx);
   bidRoutes(app, ctx);
+  orderRoutes(app, ctx);
   marketRoutes(app, ctx);
   tradeRoutes(app, ctx);
   operatorRoutes(app, ctx);

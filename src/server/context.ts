@@ -9,6 +9,7 @@ import type { SubsidyPool } from '../chain/subsidyPool.ts';
 import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { GridConnections } from '../chain/gridConnections.ts';
 import type { BidBook } from '../app/bidBook.ts';
+import type { ContinuousOrders } from '../app/continuousOrders.ts';
 import type { ChainLock } from '../app/chainLock.ts';
 import type { PlatformClock } from '../app/clockDriver.ts';
 import type { MeterFleet } from '../app/meterFleet.ts';
@@ -35,6 +36,8 @@ export interface ApiContext {
   readonly store: PlatformStore;
   readonly users: Users;
   readonly bidBook: BidBook;
+  /** Orders of the continuous market, on a deployment whose mechanism is continuous. */
+  readonly continuousOrders: ContinuousOrders | undefined;
   readonly meters: MeterFleet;
   readonly readModel: ReadModel;
   /** Live updates for server-sent events: 'clock', 'block', 'period', 'bids'. */

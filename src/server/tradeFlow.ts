@@ -129,7 +129,18 @@ export function describeTradeFlow(
   ]);
 
   // A trade exists only once its period is cleared, after the reveal window: the bids are public.
+  // In the continuous market the order book is public as orders arrive: the party's order is its bid.
   const publication = perParty((role, p) => {
+    const order = p.order;
+    if (order !== null)
+      return [
+        recorded(p, role, 'OrderPlaced', order, {
+          orderId: order.orderId,
+          side: order.side,
+          quantity: kwh(order.quantityWh),
+          price: price(order.pricePerWh),
+        }),
+      ];
     const bid = p.bid;
     if (bid === null) return [absent(p, role, 'BidCommitted', 'missing')];
     const commit = recorded(p, role, 'BidCommitted', bid.commit, { commitment: bid.commitment });
@@ -146,12 +157,15 @@ export function describeTradeFlow(
   });
 
   const matching = [
-    recorded(null, null, 'TradeMatched', trade, {
+    recorded(null, null, trade.stage === 'continuous' ? 'OrderFilled' : 'TradeMatched', trade, {
       sellerId: trade.sellerId,
       buyerId: trade.buyerId,
       quantity: kwh(trade.quantityWh),
       price: price(trade.pricePerWh),
       stage: trade.stage,
+      ...(trade.makerOrderId === null
+        ? {}
+        : { makerOrderId: trade.makerOrderId, takerOrderId: trade.takerOrderId }),
     }),
   ];
 
@@ -278,7 +292,7 @@ export const tradeFlowSchema = {
         buyerId: S.num,
         quantity: S.str,
         price: S.str,
-        stage: { type: 'string', enum: ['green', 'all'] },
+        stage: { type: 'string', enum: ['green', 'all', 'continuous'] },
         logIndex: S.num,
         ...S.locationProps,
       },

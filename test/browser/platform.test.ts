@@ -1,7 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.ts';
-import { startTestService, type Credentials, type TestService } from './service.ts';
+import {
+  actor,
+  authoriseAndBindMeter,
+  deposit,
+  logIn,
+  participantOf,
+  signUp,
+  waitMs,
+  type Actor,
+} from './actors.ts';
+import { startTestService, type TestService } from './service.ts';
 
 // The whole platform through the web UI, in a real browser, against the real server and chain:
 // two participants sign up, the operator authorises them and binds their meters, they deposit and
@@ -13,57 +23,6 @@ const sellerBid = { quantity: '3.217', price: '0.4817' };
 const buyerBid = { quantity: '2.593', price: '0.6523' };
 /** floor((ask + bid) / 2): the mid-price of the one trade. */
 const tradePrice = '0.567';
-
-const waitMs = 240_000;
-
-interface Actor {
-  context: BrowserContext;
-  page: Page;
-}
-
-async function actor(browser: Browser, baseUrl: string): Promise<Actor> {
-  const context = await browser.newContext({ baseURL: baseUrl, locale: 'en-GB' });
-  const page = await context.newPage();
-  return { context, page };
-}
-
-async function signUp(
-  page: Page,
-  username: string,
-  name: string,
-  kind: 'producer' | 'consumer',
-): Promise<number> {
-  await page.goto('/login');
-  const form = page.getByTestId('signup-form');
-  await form.getByTestId('signup-username').fill(username);
-  await form.getByTestId('signup-password').fill(`${username}-secret-pw`);
-  await form.getByTestId('signup-name').fill(name);
-  await form.getByTestId('signup-kind').selectOption(kind);
-  await form.getByTestId(kind === 'producer' ? 'signup-green-supply' : 'signup-green-preference').check();
-  await form.getByTestId('signup-submit').click();
-  await page.getByTestId('account-page').waitFor();
-  await expect.poll(() => page.getByTestId('not-authorised').isVisible()).toBe(true);
-  return participantOf(page);
-}
-
-async function logIn(page: Page, credentials: Credentials): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-username').fill(credentials.username);
-  await page.getByTestId('login-password').fill(credentials.password);
-  await page.getByTestId('login-submit').click();
-}
-
-async function authoriseAndBindMeter(page: Page, participantId: number, meterNumber: string): Promise<void> {
-  await page.goto('/operator');
-  await page.getByTestId(`authorise-${participantId}`).click();
-  await page.getByTestId(`revoke-${participantId}`).waitFor();
-  await page.getByTestId('meter-participant').selectOption(String(participantId));
-  await page.getByTestId('meter-number').fill(meterNumber);
-  await page.getByTestId('meter-submit').click();
-  await expect
-    .poll(() => page.getByTestId('meter-result').textContent(), { timeout: waitMs })
-    .toContain(meterNumber);
-}
 
 /** The operator funds the subsidy pool, offers a first-use bonus and issues this year's coupons. */
 async function setUpSubsidies(page: Page): Promise<void> {
@@ -139,14 +98,6 @@ async function setUpGridConnections(page: Page, unitId: number): Promise<void> {
   expect(await panel.getByTestId('grid-status').innerText()).toContain('No fee is configured');
 }
 
-async function deposit(page: Page, amount: string, reference: string): Promise<void> {
-  await page.goto('/me');
-  await page.getByTestId('deposit-amount').fill(amount);
-  await page.getByTestId('deposit-reference').fill(reference);
-  await page.getByTestId('deposit-submit').click();
-  await page.getByTestId('deposit-result').waitFor({ timeout: waitMs });
-}
-
 /** Places a bid from the account page and returns the period it went into. */
 async function bid(page: Page, side: 'sell' | 'buy', quantity: string, price: string): Promise<number> {
   await page.goto('/me');
@@ -164,14 +115,6 @@ async function bid(page: Page, side: 'sell' | 'buy', quantity: string, price: st
   const placed = bids.bids.find((one) => one.quantity.startsWith(quantity));
   expect(placed).toBeDefined();
   return placed!.period;
-}
-
-/** The id the server gave, read the way the page reads it (the same session cookie). */
-async function participantOf(page: Page): Promise<number> {
-  const session = (await (await page.request.get('/api/session')).json()) as {
-    user: { participantId: number };
-  };
-  return session.user.participantId;
 }
 
 /** Reloads `path` until the element `testId` holds `text`. */

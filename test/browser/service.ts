@@ -29,7 +29,12 @@ export interface TestService {
  * about two minutes.
  */
 export async function startTestService(
-  options: { caseStudy?: boolean; speed?: number } = {},
+  options: {
+    caseStudy?: boolean;
+    speed?: number;
+    /** Settings of the configuration's `market` section (e.g. the continuous mechanism). */
+    market?: Readonly<Record<string, unknown>>;
+  } = {},
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wattledger-browser-'));
   const config = buildConfig(
@@ -38,6 +43,7 @@ export async function startTestService(
       clock: { speed: options.speed ?? 30 },
       caseStudy: { enabled: options.caseStudy ?? false },
       chain: { mode: 'embedded', port: 0, stateIntervalSeconds: 3_600 },
+      ...(options.market === undefined ? {} : { market: options.market }),
     },
     'browser test',
     dataDir,

@@ -2,13 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
 
 /** Kinds pushed to browsers; never a bid's contents, only counts. */
-export const LIVE_EVENTS = ['clock', 'block', 'period', 'bids'] as const;
+export const LIVE_EVENTS = ['clock', 'block', 'period', 'bids', 'book'] as const;
 
 export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api/events',
     {
-      schema: { summary: 'Live updates (server-sent events): clock, block, period, bids', tags: ['market'] },
+      schema: {
+        summary: 'Live updates (server-sent events): clock, block, period, bids, book',
+        tags: ['market'],
+      },
     },
     (request, reply) => {
       reply.hijack();

@@ -245,10 +245,13 @@ export function participantRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const [account, balance, debt] = await ctx.platform.read.market.read.participantState([id]);
       const withdrawable = await withdrawableNow(ctx.platform, id);
       const { nextMargin } = await readReputation(ctx.platform, id);
+      // On the continuous mechanism a participant also owes what that market's settlements left unpaid.
+      const continuousDebt =
+        ctx.continuousOrders === undefined ? 0n : await ctx.continuousOrders.market.read.read.debtOf([id]);
       return {
         account,
         balance: money(balance),
-        debt: money(debt),
+        debt: money(debt + continuousDebt),
         withdrawable: money(withdrawable),
         margin: money(nextMargin),
       };

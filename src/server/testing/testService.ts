@@ -113,7 +113,7 @@ export async function signUpFunded(
   t: TestService,
   operatorToken: string,
   username: string,
-  kind: 'producer' | 'consumer',
+  kind: 'producer' | 'consumer' | 'prosumer',
 ): Promise<{ token: string; id: number }> {
   const answer = await callApi(t, 'POST', '/api/participants', {
     username,

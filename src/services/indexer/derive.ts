@@ -1,7 +1,8 @@
 /**
  * Derived tables from decoded events. Each event is applied exactly once: the indexer calls this only
- * when the raw log row was new, and in chain order, so updates (authorised, stage) end in the chain's
- * final state.
+ * when the raw log row was new, and in chain order, so updates (authorised, stage, an order's
+ * remainder and status) end in the chain's final state. The sealed-bid and the continuous market
+ * emit ReadingRecorded, ParticipantSettled and Debt* alike; settlements and debts say which market.
  */
 import type { Address, Hex } from 'viem';
 import { TOKEN_REASONS } from '../../chain/periodRecords.ts';
@@ -24,6 +25,8 @@ export interface IndexedChanges {
   readonly periods: readonly { period: number; stage: PeriodStage; settled: boolean }[];
   /** Periods whose count of sealed bids grew, with the count after the batch. */
   readonly commitments: readonly { period: number; commitments: number }[];
+  /** Periods whose continuous order book changed (an order placed, filled, cancelled, expired, voided). */
+  readonly books: readonly number[];
   readonly trades: number;
 }
 
@@ -34,8 +37,16 @@ const KINDS = ['producer', 'consumer', 'prosumer'] as const;
 export interface ChangeTracker {
   periods: Set<number>;
   commitments: Set<number>;
+  books: Set<number>;
   trades: number;
 }
+
+/** Why an order of the continuous market left its book (or 'open' while it rests). */
+export const ORDER_STATUSES = ['open', 'filled', 'cancelled', 'expired', 'voided'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The contract that recorded a settlement or debt: the sealed-bid market or the continuous one. */
+export type MarketName = 'periodic' | 'continuous';
 
 const num = (value: unknown) => Number(value as bigint | number);
 const text = (value: unknown) => (value as bigint).toString();
@@ -62,9 +73,16 @@ export function derivations(db: ReadModelDb) {
     reveal: db.prepare(
       'UPDATE bids SET side = ?, green = ?, quantity_wh = ?, price_per_wh = ?, reveal_transaction_hash = ?, reveal_block_number = ?, reveal_log_index = ? WHERE period = ? AND participant_id = ?',
     ),
-    trade: db.prepare('INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    reading: db.prepare('INSERT INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    settlement: db.prepare('INSERT INTO settlements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    trade: db.prepare('INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    reading: db.prepare('INSERT OR IGNORE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    settlement: db.prepare('INSERT INTO settlements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    order: db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    remaining: db.prepare('UPDATE orders SET remaining_wh = ? WHERE period = ? AND order_id = ?'),
+    remainingOf: db.prepare('SELECT remaining_wh FROM orders WHERE period = ? AND order_id = ?'),
+    orderClosed: db.prepare(
+      "UPDATE orders SET status = ?, remaining_wh = '0', closed_transaction_hash = ?, closed_block_number = ?, closed_log_index = ? WHERE period = ? AND order_id = ?",
+    ),
+    debt: db.prepare('INSERT INTO debts VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     movement: db.prepare('INSERT INTO token_movements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 
@@ -83,6 +101,11 @@ export function derivations(db: ReadModelDb) {
     apply(event: DecodedEvent, at: LogLocation, changes: ChangeTracker): void {
       const a = event.args;
       const where = [at.transactionHash, at.blockNumber] as const;
+      const market: MarketName = event.contract === 'continuous' ? 'continuous' : 'periodic';
+      const closeOrder = (status: OrderStatus, orderId = num(a.orderId)) => {
+        s.orderClosed.run(status, ...where, at.logIndex, num(a.period), orderId);
+        changes.books.add(num(a.period));
+      };
       switch (event.name) {
         case 'ParticipantRegistered':
           s.participant.run(
@@ -147,6 +170,8 @@ export function derivations(db: ReadModelDb) {
             text(a.quantityWh),
             text(a.pricePerWh),
             num(a.stage) === 1 ? 'green' : 'all',
+            null,
+            null,
           );
           advanceStage(num(a.period), num(a.stage) === 1 ? 'green' : 'all', changes);
           changes.trades += 1;
@@ -182,6 +207,7 @@ export function derivations(db: ReadModelDb) {
             text(a.penalty),
             ...where,
             at.logIndex,
+            market,
           );
           return;
         case 'PeriodSettled':
@@ -189,8 +215,78 @@ export function derivations(db: ReadModelDb) {
           s.settled.run(...where, num(a.period));
           changes.periods.add(num(a.period));
           return;
+        case 'OrderPlaced': {
+          const resting = text(a.restingWh);
+          s.ensurePeriod.run(num(a.period));
+          s.order.run(
+            num(a.period),
+            num(a.orderId),
+            num(a.participantId),
+            num(a.side) === 0 ? 'sell' : 'buy',
+            text(a.quantityWh),
+            text(a.pricePerWh),
+            resting,
+            resting,
+            resting === '0' ? 'filled' : 'open',
+            ...where,
+            at.logIndex,
+            // Filled on arrival: it left the book where it came in.
+            ...(resting === '0' ? [...where, at.logIndex] : [null, null, null]),
+          );
+          changes.books.add(num(a.period));
+          return;
+        }
+        case 'OrderFilled': {
+          const period = num(a.period);
+          s.ensurePeriod.run(period);
+          s.trade.run(
+            at.blockNumber,
+            at.logIndex,
+            at.transactionHash,
+            period,
+            num(a.sellerId),
+            num(a.buyerId),
+            text(a.quantityWh),
+            text(a.pricePerWh),
+            'continuous',
+            num(a.makerOrderId),
+            num(a.takerOrderId),
+          );
+          // The maker rests in the book already; the taker's OrderPlaced follows its fills and carries
+          // what rests of it.
+          const makerId = num(a.makerOrderId);
+          const maker = s.remainingOf.get(period, makerId) as { remaining_wh: string };
+          const left = BigInt(maker.remaining_wh) - (a.quantityWh as bigint);
+          if (left === 0n) closeOrder('filled', makerId);
+          else s.remaining.run(left.toString(), period, makerId);
+          changes.books.add(period);
+          changes.trades += 1;
+          return;
+        }
+        case 'OrderCancelled':
+          closeOrder('cancelled');
+          return;
+        case 'OrderExpired':
+          closeOrder('expired');
+          return;
+        case 'OrderVoided':
+          closeOrder('voided');
+          return;
+        case 'DebtRecorded':
+        case 'DebtRepaid':
+          s.debt.run(
+            at.blockNumber,
+            at.logIndex,
+            at.transactionHash,
+            market,
+            num(a.participantId),
+            event.name === 'DebtRecorded' ? 'recorded' : 'repaid',
+            text(a.amount),
+            text(event.name === 'DebtRecorded' ? a.totalDebt : a.remainingDebt),
+          );
+          return;
         default:
-          // ParametersSet, PublicGridSet, LedgerBound, BuyerBudgetCut, Debt*: read from the raw logs.
+          // ParametersSet, PublicGridSet, LedgerBound, BuyerBudgetCut: read from the raw logs.
           return;
       }
     },

@@ -152,7 +152,11 @@ describe('the indexer, on a chain that traded two periods', () => {
       const detail = periodDetail(db, Number(period));
       const trades = await periodTrades(t.platform, period);
       expect(
-        detail.trades.map(({ logIndex: _, ...x }) => ({ ...x, blockNumber: BigInt(x.blockNumber) })),
+        detail.trades.map(({ logIndex: _, makerOrderId, takerOrderId, ...x }) => {
+          // Sealed-bid trades come from no order of the continuous market.
+          expect([makerOrderId, takerOrderId]).toEqual([null, null]);
+          return { ...x, blockNumber: BigInt(x.blockNumber) };
+        }),
       ).toEqual(trades.map((x) => ({ ...x, period: Number(period) })));
       const settlements = await periodSettlements(t.platform, period);
       expect(

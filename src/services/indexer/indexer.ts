@@ -1,5 +1,5 @@
 /**
- * The indexer: the three contracts' events, and the blocks and transactions they sit in, copied into
+ * The indexer: the deployment's contracts' events (the continuous market's too, when deployed), and the blocks and transactions they sit in, copied into
  * the read model. Each block range is written in one SQLite transaction together with the cursor, and
  * every raw log is keyed by (block, log index), so a range read twice changes nothing.
  */
@@ -139,7 +139,12 @@ export function createIndexer(options: IndexerOptions): Indexer {
         fetchBlock,
       ),
     ]);
-    const changes: ChangeTracker = { periods: new Set(), commitments: new Set(), trades: 0 };
+    const changes: ChangeTracker = {
+      periods: new Set(),
+      commitments: new Set(),
+      books: new Set(),
+      trades: 0,
+    };
     const newBlocks: number[] = [];
     db.transaction(() => {
       for (const { block, receipts } of blocks) {
@@ -217,6 +222,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
           period,
           commitments: (s.commitments.get(period) as { n: number }).n,
         })),
+      books: [...changes.books].sort((a, b) => a - b),
       trades: changes.trades,
     };
   }

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 export type ReadModelDb = Database.Database;
 
 /** Bump on any change to the tables below: an older file is then dropped and indexed again. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const READ_MODEL_TABLES = [
   'meta',
@@ -18,9 +18,11 @@ export const READ_MODEL_TABLES = [
   'participants',
   'bids',
   'trades',
+  'orders',
   'readings',
   'settlements',
   'token_movements',
+  'debts',
   'periods',
   'keeper_state',
 ] as const;
@@ -57,20 +59,32 @@ const SCHEMA = `
     block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, transaction_hash TEXT NOT NULL,
     period INTEGER NOT NULL, seller_id INTEGER NOT NULL, buyer_id INTEGER NOT NULL,
     quantity_wh TEXT NOT NULL, price_per_wh TEXT NOT NULL, stage TEXT NOT NULL,
+    maker_order_id INTEGER, taker_order_id INTEGER,
     PRIMARY KEY (block_number, log_index));
   CREATE INDEX IF NOT EXISTS trades_by_period ON trades (period);
+  CREATE TABLE IF NOT EXISTS orders (
+    period INTEGER NOT NULL, order_id INTEGER NOT NULL, participant_id INTEGER NOT NULL,
+    side TEXT NOT NULL, quantity_wh TEXT NOT NULL, price_per_wh TEXT NOT NULL,
+    resting_wh TEXT NOT NULL, remaining_wh TEXT NOT NULL, status TEXT NOT NULL,
+    transaction_hash TEXT NOT NULL, block_number INTEGER NOT NULL, log_index INTEGER NOT NULL,
+    closed_transaction_hash TEXT, closed_block_number INTEGER, closed_log_index INTEGER,
+    PRIMARY KEY (period, order_id));
+  CREATE INDEX IF NOT EXISTS orders_by_participant ON orders (participant_id, period);
   CREATE TABLE IF NOT EXISTS readings (
     block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, transaction_hash TEXT NOT NULL,
     period INTEGER NOT NULL, participant_id INTEGER NOT NULL, meter TEXT NOT NULL,
     import_wh TEXT NOT NULL, export_wh TEXT NOT NULL,
     PRIMARY KEY (block_number, log_index));
   CREATE INDEX IF NOT EXISTS readings_by_participant ON readings (participant_id, period);
+  -- A meter signs one reading per period; both markets may record that same reading: kept once.
+  CREATE UNIQUE INDEX IF NOT EXISTS readings_once ON readings (meter, period);
   CREATE TABLE IF NOT EXISTS settlements (
     period INTEGER NOT NULL, participant_id INTEGER NOT NULL,
     actual_wh TEXT NOT NULL, reading_missing INTEGER NOT NULL, imbalance_wh TEXT NOT NULL,
     imbalance_amount TEXT NOT NULL, reward TEXT NOT NULL, penalty TEXT NOT NULL,
     transaction_hash TEXT NOT NULL, block_number INTEGER NOT NULL, log_index INTEGER NOT NULL,
-    PRIMARY KEY (period, participant_id));
+    market TEXT NOT NULL,
+    PRIMARY KEY (period, participant_id, market));
   CREATE INDEX IF NOT EXISTS settlements_by_participant ON settlements (participant_id, period);
   CREATE TABLE IF NOT EXISTS token_movements (
     block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, transaction_hash TEXT NOT NULL,
@@ -79,6 +93,12 @@ const SCHEMA = `
     PRIMARY KEY (block_number, log_index));
   CREATE INDEX IF NOT EXISTS token_movements_from ON token_movements (from_address);
   CREATE INDEX IF NOT EXISTS token_movements_to ON token_movements (to_address);
+  CREATE TABLE IF NOT EXISTS debts (
+    block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, transaction_hash TEXT NOT NULL,
+    market TEXT NOT NULL, participant_id INTEGER NOT NULL, kind TEXT NOT NULL, amount TEXT NOT NULL,
+    outstanding TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index));
+  CREATE INDEX IF NOT EXISTS debts_by_participant ON debts (participant_id, market);
   CREATE TABLE IF NOT EXISTS periods (
     period INTEGER PRIMARY KEY, stage TEXT NOT NULL,
     trade_count INTEGER NOT NULL DEFAULT 0, traded_wh TEXT NOT NULL DEFAULT '0',

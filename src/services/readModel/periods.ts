@@ -3,6 +3,7 @@ import type { Hex } from 'viem';
 import { periodAt, periodWindows } from '../../core/periodClock.ts';
 import type { PeriodStage } from '../indexer/derive.ts';
 import type { ReadModelDb } from '../indexer/schema.ts';
+import { periodOrders, type OrderView } from './orders.ts';
 import { at, priceFraction, storedSchedule, type ChainLocation, type PriceFraction } from './records.ts';
 import { settlementsWhere, type SettlementView } from './settlements.ts';
 
@@ -35,12 +36,18 @@ export interface TradeView extends ChainLocation {
   readonly buyerId: number;
   readonly quantityWh: bigint;
   readonly pricePerWh: bigint;
-  readonly stage: 'green' | 'all';
+  /** The sealed-bid market's clearing stage, or 'continuous' for a fill of the continuous market. */
+  readonly stage: TradeStage;
+  /** The continuous market's resting (maker) and arriving (taker) orders; null for sealed bids. */
+  readonly makerOrderId: number | null;
+  readonly takerOrderId: number | null;
   /** What the buyer paid the grid with the trade (0 without fees). */
   readonly wheelingFee: bigint;
   readonly levy: bigint;
   readonly logIndex: number;
 }
+
+export type TradeStage = 'green' | 'all' | 'continuous';
 
 export interface TransactionSummary extends ChainLocation {
   readonly gasUsed: bigint;
@@ -51,6 +58,8 @@ export interface PeriodDetail extends PeriodSummary {
   /** Revealed bids in reveal order; the API hides them until the reveal window closes. */
   readonly bids: readonly RevealedBidView[];
   readonly trades: readonly TradeView[];
+  /** The continuous market's orders of the period, by arrival (none for sealed bids). */
+  readonly orders: readonly OrderView[];
   readonly settlements: readonly SettlementView[];
   readonly clearingTransactions: readonly TransactionSummary[];
   readonly settlementTransactions: readonly TransactionSummary[];
@@ -75,7 +84,9 @@ interface TradeRow {
   buyer_id: number;
   quantity_wh: string;
   price_per_wh: string;
-  stage: 'green' | 'all';
+  stage: TradeStage;
+  maker_order_id: number | null;
+  taker_order_id: number | null;
   /** `reason=amount` of its charges, comma-separated (null without). */
   charges: string | null;
 }
@@ -93,6 +104,8 @@ const tradeFromRow = (r: TradeRow): TradeView => ({
   quantityWh: BigInt(r.quantity_wh),
   pricePerWh: BigInt(r.price_per_wh),
   stage: r.stage,
+  makerOrderId: r.maker_order_id,
+  takerOrderId: r.taker_order_id,
   wheelingFee: chargeOf(r.charges, 'wheeling-fee'),
   levy: chargeOf(r.charges, 'levy'),
   logIndex: r.log_index,
@@ -239,6 +252,7 @@ export function periodDetail(db: ReadModelDb, period: number): PeriodDetail {
     ...summary,
     bids,
     trades: tradesWhere(db, 'period = ?', period),
+    orders: periodOrders(db, period),
     settlements: settlementsWhere(db, 's.period = ?', period),
     clearingTransactions: transactions('clear'),
     settlementTransactions: transactions('settle'),

@@ -14,6 +14,7 @@ import {
   type BidRecordView,
   type ReadingView,
 } from './participantRecords.ts';
+import { ordersWhere, type OrderView } from './orders.ts';
 import { participantById } from './participants.ts';
 import { tradesWhere, type TradeView } from './periods.ts';
 import { at, PAYMENT_LOGS_BEFORE_MATCH, type ChainLocation } from './records.ts';
@@ -40,9 +41,11 @@ export interface TradePartyRecords {
   readonly participantId: number;
   readonly account: Address;
   readonly registration: LoggedLocation | null;
-  /** The last authorisation at or before the party's commitment: what let it bid. */
+  /** The last authorisation at or before the party's commitment or order: what let it trade. */
   readonly authorisation: LoggedLocation | null;
   readonly bid: PartyBid | null;
+  /** In the continuous market: the party's order the fill took from (maker) or filled (taker). */
+  readonly order: OrderView | null;
   readonly reading: ReadingView | null;
   /** Declared, awarded and actual energy of the party's bid in the trade's period. */
   readonly energy: EnergyPoint | null;
@@ -85,7 +88,10 @@ const moveFromRow = (r: MoveRow): TokenMoveView => ({
 /** An indexed uint32 as the topic the raw log row stores (viem writes topics in lower case). */
 const idTopic = (id: number): Hex => `0x${id.toString(16).padStart(64, '0')}`;
 
-/** The trade whose TradeMatched log is `logIndex` of transaction `transactionHash`; null if none. */
+/**
+ * The trade whose TradeMatched (sealed-bid market) or OrderFilled (continuous market) log is
+ * `logIndex` of transaction `transactionHash`; null if none.
+ */
 export function tradeFlowRecords(
   db: ReadModelDb,
   transactionHash: Hex,
@@ -98,8 +104,8 @@ export function tradeFlowRecords(
     logIndex,
   )[0];
   if (trade === undefined) return null;
-  const seller = partyRecords(db, trade.period, trade.sellerId);
-  const buyer = partyRecords(db, trade.period, trade.buyerId);
+  const seller = partyRecords(db, trade, trade.sellerId);
+  const buyer = partyRecords(db, trade, trade.buyerId);
   // The reason and the two accounts confirm the log found by position.
   const payment = db
     .prepare(
@@ -110,7 +116,19 @@ export function tradeFlowRecords(
   return { trade, payment: payment === undefined ? null : moveFromRow(payment), seller, buyer };
 }
 
-function partyRecords(db: ReadModelDb, period: number, participantId: number): TradePartyRecords {
+function partyRecords(db: ReadModelDb, trade: TradeView, participantId: number): TradePartyRecords {
+  const { period } = trade;
+  const order =
+    trade.makerOrderId === null
+      ? null
+      : (ordersWhere(
+          db,
+          'period = ? AND order_id IN (?, ?) AND participant_id = ?',
+          period,
+          trade.makerOrderId,
+          trade.takerOrderId,
+          participantId,
+        )[0] ?? null);
   const participant = participantById(db, participantId);
   const account = (participant?.account ?? '0x') as Address;
   const record = participantBids(db, participantId, period, period)[0];
@@ -143,11 +161,17 @@ function partyRecords(db: ReadModelDb, period: number, participantId: number): T
   const registration = registryLog('ParticipantRegistered', Number.MAX_SAFE_INTEGER);
   const authorisation = registryLog(
     'ParticipantAuthorised',
-    bid?.commit.blockNumber ?? Number.MAX_SAFE_INTEGER,
+    bid?.commit.blockNumber ?? order?.blockNumber ?? Number.MAX_SAFE_INTEGER,
   );
   const reading = readingsWhere(db, 'period = ? AND participant_id = ?', period, participantId)[0] ?? null;
   const settlement =
-    settlementsWhere(db, 's.period = ? AND s.participant_id = ?', period, participantId)[0] ?? null;
+    settlementsWhere(
+      db,
+      's.period = ? AND s.participant_id = ? AND s.market = ?',
+      period,
+      participantId,
+      trade.stage === 'continuous' ? 'continuous' : 'periodic',
+    )[0] ?? null;
   const settlementMoves =
     settlement === null
       ? []
@@ -164,6 +188,7 @@ function partyRecords(db: ReadModelDb, period: number, participantId: number): T
     registration: registration === undefined ? null : logged(registration),
     authorisation: authorisation === undefined ? null : logged(authorisation),
     bid,
+    order,
     reading,
     energy: energySeries(db, participantId, period, period)[0] ?? null,
     settlement,

@@ -9,6 +9,8 @@ export type Kind = 'producer' | 'consumer' | 'prosumer';
 export type Side = 'sell' | 'buy';
 export type Phase = 'upcoming' | 'commit' | 'reveal' | 'clearing' | 'delivery' | 'reading' | 'settlement';
 export type Stage = 'bidding' | 'green' | 'all' | 'cleared';
+/** A trade's stage: the sealed-bid market's queue, or a fill of the continuous market. */
+export type TradeStage = 'green' | 'all' | 'continuous';
 export type BidStatus = 'scheduled' | 'committed' | 'revealed' | 'refused' | 'expired';
 export type Reason =
   | 'deposit'
@@ -189,7 +191,7 @@ export interface Trade extends OnChain {
   buyerId: number;
   quantity: Decimal;
   price: Decimal;
-  stage: 'green' | 'all';
+  stage: TradeStage;
   /** What the buyer paid the grid with the trade ("0" without fees). */
   wheelingFee: Decimal;
   levy: Decimal;
@@ -316,6 +318,8 @@ export interface LiveEvents {
   block: { number: number };
   period: { period: number; stage: Stage; settled: boolean };
   bids: { period: number; commitments: number };
+  /** A continuous-market book changed: an order placed, filled, cancelled, expired or voided. */
+  book: { period: number };
 }
 
 export interface CouponProgramme {
@@ -396,4 +400,54 @@ export interface GridTariff {
 export interface MaintenancePlans {
   plans: MaintenancePlan[];
   earliestPeriod: number;
+}
+
+/** An order of the continuous market, as its owner sees it. */
+export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'expired' | 'voided';
+
+export interface Order extends OnChain {
+  period: number;
+  orderId: number;
+  participantId: number;
+  side: Side;
+  quantity: Decimal;
+  price: Decimal;
+  resting: Decimal;
+  remaining: Decimal;
+  status: OrderStatus;
+}
+
+export interface Fill extends OnChain {
+  makerOrderId: number;
+  takerOrderId: number;
+  sellerId: number;
+  buyerId: number;
+  quantity: Decimal;
+  price: Decimal;
+  logIndex: number;
+}
+
+export interface PriceLevel {
+  price: Decimal;
+  quantity: Decimal;
+  orders: number;
+}
+
+/** GET /api/orders/book: a period's continuous book, its fills, and the caller's own orders. */
+export interface OrderBook {
+  period: number;
+  gateClosure: number;
+  open: boolean;
+  bids: PriceLevel[];
+  asks: PriceLevel[];
+  fills: Fill[];
+  own: Order[];
+}
+
+export interface PlacedOrder extends OnChain {
+  period: number;
+  orderId: number;
+  resting: Decimal;
+  fills: Fill[];
+  voided: number[];
 }

@@ -1,4 +1,4 @@
-import type { BidStatus, Kind, Phase, Reason, Side, Stage } from '../api/types';
+import type { BidStatus, Kind, OrderStatus, Phase, Reason, Side, Stage, TradeStage } from '../api/types';
 import type { MessageKey } from '../i18n/en';
 import type { Translate } from '../i18n/i18n';
 
@@ -11,7 +11,9 @@ function label(t: Translate, key: MessageKey, value: string): string {
 }
 
 export const phaseLabel = (t: Translate, phase: Phase) => label(t, `phase.${phase}`, phase);
-export const stageLabel = (t: Translate, stage: Stage) => label(t, `stage.${stage}`, stage);
+export const stageLabel = (t: Translate, stage: Stage | TradeStage) => label(t, `stage.${stage}`, stage);
+export const orderStatusLabel = (t: Translate, status: OrderStatus) =>
+  label(t, `orderStatus.${status}`, status);
 export const kindLabel = (t: Translate, kind: Kind) => label(t, `kind.${kind}`, kind);
 export const statusLabel = (t: Translate, status: BidStatus) => label(t, `status.${status}`, status);
 export const reasonLabel = (t: Translate, reason: Reason) => label(t, `reason.${reason}`, reason);

@@ -8,7 +8,7 @@ type Kind = keyof LiveEvents;
 type Listener = (kind: Kind, data: unknown) => void;
 
 const LiveContext = createContext<Set<Listener> | null>(null);
-const kinds: readonly Kind[] = ['clock', 'block', 'period', 'bids'];
+const kinds: readonly Kind[] = ['clock', 'block', 'period', 'bids', 'book'];
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());

@@ -19,6 +19,7 @@ import { useMarket } from '../hooks/useMarket';
 import { useParticipants } from '../hooks/useParticipants';
 import { useI18n } from '../i18n/i18n';
 import { BidForm } from './account/BidForm';
+import { ContinuousOrders } from './account/ContinuousOrders';
 import { BidsTable } from './account/BidsTable';
 import { MoneyForm } from './account/MoneyForm';
 import { ReputationCard } from './account/ReputationCard';
@@ -37,7 +38,7 @@ export function AccountPage({ participantId, canBid }: Props) {
   const { t } = useI18n();
   const base = `/participants/${participantId}`;
   const market = useMarket();
-  const { nameOfAccount } = useParticipants();
+  const { nameOf, nameOfAccount } = useParticipants();
   const participant = useAsync(() => api.get<Participant>(base), [base]);
   const wallet = useAsync(() => api.get<Wallet>(`${base}/wallet`), [base]);
   const statement = useAsync(() => api.get<Statement>(`${base}/statement`), [base]);
@@ -67,6 +68,8 @@ export function AccountPage({ participantId, canBid }: Props) {
   useLiveReload(['clock', 'period', 'bids', 'block'], reloadAll, 2000);
 
   const me = participant.data;
+  // On a continuous-market deployment a participant trades through the order book, not sealed bids.
+  const continuous = market.data?.parameters.mechanism === 'continuous';
   return (
     <div className="page" data-testid="account-page">
       <h1>
@@ -91,10 +94,13 @@ export function AccountPage({ participantId, canBid }: Props) {
         ) : (
           <ErrorBox error={wallet.error} />
         )}
-        {canBid && me && (
+        {canBid && me && !continuous && (
           <BidForm kind={me.kind} market={market} authorised={me.authorised} onPlaced={bids.reload} />
         )}
       </div>
+      {canBid && me && continuous && (
+        <ContinuousOrders kind={me.kind} authorised={me.authorised} nameOf={nameOf} onChanged={reloadMoney} />
+      )}
       <div className="columns">
         {reputation.data ? (
           <ReputationCard reputation={reputation.data} token={market.data?.token} />

@@ -1,5 +1,5 @@
 import { api } from '../api/client';
-import type { FlowRecord, FlowStep, Reason, TradeFlow } from '../api/types';
+import type { FlowRecord, FlowStep, Reason, TradeFlow, TradeStage } from '../api/types';
 import { ErrorBox } from '../components/forms';
 import { reasonLabel, sideLabel, stageLabel, yesNo } from '../components/labels';
 import { Address, BlockLink, shortHash, TxLink } from '../components/links';
@@ -141,7 +141,7 @@ function ValueText({ name, value, names }: { name: string; value: string | numbe
   const { t } = useI18n();
   if (typeof value === 'boolean') return <>{yesNo(t, value)}</>;
   if (name === 'side') return <>{sideLabel(t, value as 'sell' | 'buy')}</>;
-  if (name === 'stage') return <>{stageLabel(t, value as 'green' | 'all')}</>;
+  if (name === 'stage') return <>{stageLabel(t, value as TradeStage)}</>;
   if (name === 'reason') return <>{reasonLabel(t, value as Reason)}</>;
   if (name === 'sellerId' || name === 'buyerId') return <>{names.nameOf(Number(value))}</>;
   const text = String(value);
