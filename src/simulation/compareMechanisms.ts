@@ -25,13 +25,14 @@ export async function compareMechanisms(
   const runs: MechanismRun[] = [];
   for (const mechanism of MECHANISMS) {
     options.onMechanism?.(mechanism);
-    const day = mechanism === 'uniform-price'
-      ? await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options)
-      : await simulateDay(scenario, {
-          ...options,
-          pricing: mechanism === 'green-first-uniform' ? 'uniform' : 'mid',
-          continuous: mechanism === 'continuous',
-        });
+    const day =
+      mechanism === 'uniform-price'
+        ? await runDay(scenario, offChainMarket(scenario, { mechanism }), 'off-chain', options)
+        : await simulateDay(scenario, {
+            ...options,
+            pricing: mechanism === 'green-first-uniform' ? 'uniform' : 'mid',
+            continuous: mechanism === 'continuous',
+          });
     runs.push({ mechanism, day, figures: mechanismFigures(mechanism, day) });
   }
   return runs;
