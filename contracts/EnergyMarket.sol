@@ -267,6 +267,8 @@ contract EnergyMarket is EIP712, Nonces {
         /// @dev Wheeling fees or levies are configured: trades pay them to `grid`.
         bool fees;
         address grid;
+        /// @dev Feeder or transformer capacity limits are configured: each trade reserves its load.
+        bool capacity;
     }
 
     struct Pending {
@@ -360,7 +362,7 @@ contract EnergyMarket is EIP712, Nonces {
     /// BidReputationCarried for a bid carrying a reputation.
     function reveal(Reveal[] calldata reveals) external {
         uint256 margin = _parameters.marginAmount;
-        bool fees = _feesActive();
+        (bool fees,) = _gridFeatures();
         for (uint256 i = 0; i < reveals.length; i++) {
             _reveal(reveals[i], margin, fees);
         }
@@ -374,8 +376,10 @@ contract EnergyMarket is EIP712, Nonces {
     /// carry, higher first, then by BidSlots.rank); while the
     /// current ask ≤ the current bid they trade at the floor of the mid-price. A clearing may span
     /// several transactions: each must hand over exactly the bids that the walk enters in it.
+    /// A trade is cut by the seller share cap, the buyer's budget and, when the grid connection register
+    /// has capacity limits, by the feeders and transformers it loads (the register emits CapacityCut).
     /// @dev Opens when the reveal window closes. Emits TradeMatched per trade, BuyerBudgetCut,
-    /// ClearingStageCompleted, and PeriodCleared at the end.
+    /// SellerShareCut, ClearingStageCompleted, and PeriodCleared at the end.
     function clear(uint256 period, ClearingStep[] calldata steps) external {
         _checkPeriod(period);
         PeriodTotals memory t = _totals[period];
@@ -395,8 +399,8 @@ contract EnergyMarket is EIP712, Nonces {
         ctx.sellerCapWh =
             t.sellerShareCapBps == 0 ? type(uint256).max : uint256(t.demandWh) * t.sellerShareCapBps / 10_000;
         ctx.pricing = t.uniform ? Pricing.Uniform : Pricing.MidPrice;
-        if (_feesActive()) {
-            ctx.fees = true;
+        (ctx.fees, ctx.capacity) = _gridFeatures();
+        if (ctx.fees) {
             ctx.grid = registry.publicGrid();
             if (ctx.grid == address(0)) revert MarketGridNotSet();
         }
@@ -894,6 +898,13 @@ contract EnergyMarket is EIP712, Nonces {
             b.flags |= BidSlots.VOIDED;
             emit BuyerBudgetCut(ctx.period, buyerId, spendable);
         }
+        if (ctx.capacity && quantityWh > 0) {
+            // A feeder or transformer limit bound: the trade is cut, the bound side's bid is void.
+            uint256 voided;
+            (quantityWh, voided) = gridConnections.reserveCapacity(ctx.period, sellerId, buyerId, quantityWh);
+            if (voided == 1) s.flags |= BidSlots.VOIDED;
+            if (voided == 2) b.flags |= BidSlots.VOIDED;
+        }
         if (quantityWh > 0) {
             s.awardedWh += uint48(quantityWh);
             b.awardedWh += uint48(quantityWh);
@@ -917,8 +928,9 @@ contract EnergyMarket is EIP712, Nonces {
         return (_tradedValue[period], t.tradedWh);
     }
 
-    function _feesActive() private view returns (bool) {
-        return address(gridConnections) != address(0) && gridConnections.feesActive();
+    /// @dev Whether wheeling fees or levies, and capacity limits, are configured (none without a register).
+    function _gridFeatures() private view returns (bool fees, bool capacity) {
+        if (address(gridConnections) != address(0)) (fees, capacity) = gridConnections.features();
     }
 
     /// @dev Whether the participant has a revealed bid not yet settled, and the largest margin such a bid holds.

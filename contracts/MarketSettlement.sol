@@ -170,23 +170,8 @@ library MarketSettlement {
                 keccak256(abi.encode(READING_TYPEHASH, r.meter, r.participantId, r.period, r.importWh, r.exportWh))
             );
             if (!SignatureChecker.isValidSignatureNow(r.meter, digest, r.signature)) revert MarketInvalidSignature(r.meter);
-            _recordReading(bids, lastReadingPeriod, registry, schedule, r.meter, r.participantId, r.period, r.importWh, r.exportWh);
+            recordReading(bids, lastReadingPeriod, registry, schedule, r.meter, r.participantId, r.period, r.importWh, r.exportWh);
         }
-    }
-
-    /// @notice Records the reading `meter` reports for its participant in `period`.
-    function recordReading(
-        mapping(uint256 => BidSlots.Bid) storage bids,
-        mapping(address => uint256) storage lastReadingPeriod,
-        IParticipantRegistry registry,
-        PeriodClock.Schedule memory schedule,
-        address meter,
-        uint32 participantId,
-        uint256 period,
-        uint256 importWh,
-        uint256 exportWh
-    ) external {
-        _recordReading(bids, lastReadingPeriod, registry, schedule, meter, participantId, period, importWh, exportWh);
     }
 
     /// @notice Pays a trade's wheeling fee and levy from its buyer to the grid (each only when due).
@@ -281,7 +266,8 @@ library MarketSettlement {
         }
     }
 
-    function _recordReading(
+    /// @notice Records the reading `meter` reports for its participant in `period`.
+    function recordReading(
         mapping(uint256 => BidSlots.Bid) storage bids,
         mapping(address => uint256) storage lastReadingPeriod,
         IParticipantRegistry registry,
@@ -291,7 +277,7 @@ library MarketSettlement {
         uint256 period,
         uint256 importWh,
         uint256 exportWh
-    ) private {
+    ) public {
         if (period == 0 || period > type(uint24).max) revert MarketPeriodInvalid(period);
         uint32 bound = registry.participantOfMeter(meter);
         if (bound == 0) revert ReadingMeterNotBound(meter);
