@@ -7,11 +7,13 @@ import { runPeriod } from '../src/chain/periodDriver.ts';
 import type { MarketParameters } from '../src/chain/deploy.ts';
 import {
   openGridConnections,
+  setCapacityLimit,
+  setFeederTransformer,
   setGridConnection,
   setLevy,
   setVoltageLevel,
 } from '../src/chain/gridConnections.ts';
-import { periodTrades } from '../src/chain/periodRecords.ts';
+import { periodCapacityCuts, periodTrades } from '../src/chain/periodRecords.ts';
 import type { TestPlatform } from '../src/chain/testing/testPlatform.ts';
 import { parsePricePerKwh } from '../src/core/units.ts';
 import { benchIntent, benchPlatform, format, table, type Member } from './fixtures.ts';
@@ -50,6 +52,36 @@ async function chargeFees(t: TestPlatform, members: readonly Member[], log: (lin
   }
   log(`  wheeling fees and levy on: ${members.length} participants connected at three voltage levels`);
 }
+/**
+ * The `gas-capacity` run: no fee, every participant on one of ten feeders hung on three transformers,
+ * each feeder and transformer limited below what the period's bids would send through it uncut
+ * (feeders 2,500 Wh, transformers 6,000 Wh), so every trade between feeders reserves capacity on
+ * two to four assets and many are cut.
+ */
+async function limitCapacity(t: TestPlatform, members: readonly Member[], log: (line: string) => void) {
+  const grid = openGridConnections(t.connection, t.platform.deployment)!;
+  const op = t.accounts.operator;
+  await setVoltageLevel(grid, op, {
+    level: 1,
+    nominalVolts: 400,
+    transmissionPerWh: 0n,
+    sameLevelFeePerWh: 0n,
+  });
+  for (const [i, m] of members.entries())
+    await setGridConnection(grid, op, m.id, { level: 1, feeder: 1 + (i % 10) });
+  for (let feeder = 1; feeder <= 10; feeder++) {
+    await setFeederTransformer(grid, op, feeder, 1 + (feeder % 3));
+    await setCapacityLimit(grid, op, 'feeder', feeder, CAPACITY_LIMIT_WH);
+  }
+  for (let transformer = 1; transformer <= 3; transformer++)
+    await setCapacityLimit(grid, op, 'transformer', transformer, TRANSFORMER_LIMIT_WH);
+  log(
+    `  capacity limits on: 10 feeders of ${CAPACITY_LIMIT_WH} Wh, 3 transformers of ${TRANSFORMER_LIMIT_WH} Wh per period`,
+  );
+}
+const CAPACITY_LIMIT_WH = 2_500n;
+const TRANSFORMER_LIMIT_WH = 6_000n;
+
 /** The `gas-reputation` run: the default market with reputation on (each period weighs 5 %). */
 export const REPUTATION_ON: Partial<MarketParameters> = { reputationWeightPpm: 50_000 };
 
@@ -57,19 +89,22 @@ export async function gasPerParticipantPeriod(
   participants: number,
   log: (line: string) => void,
   parameters: Partial<MarketParameters> = {},
-  options: { readonly fees?: boolean } = {},
+  options: { readonly fees?: boolean; readonly capacity?: boolean } = {},
 ) {
   log(
     `\nGas per participant-period, ${participants} participants, relayer batches of 200, ` +
       `${parameters.pricing ?? 'mid'} pricing${parameters.sellerShareCapBps ? ', price bounds and a seller share cap' : ''}` +
       (options.fees ? ', wheeling fees and levies' : '') +
+      (options.capacity ? ', feeder and transformer capacity limits' : '') +
       `${parameters.reputationWeightPpm ? ', reputation on' : ''}`,
   );
   const { t, members } = await benchPlatform(participants, log, parameters, {
-    gridConnections: options.fees === true,
+    gridConnections: options.fees === true || options.capacity === true,
   });
   if (options.fees) await chargeFees(t, members, log);
+  if (options.capacity) await limitCapacity(t, members, log);
   let warmTrades = 0;
+  let warmCuts = 0;
   try {
     let period = await t.nextOpenPeriod();
     const rows: Record<string, { gas: bigint; count: number; txs: number }>[] = [];
@@ -102,7 +137,10 @@ export async function gasPerParticipantPeriod(
       for (const tx of report.clearing.transactions) add('clear', tx.gasUsed, tx.entries);
       for (const tx of report.settlement.transactions) add('settle', tx.gasUsed, tx.participants);
       rows.push(row);
-      if (round >= 4) warmTrades += (await periodTrades(t.platform, period)).length;
+      if (round >= 4) {
+        warmTrades += (await periodTrades(t.platform, period)).length;
+        warmCuts += (await periodCapacityCuts(t.platform, period)).length;
+      }
       log(
         `  period ${period}: ${report.clearing.transactions.length} clearing transactions, ${report.settlement.settled.length} settled`,
       );
@@ -140,6 +178,7 @@ export async function gasPerParticipantPeriod(
     log(`  all-in: ${format(allIn)} gas per participant-period (target ≤ 150,000)`);
     const tradesPerPeriod = warmTrades / warm.length;
     log(`  ${format(tradesPerPeriod)} trades per period`);
+    if (options.capacity) log(`  ${format(warmCuts / warm.length)} capacity cuts per period`);
     return {
       participants,
       parameters,

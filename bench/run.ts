@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- NAME…]` — measured figures, printed and written to bench/results/.
- * Names: gas, gas-rules, gas-fees, gas-reputation, clearing, relayer, core, cda, api, traditional, simulation, simulation-100k
+ * Names: gas, gas-rules, gas-fees, gas-capacity, gas-reputation, clearing, relayer, core, cda, api, traditional, simulation, simulation-100k
  * (default: all but simulation-100k).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   gas: () => gasPerParticipantPeriod(200, log),
   'gas-rules': () => gasPerParticipantPeriod(200, log, RULES_ON),
   'gas-fees': () => gasPerParticipantPeriod(200, log, {}, { fees: true }),
+  'gas-capacity': () => gasPerParticipantPeriod(200, log, {}, { capacity: true }),
   'gas-reputation': () => gasPerParticipantPeriod(200, log, REPUTATION_ON),
   clearing: () => clearingScale([10, 100, 1_000, 10_000], log),
   relayer: () => relayerThroughput(2_000, log),

@@ -12,7 +12,7 @@ import {BidSlots} from "./libraries/BidSlots.sol";
 import {PeriodClock} from "./libraries/PeriodClock.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
 import {ReputationMath} from "./libraries/ReputationMath.sol";
-import {MarketSettlement, Member} from "./MarketSettlement.sol";
+import {MarketSettlement, Member, SignedReading} from "./MarketSettlement.sol";
 
 /// @title The periodic energy market: sealed bids, green-first double auction, imbalance settlement.
 /// @notice Every 15-minute delivery period: participants commit hashes of their bids, then reveal
@@ -29,9 +29,7 @@ contract EnergyMarket is EIP712, Nonces {
     /// @notice EIP-712 type of a participant's signed commitment.
     bytes32 public constant COMMIT_TYPEHASH = keccak256("Commit(address participant,uint256 period,bytes32 commitment)");
     /// @notice EIP-712 type of a meter's signed reading.
-    bytes32 public constant READING_TYPEHASH = keccak256(
-        "Reading(address meter,uint32 participantId,uint256 period,uint256 importWh,uint256 exportWh)"
-    );
+    bytes32 public constant READING_TYPEHASH = MarketSettlement.READING_TYPEHASH;
     /// @notice EIP-712 type of a participant's consent to a withdrawal.
     bytes32 public constant WITHDRAWAL_TYPEHASH =
         keccak256("Withdrawal(address participant,uint256 amount,uint256 nonce,uint256 deadline)");
@@ -104,15 +102,6 @@ contract EnergyMarket is EIP712, Nonces {
         uint256 quantityWh;
         uint256 pricePerWh;
         bytes32 salt;
-    }
-
-    struct SignedReading {
-        address meter;
-        uint32 participantId;
-        uint256 period;
-        uint256 importWh;
-        uint256 exportWh;
-        bytes signature;
     }
 
     /// @notice The next bids of the current stage's two queues, in merit order.
@@ -278,6 +267,8 @@ contract EnergyMarket is EIP712, Nonces {
         /// @dev Wheeling fees or levies are configured: trades pay them to `grid`.
         bool fees;
         address grid;
+        /// @dev Feeder or transformer capacity limits are configured: each trade reserves its load.
+        bool capacity;
     }
 
     struct Pending {
@@ -371,7 +362,7 @@ contract EnergyMarket is EIP712, Nonces {
     /// BidReputationCarried for a bid carrying a reputation.
     function reveal(Reveal[] calldata reveals) external {
         uint256 margin = _parameters.marginAmount;
-        bool fees = _feesActive();
+        (bool fees,) = _gridFeatures();
         for (uint256 i = 0; i < reveals.length; i++) {
             _reveal(reveals[i], margin, fees);
         }
@@ -385,8 +376,10 @@ contract EnergyMarket is EIP712, Nonces {
     /// carry, higher first, then by BidSlots.rank); while the
     /// current ask ≤ the current bid they trade at the floor of the mid-price. A clearing may span
     /// several transactions: each must hand over exactly the bids that the walk enters in it.
+    /// A trade is cut by the seller share cap, the buyer's budget and, when the grid connection register
+    /// has capacity limits, by the feeders and transformers it loads (the register emits CapacityCut).
     /// @dev Opens when the reveal window closes. Emits TradeMatched per trade, BuyerBudgetCut,
-    /// ClearingStageCompleted, and PeriodCleared at the end.
+    /// SellerShareCut, ClearingStageCompleted, and PeriodCleared at the end.
     function clear(uint256 period, ClearingStep[] calldata steps) external {
         _checkPeriod(period);
         PeriodTotals memory t = _totals[period];
@@ -406,8 +399,8 @@ contract EnergyMarket is EIP712, Nonces {
         ctx.sellerCapWh =
             t.sellerShareCapBps == 0 ? type(uint256).max : uint256(t.demandWh) * t.sellerShareCapBps / 10_000;
         ctx.pricing = t.uniform ? Pricing.Uniform : Pricing.MidPrice;
-        if (_feesActive()) {
-            ctx.fees = true;
+        (ctx.fees, ctx.capacity) = _gridFeatures();
+        if (ctx.fees) {
             ctx.grid = registry.publicGrid();
             if (ctx.grid == address(0)) revert MarketGridNotSet();
         }
@@ -427,20 +420,15 @@ contract EnergyMarket is EIP712, Nonces {
     /// @dev Accepted from the period's end until the reading deadline, once per period and in period
     /// order per meter. Emits ReadingRecorded.
     function submitReading(uint32 participantId, uint256 period, uint256 importWh, uint256 exportWh) external {
-        _recordReading(msg.sender, participantId, period, importWh, exportWh);
+        MarketSettlement.recordReading(
+            _bids, _lastReadingPeriod, registry, _schedule, msg.sender, participantId, period, importWh, exportWh
+        );
     }
 
     /// @notice Records readings that meters signed (EIP-712 `Reading`), submitted by a relayer.
     /// @dev All or nothing. Emits ReadingRecorded each.
     function submitReadingsBySignature(SignedReading[] calldata readings) external {
-        for (uint256 i = 0; i < readings.length; i++) {
-            SignedReading calldata r = readings[i];
-            bytes32 digest = _hashTypedDataV4(
-                keccak256(abi.encode(READING_TYPEHASH, r.meter, r.participantId, r.period, r.importWh, r.exportWh))
-            );
-            if (!SignatureChecker.isValidSignatureNow(r.meter, digest, r.signature)) revert MarketInvalidSignature(r.meter);
-            _recordReading(r.meter, r.participantId, r.period, r.importWh, r.exportWh);
-        }
+        MarketSettlement.recordSignedReadings(_bids, _lastReadingPeriod, registry, _schedule, _domainSeparatorV4(), readings);
     }
 
     // ------------------------------------------------------------------ settlement
@@ -910,6 +898,13 @@ contract EnergyMarket is EIP712, Nonces {
             b.flags |= BidSlots.VOIDED;
             emit BuyerBudgetCut(ctx.period, buyerId, spendable);
         }
+        if (ctx.capacity && quantityWh > 0) {
+            // A feeder or transformer limit bound: the trade is cut, the bound side's bid is void.
+            uint256 voided;
+            (quantityWh, voided) = gridConnections.reserveCapacity(ctx.period, sellerId, buyerId, quantityWh);
+            if (voided == 1) s.flags |= BidSlots.VOIDED;
+            if (voided == 2) b.flags |= BidSlots.VOIDED;
+        }
         if (quantityWh > 0) {
             s.awardedWh += uint48(quantityWh);
             b.awardedWh += uint48(quantityWh);
@@ -928,43 +923,14 @@ contract EnergyMarket is EIP712, Nonces {
         return true;
     }
 
-    function _recordReading(address meter, uint32 participantId, uint256 period, uint256 importWh, uint256 exportWh)
-        private
-    {
-        _checkPeriod(period);
-        uint32 bound = registry.participantOfMeter(meter);
-        if (bound == 0) revert ReadingMeterNotBound(meter);
-        if (bound != participantId) revert ReadingWrongParticipant(meter, participantId, bound);
-        if (importWh > MAX_WH || exportWh > MAX_WH) revert ReadingOutOfRange(importWh, exportWh);
-        PeriodClock.Schedule memory s = _schedule;
-        uint256 opensAt = s.readingsOpen(period);
-        if (block.timestamp < opensAt) revert ReadingTooEarly(period, opensAt, block.timestamp);
-        uint256 deadline = s.readingDeadline(period);
-        if (block.timestamp >= deadline) revert ReadingWindowClosed(period, deadline, block.timestamp);
-        uint256 last = _lastReadingPeriod[meter];
-        if (period <= last) revert ReadingAlreadyReported(meter, period, last);
-        _lastReadingPeriod[meter] = period;
-        uint256 k = BidSlots.key(participantId, period);
-        BidSlots.Bid memory bid = _bids[k];
-        if (bid.period == period && bid.has(BidSlots.REVEALED)) {
-            // The energy that flowed in the bid's direction; flow the other way counts as none.
-            bool sell = bid.has(BidSlots.SELL);
-            uint256 outward = sell ? exportWh : importWh;
-            uint256 inward = sell ? importWh : exportWh;
-            bid.actualWh = uint48(outward > inward ? outward - inward : 0);
-            bid.flags |= BidSlots.READ;
-            BidSlots.write(_bids[k], bid);
-        }
-        emit ReadingRecorded(period, participantId, meter, importWh, exportWh);
-    }
-
     function _averagePrice(uint256 period, PeriodTotals memory t) private view returns (uint256, uint256) {
         if (t.tradedWh == 0) return (_parameters.referencePricePerWh, 1);
         return (_tradedValue[period], t.tradedWh);
     }
 
-    function _feesActive() private view returns (bool) {
-        return address(gridConnections) != address(0) && gridConnections.feesActive();
+    /// @dev Whether wheeling fees or levies, and capacity limits, are configured (none without a register).
+    function _gridFeatures() private view returns (bool fees, bool capacity) {
+        if (address(gridConnections) != address(0)) (fees, capacity) = gridConnections.features();
     }
 
     /// @dev Whether the participant has a revealed bid not yet settled, and the largest margin such a bid holds.

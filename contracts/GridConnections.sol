@@ -17,6 +17,13 @@ import {IGridConnections} from "./interfaces/IGridConnections.sol";
 /// wheeling fee and the levy on top of the trade price, to the public grid's account; the market asks
 /// this register when it admits a buy bid (the most the bid can owe per Wh) and when it clears.
 /// Level ids rank voltage: a higher id is a higher voltage, checked against the nominal voltages.
+///
+/// Grid security: the operator hangs feeders on transformers and limits the energy a feeder or a
+/// transformer may carry per period between parties it separates (a default per asset and per-period
+/// overrides). A trade between two feeders loads both feeders, and both transformers when they
+/// differ; counted gross, since a trade cannot depend on later ones. The market reserves each trade's
+/// load here as it clears; a trade that would pass a limit is cut to the smallest headroom and the
+/// bid on the bound side is void for the rest of the period (docs/decisions.md, "Grid security").
 contract GridConnections is IGridConnections {
     struct Level {
         /// @dev 0: the level is not set.
@@ -34,6 +41,33 @@ contract GridConnections is IGridConnections {
         uint32 feeder;
     }
 
+    /// @notice What a capacity limit applies to.
+    enum Asset {
+        Feeder,
+        Transformer
+    }
+
+    /// @notice Which limit cut a trade, in the order limits are checked (the first of equal headroom binds).
+    enum LimitKind {
+        SellerFeeder,
+        BuyerFeeder,
+        SellerTransformer,
+        BuyerTransformer
+    }
+
+    /// @notice A capacity limit: `limited` false means none; a limit of 0 Wh closes the asset to trades.
+    struct Capacity {
+        bool limited;
+        uint64 capacityWh;
+    }
+
+    /// @notice A period's own limit of one asset, replacing its default when `set`.
+    struct PeriodCapacity {
+        bool set;
+        bool limited;
+        uint64 capacityWh;
+    }
+
     uint256 public constant MAX_LEVELS = 8;
     /// @notice The largest rate accepted: 1,000 currency units per kWh, far beyond any tariff.
     uint256 public constant MAX_RATE_PER_WH = 1e18;
@@ -41,6 +75,19 @@ contract GridConnections is IGridConnections {
     event LevelSet(uint256 indexed level, uint256 nominalVolts, uint256 transmissionPerWh, uint256 sameLevelFeePerWh);
     event LevySet(uint256 levyPerWh);
     event ConnectionSet(uint32 indexed participantId, uint256 level, uint256 feeder);
+    event FeederTransformerSet(uint32 indexed feeder, uint32 transformer);
+    event CapacitySet(Asset indexed asset, uint32 indexed id, Capacity capacity);
+    event PeriodCapacitySet(uint256 indexed period, Asset indexed asset, uint32 indexed id, PeriodCapacity capacity);
+    /// @notice A trade of `market` was cut to `grantedWh` by the limit `limitId` of kind `limit`.
+    event CapacityCut(
+        address indexed market,
+        uint256 indexed period,
+        uint32 indexed sellerId,
+        uint32 buyerId,
+        LimitKind limit,
+        uint32 limitId,
+        uint256 grantedWh
+    );
 
     error GridNotOperator(address account);
     error GridLevelInvalid(uint256 level);
@@ -49,6 +96,8 @@ contract GridConnections is IGridConnections {
     error GridParticipantUnknown(uint32 participantId);
     error GridLevelNotSet(uint256 level);
     error GridFeederInvalid(uint256 feeder);
+    error GridTransformerInvalid(uint256 transformer);
+    error GridPeriodInvalid(uint256 period);
     /// @notice Wheeling fees are configured and the buyer has no voltage level: its fee is unknown.
     error GridNotConnected(uint32 participantId);
 
@@ -60,6 +109,13 @@ contract GridConnections is IGridConnections {
     /// @notice Some level charges a wheeling fee.
     bool public wheelingActive;
     bool public override feesActive;
+    /// @notice How many default limits and period overrides are set; 0: the market reserves nothing.
+    uint32 public capacitySettings;
+    mapping(uint32 feeder => uint32 transformer) private _transformers;
+    mapping(uint256 assetKey => Capacity) private _capacities;
+    mapping(uint256 period => mapping(uint256 assetKey => PeriodCapacity)) private _periodCapacities;
+    /// @dev Keyed by the caller, so only the market's own reservations weigh on its trades.
+    mapping(address market => mapping(uint256 period => mapping(uint256 assetKey => uint256))) private _usedWh;
 
     constructor(IParticipantRegistry registry_) {
         registry = registry_;
@@ -116,6 +172,36 @@ contract GridConnections is IGridConnections {
         emit ConnectionSet(participantId, level, feeder);
     }
 
+    /// @notice Hangs feeder `feeder` (≥ 1) on transformer `transformer` (0: none recorded).
+    /// @dev Requires the operator role. Emits FeederTransformerSet.
+    function setFeederTransformer(uint32 feeder, uint32 transformer) external {
+        _requireOperator();
+        if (feeder == 0) revert GridFeederInvalid(feeder);
+        _transformers[feeder] = transformer;
+        emit FeederTransformerSet(feeder, transformer);
+    }
+
+    /// @notice Sets the default capacity limit of a feeder or transformer (id ≥ 1), in Wh per period.
+    /// @dev Requires the operator role. Applies to trades cleared from this block on. Emits CapacitySet.
+    function setCapacity(Asset asset, uint32 id, Capacity calldata capacity) external {
+        _requireOperator();
+        uint256 key = _assetKey(asset, id);
+        if (capacity.limited != _capacities[key].limited) _countSetting(capacity.limited);
+        _capacities[key] = capacity;
+        emit CapacitySet(asset, id, capacity);
+    }
+
+    /// @notice Gives an asset its own limit in `period` (`capacity.set`), or returns it to its default.
+    /// @dev Requires the operator role. Set it before the period clears. Emits PeriodCapacitySet.
+    function setPeriodCapacity(uint256 period, Asset asset, uint32 id, PeriodCapacity calldata capacity) external {
+        _requireOperator();
+        if (period == 0 || period > type(uint24).max) revert GridPeriodInvalid(period);
+        uint256 key = _assetKey(asset, id);
+        if (capacity.set != _periodCapacities[period][key].set) _countSetting(capacity.set);
+        _periodCapacities[period][key] = capacity;
+        emit PeriodCapacitySet(period, asset, id, capacity);
+    }
+
     // ------------------------------------------------------------------ market
 
     /// @inheritdoc IGridConnections
@@ -145,7 +231,86 @@ contract GridConnections is IGridConnections {
         return uint256(_levels[level].maxWheelingPerWh) + levyPerWh;
     }
 
+    /// @inheritdoc IGridConnections
+    function features() external view override returns (bool fees, bool capacity) {
+        return (feesActive, capacitySettings != 0);
+    }
+
+    /// @notice Any feeder or transformer limit or period override is set.
+    function capacityActive() external view returns (bool) {
+        return capacitySettings != 0;
+    }
+
+    /// @inheritdoc IGridConnections
+    /// @dev Loads, in LimitKind order: the seller's feeder and the buyer's feeder when they differ,
+    /// the seller's transformer and the buyer's transformer when those differ (0: none, loads nothing).
+    /// Only limited assets keep a count. Anyone may call: the count is the caller's own.
+    function reserveCapacity(uint256 period, uint32 sellerId, uint32 buyerId, uint256 quantityWh)
+        external
+        override
+        returns (uint256 grantedWh, uint256 voided)
+    {
+        grantedWh = quantityWh;
+        uint32[4] memory ids;
+        ids[0] = _connections[sellerId].feeder;
+        ids[1] = _connections[buyerId].feeder;
+        if (ids[0] == ids[1]) return (grantedWh, 0);
+        ids[2] = _transformers[ids[0]];
+        ids[3] = _transformers[ids[1]];
+        if (ids[2] == ids[3]) (ids[2], ids[3]) = (0, 0);
+        uint256[4] memory keys;
+        uint256 binding = 4;
+        mapping(uint256 => uint256) storage used = _usedWh[msg.sender][period];
+        for (uint256 i = 0; i < 4; i++) {
+            if (ids[i] == 0) continue;
+            uint256 key = _assetKey(i < 2 ? Asset.Feeder : Asset.Transformer, ids[i]);
+            (bool limited, uint256 capacityWh) = _capacityOf(period, key);
+            if (!limited) continue;
+            keys[i] = key;
+            uint256 usedWh = used[key];
+            uint256 headroom = capacityWh > usedWh ? capacityWh - usedWh : 0;
+            if (headroom < grantedWh) {
+                grantedWh = headroom;
+                binding = i;
+            }
+        }
+        if (grantedWh > 0) {
+            for (uint256 i = 0; i < 4; i++) {
+                if (keys[i] != 0) used[keys[i]] += grantedWh;
+            }
+        }
+        if (binding < 4) {
+            emit CapacityCut(msg.sender, period, sellerId, buyerId, LimitKind(binding), ids[binding], grantedWh);
+            voided = binding % 2 == 0 ? 1 : 2;
+        }
+    }
+
     // ------------------------------------------------------------------ views
+
+    function transformerOf(uint32 feeder) external view returns (uint32) {
+        return _transformers[feeder];
+    }
+
+    /// @notice The default limit of an asset.
+    function capacityOf(Asset asset, uint32 id) external view returns (Capacity memory) {
+        return _capacities[_assetKey(asset, id)];
+    }
+
+    /// @notice A period's own limit of an asset (unset: its default applies).
+    function periodCapacityOf(uint256 period, Asset asset, uint32 id) external view returns (PeriodCapacity memory) {
+        return _periodCapacities[period][_assetKey(asset, id)];
+    }
+
+    /// @notice The limit of an asset in force for `period`, and what `market` has reserved of it there.
+    function capacityInPeriod(address market, uint256 period, Asset asset, uint32 id)
+        external
+        view
+        returns (bool limited, uint256 capacityWh, uint256 usedWh)
+    {
+        uint256 key = _assetKey(asset, id);
+        (limited, capacityWh) = _capacityOf(period, key);
+        usedWh = _usedWh[market][period][key];
+    }
 
     /// @notice The wheeling fee per Wh of a trade from a seller at `sellerLevel` to a buyer at `buyerLevel` (both set).
     function wheelingFeePerWh(uint256 sellerLevel, uint256 buyerLevel) external view returns (uint256) {
@@ -195,6 +360,27 @@ contract GridConnections is IGridConnections {
         }
         wheelingActive = wheeling;
         feesActive = wheeling || levyPerWh > 0;
+    }
+
+    function _capacityOf(uint256 period, uint256 key) private view returns (bool limited, uint256 capacityWh) {
+        PeriodCapacity memory own = _periodCapacities[period][key];
+        if (own.set) return (own.limited, own.capacityWh);
+        Capacity memory base = _capacities[key];
+        return (base.limited, base.capacityWh);
+    }
+
+    /// @dev Refuses id 0 (a feeder 0 is "not recorded", a transformer 0 "none").
+    function _assetKey(Asset asset, uint32 id) private pure returns (uint256) {
+        if (id == 0) {
+            if (asset == Asset.Feeder) revert GridFeederInvalid(id);
+            revert GridTransformerInvalid(id);
+        }
+        return (uint256(asset) << 32) | id;
+    }
+
+    function _countSetting(bool added) private {
+        if (added) capacitySettings++;
+        else capacitySettings--;
     }
 
     function _checkRate(string memory name, uint256 value) private pure {

@@ -2,9 +2,12 @@
 pragma solidity ^0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
+import {PeriodClock} from "./libraries/PeriodClock.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
 import {ReputationMath} from "./libraries/ReputationMath.sol";
@@ -19,13 +22,30 @@ struct Member {
     uint88 debt;
 }
 
+/// @dev A meter's reading signed as EIP-712 `Reading`, submitted by a relayer.
+struct SignedReading {
+    address meter;
+    uint32 participantId;
+    uint256 period;
+    uint256 importWh;
+    uint256 exportWh;
+    bytes signature;
+}
+
 /// @title The imbalance and incentive settlement of the energy market's participants, their debt
-/// collection, and the payment of trades' wheeling fees and levies.
+/// collection, the payment of trades' wheeling fees and levies, and the recording of meter readings.
 /// @notice A linked library with external functions: EnergyMarket runs it by DELEGATECALL on its own
 /// storage, so the market's code stays under EIP-170's 24,576 bytes. Its events and errors are also
 /// declared by EnergyMarket, whose address emits them.
 library MarketSettlement {
     using BidSlots for BidSlots.Bid;
+    using PeriodClock for PeriodClock.Schedule;
+
+    /// @notice EIP-712 type of a meter's signed reading.
+    bytes32 internal constant READING_TYPEHASH = keccak256(
+        "Reading(address meter,uint32 participantId,uint256 period,uint256 importWh,uint256 exportWh)"
+    );
+    uint256 private constant MAX_WH = type(uint48).max;
 
     /// @dev What one settlement transaction needs to know of its period.
     struct Terms {
@@ -50,11 +70,22 @@ library MarketSettlement {
         uint256 reward,
         uint256 penalty
     );
+    event ReadingRecorded(
+        uint256 indexed period, uint32 indexed participantId, address indexed meter, uint256 importWh, uint256 exportWh
+    );
     event DebtRecorded(uint32 indexed participantId, uint256 amount, uint256 totalDebt);
     event DebtRepaid(uint32 indexed participantId, uint256 amount, uint256 remainingDebt);
 
     error MarketGridNotSet();
     error MarketParameterOutOfRange(string name, uint256 value);
+    error MarketPeriodInvalid(uint256 period);
+    error MarketInvalidSignature(address signer);
+    error ReadingMeterNotBound(address meter);
+    error ReadingWrongParticipant(address meter, uint32 claimedId, uint32 boundId);
+    error ReadingTooEarly(uint256 period, uint256 opensAt, uint256 now);
+    error ReadingWindowClosed(uint256 period, uint256 closedAt, uint256 now);
+    error ReadingAlreadyReported(address meter, uint256 period, uint256 lastReportedPeriod);
+    error ReadingOutOfRange(uint256 importWh, uint256 exportWh);
 
     error SettlementNoBid(uint32 participantId, uint256 period);
     error SettlementAlreadyDone(uint32 participantId, uint256 period);
@@ -121,6 +152,26 @@ library MarketSettlement {
         members[id].debt = uint88(member.debt - paid);
         token.move(member.account, grid, paid, SettlementToken.Reason.DebtRepayment, 0);
         emit DebtRepaid(id, paid, member.debt - paid);
+    }
+
+    /// @notice Records readings that meters signed (EIP-712 `Reading` in the market's domain). All or nothing.
+    function recordSignedReadings(
+        mapping(uint256 => BidSlots.Bid) storage bids,
+        mapping(address => uint256) storage lastReadingPeriod,
+        IParticipantRegistry registry,
+        PeriodClock.Schedule memory schedule,
+        bytes32 domainSeparator,
+        SignedReading[] calldata readings
+    ) external {
+        for (uint256 i = 0; i < readings.length; i++) {
+            SignedReading calldata r = readings[i];
+            bytes32 digest = MessageHashUtils.toTypedDataHash(
+                domainSeparator,
+                keccak256(abi.encode(READING_TYPEHASH, r.meter, r.participantId, r.period, r.importWh, r.exportWh))
+            );
+            if (!SignatureChecker.isValidSignatureNow(r.meter, digest, r.signature)) revert MarketInvalidSignature(r.meter);
+            recordReading(bids, lastReadingPeriod, registry, schedule, r.meter, r.participantId, r.period, r.importWh, r.exportWh);
+        }
     }
 
     /// @notice Pays a trade's wheeling fee and levy from its buyer to the grid (each only when due).
@@ -210,5 +261,43 @@ library MarketSettlement {
             members[id].debt = SafeCast.toUint88(debt);
             emit DebtRecorded(id, unpaid, debt);
         }
+    }
+
+    /// @notice Records the reading `meter` reports for its participant in `period`.
+    function recordReading(
+        mapping(uint256 => BidSlots.Bid) storage bids,
+        mapping(address => uint256) storage lastReadingPeriod,
+        IParticipantRegistry registry,
+        PeriodClock.Schedule memory s,
+        address meter,
+        uint32 participantId,
+        uint256 period,
+        uint256 importWh,
+        uint256 exportWh
+    ) public {
+        if (period == 0 || period > type(uint24).max) revert MarketPeriodInvalid(period);
+        uint32 bound = registry.participantOfMeter(meter);
+        if (bound == 0) revert ReadingMeterNotBound(meter);
+        if (bound != participantId) revert ReadingWrongParticipant(meter, participantId, bound);
+        if (importWh > MAX_WH || exportWh > MAX_WH) revert ReadingOutOfRange(importWh, exportWh);
+        uint256 opensAt = s.readingsOpen(period);
+        if (block.timestamp < opensAt) revert ReadingTooEarly(period, opensAt, block.timestamp);
+        uint256 deadline = s.readingDeadline(period);
+        if (block.timestamp >= deadline) revert ReadingWindowClosed(period, deadline, block.timestamp);
+        uint256 last = lastReadingPeriod[meter];
+        if (period <= last) revert ReadingAlreadyReported(meter, period, last);
+        lastReadingPeriod[meter] = period;
+        uint256 k = BidSlots.key(participantId, period);
+        BidSlots.Bid memory bid = bids[k];
+        if (bid.period == period && bid.has(BidSlots.REVEALED)) {
+            // The energy that flowed in the bid's direction; flow the other way counts as none.
+            bool sell = bid.has(BidSlots.SELL);
+            uint256 outward = sell ? exportWh : importWh;
+            uint256 inward = sell ? importWh : exportWh;
+            bid.actualWh = uint48(outward > inward ? outward - inward : 0);
+            bid.flags |= BidSlots.READ;
+            BidSlots.write(bids[k], bid);
+        }
+        emit ReadingRecorded(period, participantId, meter, importWh, exportWh);
     }
 }

@@ -12,4 +12,14 @@ interface IGridConnections {
         returns (uint256 wheelingPerWh, uint256 levyPerWh);
     /// @notice The most a buy bid of `buyerId` may pay per Wh on top of its price, whoever sells.
     function buyerChargeCapPerWh(uint32 buyerId) external view returns (uint256);
+    /// @notice Whether any wheeling fee or levy (`fees`) and any feeder or transformer capacity limit
+    /// (`capacity`) is configured, in one call: the market asks once per reveal or clearing transaction.
+    function features() external view returns (bool fees, bool capacity);
+    /// @notice Reserves the caller's (the market's) capacity for a trade of `quantityWh` in `period`:
+    /// grants it in full, or cut to the smallest headroom of the limits it loads.
+    /// @return grantedWh What the trade may carry.
+    /// @return voided 0: no cut; 1: a limit on the seller's side bound (void the rest of its bid); 2: the buyer's side.
+    function reserveCapacity(uint256 period, uint32 sellerId, uint32 buyerId, uint256 quantityWh)
+        external
+        returns (uint256 grantedWh, uint256 voided);
 }

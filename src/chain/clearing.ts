@@ -18,7 +18,7 @@ import {
 import type { Wallet } from '../core/bid.ts';
 import { marginFor } from '../core/reputation.ts';
 import { ContractRefusedError } from './errors.ts';
-import { clearingCharges, openGridConnections } from './gridConnections.ts';
+import { clearingCapacity, clearingCharges, openGridConnections } from './gridConnections.ts';
 import { asCoreBids, revealedBids, type RevealedBid } from './periodRecords.ts';
 import type { Platform } from './platform.ts';
 import { execute, isTooLargeForOneTransaction } from './transactions.ts';
@@ -167,19 +167,18 @@ export async function planClearing(platform: Platform, period: bigint, maxEntrie
   if (state.stage === 'cleared') return { state, transactions: [] as ClearingStep[][] };
   const bids = await revealedBids(platform, period);
   const resuming = state.stage !== 'bidding';
+  const grid = openGridConnections(platform.connection, platform.deployment);
+  const ids = bids.map((b) => b.participantId);
   const result = clearGreenFirst({
     bids: asCoreBids(period, bids),
     rules: await clearingRules(platform, period, bids),
     wallets: await buyerWallets(platform, bids),
-    charges: await clearingCharges(
-      openGridConnections(platform.connection, platform.deployment),
-      bids.map((b) => b.participantId),
-    ),
+    charges: await clearingCharges(grid, ids),
+    capacity: await clearingCapacity(grid, platform.deployment.market, period, ids),
     resume: resuming
       ? { progress: state.progress, bids: await bidProgress(platform, period, bids) }
       : undefined,
   });
-  const ids = bids.map((b) => b.participantId);
   const fromStage = state.stage === 'all' ? 'all' : 'green';
   return {
     state,

@@ -95,3 +95,9 @@ export async function refusalOf(action: Promise<unknown>): Promise<ContractRefus
     `expected the contract to refuse, got ${outcome === undefined ? 'success' : String(outcome)}`,
   );
 }
+
+/** The contract's refusal of `action` as its error name followed by its arguments as text. */
+export async function refusalNamed(action: Promise<unknown>): Promise<string[]> {
+  const e = await refusalOf(action);
+  return [e.errorName, ...e.args.map(String)];
+}

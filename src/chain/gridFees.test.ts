@@ -5,7 +5,11 @@
  * with reputation on, its scaled margins and its order of tied bids): trades with their fees, awards,
  * budget cuts and every balance, the grid's included.
  */
-import { commitAndRevealGenerated, withdrawShares } from './testing/generatedBids.ts';
+import {
+  commitAndRevealGenerated,
+  expectAwardsAndBalances,
+  withdrawShares,
+} from './testing/generatedBids.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Wallet } from '../core/bid.ts';
@@ -14,7 +18,7 @@ import { buyerChargeCapPerWh, chargesByParticipant, type GridTariff } from '../c
 import { periodWindows } from '../core/periodClock.ts';
 import { marginFor } from '../core/reputation.ts';
 import { parsePricePerKwh } from '../core/units.ts';
-import { refusalOf } from './continuousMarketTesting.ts';
+import { refusalNamed } from './continuousMarketTesting.ts';
 import type { MarketParameters } from './deploy.ts';
 import { gridConnectionsAbi } from './generated/GridConnections.ts';
 import {
@@ -100,10 +104,7 @@ describe('the grid connection register refuses', () => {
       { address: grid.address, abi: gridConnectionsAbi, functionName, args } as never,
       functionName,
     );
-  const refusal = async (action: Promise<unknown>) => {
-    const e = await refusalOf(action);
-    return [e.errorName, ...e.args.map(String)];
-  };
+  const refusal = refusalNamed;
 
   it('every bad step, naming what is wrong', async () => {
     expect(await grid.read.read.feesActive()).toBe(false);
@@ -368,16 +369,7 @@ describe.each(MARKETS)(
             x.levy ?? 0n,
           ]),
         );
-        for (const [i, bid] of revealed.entries()) {
-          const slot = await t.platform.read.market.read.bidOf([bid.participantId, period]);
-          expect([BigInt(slot.awardedWh), (slot.flags & 16) !== 0]).toEqual([
-            core.awardedWh[i],
-            core.voided[i],
-          ]);
-        }
-        for (const member of pool) {
-          expect(await balanceOf(member.account.address)).toBe(core.wallets.get(String(member.id))!.balance);
-        }
+        await expectAwardsAndBalances(t, period, revealed, pool, core);
         const fees = core.trades.reduce((s, x) => s + (x.wheelingFee ?? 0n) + (x.levy ?? 0n), 0n);
         expect(await balanceOf(t.accounts.publicGrid.address)).toBe(gridBefore + fees);
         trades += core.trades.length;

@@ -1,6 +1,8 @@
 /** A period's records as the chain's events tell them: revealed bids, trades, readings, settlements. */
-import type { Address, Hash } from 'viem';
+import { getContract, type Address, type Hash } from 'viem';
 import type { Bid } from '../core/bid.ts';
+import { LIMIT_KINDS, type LimitKind } from '../core/gridCapacity.ts';
+import { gridConnectionsAbi } from './generated/GridConnections.ts';
 import type { Platform } from './platform.ts';
 import { bidRank } from './typedData.ts';
 import { TOKEN_REASON_CODE, TOKEN_REASONS, type TokenReason } from './tokenReasons.ts';
@@ -125,6 +127,37 @@ async function periodCharges(platform: Platform, period: bigint) {
     ),
   );
   return moved.flat().sort((a, b) => (precedes(a, b) ? -1 : 1));
+}
+
+/** A trade of the period cut by a feeder or transformer limit (logged by the grid connection register). */
+export interface CapacityCutRecord extends RecordLocation {
+  readonly sellerId: number;
+  readonly buyerId: number;
+  readonly limit: LimitKind;
+  readonly limitId: number;
+  readonly grantedWh: bigint;
+}
+
+/** The period's capacity cuts of this market's trades, in chain order (none without a register). */
+export async function periodCapacityCuts(platform: Platform, period: bigint): Promise<CapacityCutRecord[]> {
+  const grid = platform.deployment.gridConnections;
+  if (grid === undefined) return [];
+  const logs = await getContract({
+    address: grid,
+    abi: gridConnectionsAbi,
+    client: platform.connection.publicClient,
+  }).getEvents.CapacityCut(
+    { market: platform.deployment.market, period },
+    { fromBlock: platform.deployment.fromBlock },
+  );
+  return logs.map((log) => ({
+    ...location(log),
+    sellerId: log.args.sellerId!,
+    buyerId: log.args.buyerId!,
+    limit: LIMIT_KINDS[log.args.limit!]!,
+    limitId: log.args.limitId!,
+    grantedWh: log.args.grantedWh!,
+  }));
 }
 
 export async function periodSettlements(platform: Platform, period: bigint): Promise<SettlementRecord[]> {

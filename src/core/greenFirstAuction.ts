@@ -29,11 +29,16 @@
  * a levy per Wh to the grid. The budget cut counts them: a buyer's trade is cut to what balance −
  * margin pays at price + charges; under uniform pricing, at its bid + charges less what its earlier
  * awards of the stage will cost that way.
+ *
+ * Capacity (`GreenFirstInput.capacity`, see gridCapacity.ts): after those cuts, a trade reserves its
+ * load on the feeders and transformers it crosses; one that would pass a limit is cut to the smallest
+ * headroom and the bid on the bound limit's side is void for the rest of the period.
  */
 import { compareBuyers, compareSellers, spendable, validateBids, type Bid, type Wallet } from './bid.ts';
 import { averagePriceOf, type AveragePrice, type Trade } from './trade.ts';
 import { MarketInputError } from './errors.ts';
 import { NO_CHARGES, type TradeCharges } from './gridFees.ts';
+import { reserveCapacity, type CapacityCut, type ClearingCapacity } from './gridCapacity.ts';
 
 export type MatchingStage = 'green' | 'all';
 export type ClearingStage = MatchingStage | 'done';
@@ -106,6 +111,8 @@ export interface GreenFirstInput {
   readonly wallets?: ReadonlyMap<string, Wallet>;
   /** What a trade between two participants pays the grid per Wh; omitted: nothing (no fee configured). */
   readonly charges?: (seller: string, buyer: string) => TradeCharges;
+  /** Feeder and transformer limits of the period; omitted: none configured. */
+  readonly capacity?: ClearingCapacity;
   /** To resume a clearing part-way (as the contract holds it); omitted for a fresh clearing. */
   readonly resume?: { readonly progress: ClearingProgress; readonly bids: readonly BidProgress[] };
 }
@@ -122,6 +129,10 @@ export interface GreenFirstResult {
   readonly averagePrice: AveragePrice | null;
   /** Uniform pricing: each stage's price, for the stages that traded in this run. */
   readonly stagePrices: readonly StagePrice[];
+  /** Trades of this run cut by a capacity limit, in the order made. */
+  readonly capacityCuts: readonly CapacityCut[];
+  /** Wh reserved per asset (`assetKey`) after this run, counting the resumed usage. */
+  readonly capacityUsedWh: ReadonlyMap<string, bigint>;
 }
 
 export const FRESH_CLEARING: ClearingProgress = {
@@ -160,6 +171,8 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
   const rules = input.rules ?? MID_PRICE_RULES;
   const uniform = rules.pricing === 'uniform';
   const stagePrices: StagePrice[] = [];
+  const capacityUsedWh = new Map(input.capacity?.usedWh ?? []);
+  const capacityCuts: CapacityCut[] = [];
 
   const chargesOf = (s: number, b: number): TradeCharges =>
     input.charges?.(bids[s]!.participant, bids[b]!.participant) ?? NO_CHARGES;
@@ -274,6 +287,27 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
           voided[b] = true;
         }
       }
+      if (input.capacity !== undefined && quantityWh > 0n) {
+        const reserved = reserveCapacity(
+          input.capacity.limits,
+          capacityUsedWh,
+          seller.participant,
+          buyer.participant,
+          quantityWh,
+        );
+        quantityWh = reserved.grantedWh;
+        if (reserved.cut !== undefined) {
+          voided[reserved.cut.voids === 'seller' ? s : b] = true;
+          const { limit, limitId } = reserved.cut;
+          capacityCuts.push({
+            seller: seller.participant,
+            buyer: buyer.participant,
+            limit,
+            limitId,
+            grantedWh: quantityWh,
+          });
+        }
+      }
       if (quantityWh === 0n) return;
       awardedWh[s] = awardedWh[s]! + quantityWh;
       awardedWh[b] = awardedWh[b]! + quantityWh;
@@ -326,5 +360,7 @@ export function clearGreenFirst(input: GreenFirstInput): GreenFirstResult {
     wallets,
     averagePrice: averagePriceOf(trades),
     stagePrices,
+    capacityCuts,
+    capacityUsedWh,
   };
 }

@@ -22,6 +22,7 @@ import { reputationRoutes } from './routes/reputation.ts';
 import { subsidyRoutes } from './routes/subsidies.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { gridRoutes } from './routes/grid.ts';
+import { gridCapacityRoutes } from './routes/gridCapacity.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tradeRoutes } from './routes/trades.ts';
 
@@ -83,6 +84,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   subsidyRoutes(app, ctx);
   maintenanceRoutes(app, ctx);
   gridRoutes(app, ctx);
+  gridCapacityRoutes(app, ctx);
   explorerRoutes(app, ctx);
   eventRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -74,7 +74,9 @@ async function publishAndCancelMaintenance(page: Page, unitId: number): Promise<
 
 /**
  * The operator records a voltage level (a refused entry names its field) and the seller's connection;
- * with no rate above zero no fee is configured, so the period below trades as before.
+ * with no rate above zero no fee is configured, so the period below trades as before. Then it hangs
+ * the seller's feeder on a transformer and limits the feeder (a refused limit names its field) far
+ * above the period's one trade, which is therefore not cut.
  */
 async function setUpGridConnections(page: Page, unitId: number): Promise<void> {
   await page.goto('/operator');
@@ -96,6 +98,26 @@ async function setUpGridConnections(page: Page, unitId: number): Promise<void> {
     .poll(() => panel.getByTestId('grid-connections-table').innerText(), { timeout: waitMs })
     .toContain('Wind Farm Test');
   expect(await panel.getByTestId('grid-status').innerText()).toContain('No fee is configured');
+
+  // Grid security: the unit's feeder on a transformer, and a limit far above the period's trade.
+  const capacity = page.getByTestId('capacity-panel');
+  expect(await capacity.getByTestId('capacity-status').innerText()).toContain('No limit is set');
+  await capacity.getByTestId('capacity-hang-feeder').fill('7');
+  await capacity.getByTestId('capacity-hang-transformer').fill('2');
+  await capacity.getByTestId('capacity-hang-submit').click();
+  await expect
+    .poll(() => capacity.getByTestId('capacity-table').innerText(), { timeout: waitMs })
+    .toContain('transformer');
+  await capacity.getByTestId('capacity-id').fill('7');
+  await capacity.getByTestId('capacity-limit').fill('plenty');
+  await capacity.getByTestId('capacity-limit-submit').click();
+  await expect.poll(() => capacity.getByTestId('capacity-limit-form').innerText()).toContain('capacity');
+  await capacity.getByTestId('capacity-limit').fill('1000');
+  await capacity.getByTestId('capacity-limit-submit').click();
+  await expect
+    .poll(() => capacity.getByTestId('capacity-status').innerText(), { timeout: waitMs })
+    .toContain('Limits apply');
+  expect(await capacity.getByTestId('capacity-table').innerText()).toContain('1000');
 }
 
 /** Places a bid from the account page and returns the period it went into. */

@@ -3,7 +3,11 @@
  * revealed, after which a buyer may withdraw a share of what it holds so the clearing's budget cut
  * bites.
  */
+import { expect } from 'vitest';
+import type { GreenFirstResult } from '../../core/greenFirstAuction.ts';
 import { withdraw } from '../participants.ts';
+import type { RevealedBid } from '../periodRecords.ts';
+import { BID_FLAGS } from '../typedData.ts';
 import { commitAndReveal } from '../periodDriver.ts';
 import type { Enrolled, TestPlatform } from './testPlatform.ts';
 
@@ -52,4 +56,25 @@ export async function withdrawShares(
     if (amount > 0n)
       await withdraw(t.platform, t.accounts.settlementAgent, member.account, amount, reference);
   }
+}
+
+/** Each revealed bid's award and void on chain equal the core's, and so does each member's balance. */
+export async function expectAwardsAndBalances(
+  t: TestPlatform,
+  period: bigint,
+  revealed: readonly RevealedBid[],
+  pool: readonly Enrolled[],
+  core: Pick<GreenFirstResult, 'awardedWh' | 'voided' | 'wallets'>,
+): Promise<void> {
+  for (const [i, bid] of revealed.entries()) {
+    const slot = await t.platform.read.market.read.bidOf([bid.participantId, period]);
+    expect([BigInt(slot.awardedWh), (slot.flags & BID_FLAGS.voided) !== 0]).toEqual([
+      core.awardedWh[i],
+      core.voided[i],
+    ]);
+  }
+  for (const member of pool)
+    expect(await t.platform.read.token.read.balanceOf([member.account.address])).toBe(
+      core.wallets.get(String(member.id))!.balance,
+    );
 }

@@ -397,6 +397,21 @@ export interface GridTariff {
   connections: { participantId: number; level: number; feeder: number }[];
 }
 
+/** Feeder and transformer capacity limits (`GET /api/grid/capacity`); limits in kWh per period, null: none. */
+export interface GridCapacity {
+  active: boolean;
+  period: number | null;
+  assets: {
+    asset: 'feeder' | 'transformer';
+    id: number;
+    transformer?: number;
+    limit: Decimal | null;
+    periodLimit?: Decimal | null;
+    used?: Decimal;
+  }[];
+  cuts: { sellerId: number; buyerId: number; limit: string; limitId: number; granted: Decimal }[];
+}
+
 export interface MaintenancePlans {
   plans: MaintenancePlan[];
   earliestPeriod: number;

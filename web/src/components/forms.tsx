@@ -94,6 +94,8 @@ interface TextFieldProps {
   inputMode?: 'decimal' | 'numeric';
   pattern?: string;
   maxLength?: number;
+  /** Required unless false (an empty value then means "none"). */
+  required?: boolean;
   title?: string;
 }
 

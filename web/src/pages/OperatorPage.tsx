@@ -1,6 +1,7 @@
 import { api } from '../api/client';
 import type {
   Health,
+  GridCapacity,
   GridTariff,
   MaintenancePlans,
   Meter,
@@ -25,6 +26,7 @@ import { ReputationsTable } from './operator/ReputationsTable';
 import { SubsidyPanel } from './operator/SubsidyPanel';
 import { MaintenancePanel } from './operator/MaintenancePanel';
 import { GridPanel } from './operator/GridPanel';
+import { CapacityPanel } from './operator/CapacityPanel';
 
 export function OperatorPage() {
   const { t } = useI18n();
@@ -35,6 +37,7 @@ export function OperatorPage() {
   const subsidies = useAsync(() => api.get<SubsidyProgramme>('/subsidies'), []);
   const maintenance = useAsync(() => api.get<MaintenancePlans>('/maintenance'), []);
   const grid = useAsync(() => api.get<GridTariff>('/grid'), []);
+  const capacity = useAsync(() => api.get<GridCapacity>('/grid/capacity'), []);
   const reputations = useAsync(() => api.get<Reputations>('/reputation'), []);
   useLiveReload(['block'], health.reload, 3000);
   useLiveReload(['clock'], () => {
@@ -87,6 +90,7 @@ export function OperatorPage() {
         <MaintenancePanel plans={maintenance.data} participants={list} onChanged={maintenance.reload} />
       )}
       {grid.data && <GridPanel grid={grid.data} participants={list} onChanged={grid.reload} />}
+      {capacity.data && <CapacityPanel capacity={capacity.data} onChanged={capacity.reload} />}
       {subsidies.data && <SubsidyPanel programme={subsidies.data} onChanged={subsidies.reload} />}
       <section>
         <h2>{t('operator.reputations')}</h2>
