@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IFundsHolder} from "./interfaces/IFundsHolder.sol";
 import {IGridConnections} from "./interfaces/IGridConnections.sol";
+import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
 import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
@@ -193,6 +194,8 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     error OrderNotOwner(uint256 period, uint32 orderId, uint32 participantId);
     error OrderInvalidSignature(address signer);
     error OrderInDebt(uint32 participantId, uint256 debt);
+    /// @notice The unit's maintenance plan `planId` covers the period: it may not sell in it.
+    error OrderUnitUnderMaintenance(uint32 participantId, uint256 period, uint256 planId);
     /// @notice Raised by the grid connection register, through this market: a buy order of a
     /// participant without a voltage level while a wheeling fee applies.
     error GridNotConnected(uint32 participantId);
@@ -219,6 +222,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     /// @notice The grid company's register of connections and charges, the sealed-bid market's (zero:
     /// none). While it has a fee configured a fill's buyer pays the wheeling fee and levy, as there.
     IGridConnections public immutable gridConnections;
+    /// @notice The grid company's maintenance plans, the sealed-bid market's (zero: none): a unit may
+    /// not sell in a period its plan covers, in either market.
+    IMaintenancePlans public immutable maintenancePlans;
     /// @notice Start of delivery period 1, unix seconds.
     uint256 public immutable genesis;
     uint256 public immutable periodSeconds;
@@ -256,6 +262,7 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         token = token_;
         periodicMarket = periodicMarket_;
         gridConnections = periodicMarket_.gridConnections();
+        maintenancePlans = periodicMarket_.maintenancePlans();
         genesis = s.genesis;
         periodSeconds = s.periodSeconds;
         readingSeconds = s.readingSeconds;
@@ -547,6 +554,10 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         bool buy = side == Side.Buy;
         if (buy ? profile.kind == IParticipantRegistry.Kind.Producer : profile.kind == IParticipantRegistry.Kind.Consumer) {
             revert OrderSideNotAllowed(id, side);
+        }
+        if (!buy && address(maintenancePlans) != address(0)) {
+            uint256 planId = maintenancePlans.planCovering(id, period);
+            if (planId != 0) revert OrderUnitUnderMaintenance(id, period, planId);
         }
         if (quantityWh == 0 || quantityWh > MAX_WH) revert OrderQuantityOutOfRange(quantityWh, MAX_WH);
         if (pricePerWh == 0 || pricePerWh > MAX_PRICE) revert OrderPriceOutOfRange(pricePerWh, MAX_PRICE);

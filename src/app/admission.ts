@@ -5,6 +5,7 @@
 import type { Side } from '../core/bid.ts';
 import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
 import { KIND_CODE } from '../chain/typedData.ts';
+import type { GridConnections } from '../chain/gridConnections.ts';
 import { RequestError } from './errors.ts';
 
 /** A producer only sells and a consumer only buys (`kind` as the registry codes it). */
@@ -33,4 +34,22 @@ export async function refuseUnderMaintenance(
     `the unit is under maintenance in period ${period} (plan ${planId}, periods ${plan.fromPeriod}–${plan.toPeriod}, work order ${workOrderText(plan.workOrder)}): it may not sell then`,
     'period',
   );
+}
+
+/**
+ * The most a buy bid or order of `participantId` may owe per Wh in wheeling fee and levy, as the
+ * contracts check it (at a sealed bid's reveal, at a continuous order's placement) (0 without fees); refuses a buyer the grid company has not connected.
+ */
+export async function buyerChargesPerWh(
+  grid: GridConnections | undefined,
+  participantId: number,
+): Promise<bigint> {
+  if (grid === undefined || !(await grid.read.read.feesActive())) return 0n;
+  const { level } = await grid.read.read.connectionOf([participantId]);
+  if (level === 0 && (await grid.read.read.wheelingActive()))
+    throw new RequestError(
+      'forbidden',
+      'wheeling fees apply and the grid company has not recorded this participant’s voltage level yet: it may not buy until it does',
+    );
+  return await grid.read.read.buyerChargeCapPerWh([participantId]);
 }

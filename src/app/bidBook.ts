@@ -19,7 +19,7 @@ import type { Relayer } from '../chain/relayer.ts';
 import { summarize } from '../chain/transactions.ts';
 import type { SealedBid } from '../chain/typedData.ts';
 import { formatMoney, formatPricePerKwh } from '../core/units.ts';
-import { refuseSideOfKind, refuseUnderMaintenance } from './admission.ts';
+import { buyerChargesPerWh, refuseSideOfKind, refuseUnderMaintenance } from './admission.ts';
 import { RequestError } from './errors.ts';
 import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { GridConnections } from '../chain/gridConnections.ts';
@@ -44,21 +44,6 @@ export interface BidBookTick {
 
 /** How far ahead a bid may be placed: a day of 15-minute periods. */
 export const MAX_PERIODS_AHEAD = 96n;
-
-/**
- * The most a buy bid of `participantId` may owe per Wh in wheeling fee and levy, as the contract
- * checks it at the reveal (0 without fees); refuses a buyer the grid company has not connected.
- */
-async function buyerChargesPerWh(grid: GridConnections | undefined, participantId: number): Promise<bigint> {
-  if (grid === undefined || !(await grid.read.read.feesActive())) return 0n;
-  const { level } = await grid.read.read.connectionOf([participantId]);
-  if (level === 0 && (await grid.read.read.wheelingActive()))
-    throw new RequestError(
-      'forbidden',
-      'wheeling fees apply and the grid company has not recorded this participant’s voltage level yet: it may not buy until it does',
-    );
-  return await grid.read.read.buyerChargeCapPerWh([participantId]);
-}
 
 export function createBidBook(deps: {
   store: PlatformStore;

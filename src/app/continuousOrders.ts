@@ -8,7 +8,7 @@
 import type { Account, LocalAccount } from 'viem';
 import type { Side } from '../core/bid.ts';
 import { periodAt, type PeriodSchedule } from '../core/periodClock.ts';
-import { formatMoney } from '../core/units.ts';
+import { formatMoney, formatPricePerKwh } from '../core/units.ts';
 import {
   continuousOutcome,
   readBook,
@@ -23,10 +23,11 @@ import {
   signOrder,
 } from '../chain/continuousMarketSigning.ts';
 import { ContractRefusedError } from '../chain/errors.ts';
+import type { GridConnections } from '../chain/gridConnections.ts';
 import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { Platform } from '../chain/platform.ts';
 import type { ChainLock } from './chainLock.ts';
-import { refuseSideOfKind, refuseUnderMaintenance } from './admission.ts';
+import { buyerChargesPerWh, refuseSideOfKind, refuseUnderMaintenance } from './admission.ts';
 import { RequestError } from './errors.ts';
 import { MAX_PERIODS_AHEAD } from './bidBook.ts';
 
@@ -62,6 +63,7 @@ export function createContinuousOrders(deps: {
   lock: ChainLock;
   schedule: PeriodSchedule;
   maintenancePlans?: MaintenancePlans;
+  gridConnections?: GridConnections;
   now(): Promise<bigint>;
 }) {
   const { market, platform } = deps;
@@ -142,11 +144,14 @@ export function createContinuousOrders(deps: {
     if (side === 'buy') {
       const committed = margin + reserved;
       const spendable = held > committed ? held - committed : 0n;
-      const cost = request.quantityWh * request.pricePerWh;
+      const chargesPerWh = await buyerChargesPerWh(deps.gridConnections, id);
+      const cost = request.quantityWh * (request.pricePerWh + chargesPerWh);
       if (cost > spendable)
         throw new RequestError(
           'invalid',
-          `quantity × price is ${formatMoney(cost)} but the wallet can spend ${formatMoney(spendable)} (balance − margin − what its resting buy orders reserve)`,
+          chargesPerWh === 0n
+            ? `quantity × price is ${formatMoney(cost)} but the wallet can spend ${formatMoney(spendable)} (balance − margin − what its resting buy orders reserve)`
+            : `quantity × (price + at most ${formatPricePerKwh(chargesPerWh)} per kWh of wheeling fee and levy) is ${formatMoney(cost)} but the wallet can spend ${formatMoney(spendable)} (balance − margin − what its resting buy orders reserve)`,
           'quantity',
         );
     }

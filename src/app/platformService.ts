@@ -332,6 +332,7 @@ export async function startPlatformService(
               lock,
               schedule,
               maintenancePlans,
+              gridConnections,
               now: () => clock.now(),
             }),
       meters,

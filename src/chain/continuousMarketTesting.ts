@@ -33,9 +33,16 @@ export interface ContinuousTestPlatform {
 
 export async function startContinuousTestPlatform(
   settings: ContinuousMarketSettings = CONTINUOUS_TEST_SETTINGS,
-  options: { readonly holdFunds?: boolean; readonly gridConnections?: boolean } = {},
+  options: {
+    readonly holdFunds?: boolean;
+    readonly gridConnections?: boolean;
+    readonly maintenancePlans?: boolean;
+  } = {},
 ): Promise<ContinuousTestPlatform> {
-  const t = await startTestPlatform({ gridConnections: options.gridConnections ?? false });
+  const t = await startTestPlatform({
+    gridConnections: options.gridConnections ?? false,
+    maintenancePlans: options.maintenancePlans ?? false,
+  });
   const address = await deployContinuousMarket(t.connection, {
     operator: t.accounts.operator,
     registry: t.platform.deployment.registry,
