@@ -19,7 +19,8 @@ export type Reason =
   | 'debt-repayment'
   | 'subsidy'
   | 'wheeling-fee'
-  | 'levy';
+  | 'levy'
+  | 'region-fee';
 
 export interface OnChain {
   transactionHash: Hash;

@@ -71,6 +71,7 @@ export const en = {
   'reason.subsidy': 'subsidy',
   'reason.wheeling-fee': 'wheeling fee',
   'reason.levy': 'levy',
+  'reason.region-fee': 'forward region fee',
   'statement.charges': 'Paid to the grid: wheeling fees {wheeling}, levies {levy}',
   'statement.sum': 'Opening balance {opening} + the movements above = closing balance {closing}',
   'col.wheelingFees': 'Wheeling fees',

@@ -72,6 +72,7 @@ export const zh: Record<MessageKey, string> = {
   'reason.subsidy': '补贴',
   'reason.wheeling-fee': '过网费',
   'reason.levy': '政府性基金及附加',
+  'reason.region-fee': '远期交易区域费',
   'statement.charges': '支付电网：过网费 {wheeling}，政府性基金及附加 {levy}',
   'statement.sum': '期初余额 {opening} + 上列收支 = 期末余额 {closing}',
   'col.wheelingFees': '过网费',
