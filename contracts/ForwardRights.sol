@@ -2,6 +2,9 @@
 pragma solidity ^0.8.28;
 
 import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
 import {IForwardSchedules} from "./interfaces/IForwardSchedules.sol";
@@ -29,7 +32,10 @@ import {SettlementMath} from "./libraries/SettlementMath.sol";
 /// the Wh it holds; the average price A is the schedule's own (Σ Wh × price / Σ Wh). A unit may not
 /// register or be issued a window that overlaps its maintenance; a maintenance plan published later
 /// leaves the schedule standing, and the unit's missing export is settled as a shortfall.
-contract ForwardRights is IForwardSchedules {
+///
+/// Participants hold no ether: each of their actions may also be signed (EIP-712 `ForwardAction`) and
+/// relayed (`actBySignature`).
+contract ForwardRights is IForwardSchedules, EIP712, Nonces {
     using PeriodClock for PeriodClock.Schedule;
 
     /// @notice The longest window of an offer, in periods (one day of 15-minute periods).
@@ -43,6 +49,30 @@ contract ForwardRights is IForwardSchedules {
     uint256 private constant MAX_PRICE = type(uint80).max;
     uint8 private constant READ = 1;
     uint8 private constant SETTLED = 2;
+    /// @notice EIP-712 type of a participant's signed action; what `id` and `first`..`third` carry
+    /// depends on the action (see `actBySignature`).
+    bytes32 public constant ACTION_TYPEHASH = keccak256(
+        "ForwardAction(address participant,uint8 action,uint256 id,uint256 first,uint256 second,uint256 third,uint256 nonce)"
+    );
+
+    enum Action {
+        Register,
+        Buy,
+        OfferSale,
+        AcceptSale,
+        CancelSale
+    }
+
+    struct SignedAction {
+        address participant;
+        Action action;
+        uint256 id;
+        uint256 first;
+        uint256 second;
+        uint256 third;
+        uint256 nonce;
+        bytes signature;
+    }
 
     /// @notice A producer's forward offer: two storage words.
     struct Offer {
@@ -161,6 +191,8 @@ contract ForwardRights is IForwardSchedules {
     error ForwardNoSchedule(uint32 participantId, uint256 period);
     error ForwardAlreadySettled(uint32 participantId, uint256 period);
     error ForwardReadingPending(uint32 participantId, uint256 period, uint256 deadline);
+    error ForwardInvalidSignature(address signer);
+    error ForwardSaleToSelf(uint32 participantId);
 
     IParticipantRegistry public immutable registry;
     /// @notice The settlement token; this contract must be added to it as a ledger (`addLedger`) for
@@ -188,7 +220,7 @@ contract ForwardRights is IForwardSchedules {
     mapping(address meter => uint256) private _lastReadingPeriod;
     mapping(uint32 participantId => uint256) private _debt;
 
-    constructor(IParticipantRegistry registry_, SettlementToken token_) {
+    constructor(IParticipantRegistry registry_, SettlementToken token_) EIP712("WattLedger Forward Rights", "1") {
         registry = registry_;
         token = token_;
     }
@@ -240,7 +272,14 @@ contract ForwardRights is IForwardSchedules {
         external
         returns (uint256 offerId)
     {
-        (uint32 id, IParticipantRegistry.Profile memory profile) = _participant(msg.sender);
+        return _register(msg.sender, firstPeriod, lastPeriod, whPerPeriod, pricePerWh);
+    }
+
+    function _register(address account, uint256 firstPeriod, uint256 lastPeriod, uint256 whPerPeriod, uint256 pricePerWh)
+        private
+        returns (uint256 offerId)
+    {
+        (uint32 id, IParticipantRegistry.Profile memory profile) = _participant(account);
         if (profile.kind == IParticipantRegistry.Kind.Consumer) revert ForwardNotProducer(id);
         if (
             firstPeriod == 0 || lastPeriod < firstPeriod || lastPeriod - firstPeriod >= MAX_OFFER_PERIODS
@@ -279,7 +318,11 @@ contract ForwardRights is IForwardSchedules {
     /// @notice The calling large user buys `whPerPeriod` of an issued offer's rights from its producer,
     /// paying price × Wh × periods to the producer and the region's fee × Wh × periods to the grid.
     function buy(uint256 offerId, uint256 whPerPeriod) external {
-        (uint32 id,) = _participant(msg.sender);
+        _buy(msg.sender, offerId, whPerPeriod);
+    }
+
+    function _buy(address account, uint256 offerId, uint256 whPerPeriod) private {
+        (uint32 id,) = _participant(account);
         Offer memory o = _tradable(offerId, id);
         uint256 available = o.whPerPeriod - o.soldWhPerPeriod;
         if (whPerPeriod == 0 || whPerPeriod > available) {
@@ -288,13 +331,13 @@ contract ForwardRights is IForwardSchedules {
         uint256 energy = whPerPeriod * (uint256(o.lastPeriod) - o.firstPeriod + 1);
         uint256 amount = energy * o.pricePerWh;
         uint256 fee = energy * o.feePerWh;
-        _checkBudget(id, msg.sender, amount + fee);
+        _checkBudget(id, account, amount + fee);
         _join(id, offerId);
         _offers[offerId - 1].soldWhPerPeriod = uint48(o.soldWhPerPeriod + whPerPeriod);
         _holdings[offerId][id] += uint48(whPerPeriod);
-        token.move(msg.sender, _accountOf(o.producerId), amount, SettlementToken.Reason.Trade, o.firstPeriod);
+        token.move(account, _accountOf(o.producerId), amount, SettlementToken.Reason.Trade, o.firstPeriod);
         if (fee > 0) {
-            token.move(msg.sender, registry.publicGrid(), fee, SettlementToken.Reason.RegionFee, o.firstPeriod);
+            token.move(account, registry.publicGrid(), fee, SettlementToken.Reason.RegionFee, o.firstPeriod);
             regionFeesCollected[o.region] += fee;
         }
         emit RightsTransferred(offerId, o.producerId, id, 0, whPerPeriod, o.pricePerWh, amount, fee);
@@ -307,8 +350,16 @@ contract ForwardRights is IForwardSchedules {
         external
         returns (uint256 saleId)
     {
-        (uint32 id,) = _participant(msg.sender);
+        return _offerSale(msg.sender, offerId, buyerId, whPerPeriod, pricePerWh);
+    }
+
+    function _offerSale(address account, uint256 offerId, uint32 buyerId, uint256 whPerPeriod, uint256 pricePerWh)
+        private
+        returns (uint256 saleId)
+    {
+        (uint32 id,) = _participant(account);
         _tradable(offerId, buyerId);
+        if (buyerId == id) revert ForwardSaleToSelf(id);
         uint256 held = _holdings[offerId][id];
         if (whPerPeriod == 0 || whPerPeriod > held) revert ForwardRightsUnavailable(offerId, id, held, whPerPeriod);
         if (pricePerWh == 0 || pricePerWh > MAX_PRICE) revert ForwardPriceOutOfRange(pricePerWh, MAX_PRICE);
@@ -320,29 +371,57 @@ contract ForwardRights is IForwardSchedules {
     /// @notice The named buyer accepts a sale: it pays price × Wh × periods to the seller, and the
     /// rights move, if the seller still holds them and trading in the offer is open.
     function acceptSale(uint256 saleId) external {
+        _acceptSale(msg.sender, saleId);
+    }
+
+    function _acceptSale(address account, uint256 saleId) private {
         Sale memory s = sale(saleId);
-        (uint32 id,) = _participant(msg.sender);
+        (uint32 id,) = _participant(account);
         if (id != s.buyerId) revert ForwardSaleNotYours(saleId, id);
         Offer memory o = _tradable(s.offerId, id);
         uint256 held = _holdings[s.offerId][s.sellerId];
         if (s.whPerPeriod > held) revert ForwardRightsUnavailable(s.offerId, s.sellerId, held, s.whPerPeriod);
         uint256 amount = uint256(s.whPerPeriod) * (uint256(o.lastPeriod) - o.firstPeriod + 1) * s.pricePerWh;
-        _checkBudget(id, msg.sender, amount);
+        _checkBudget(id, account, amount);
         _join(id, s.offerId);
         _sales[saleId - 1].open = false;
         _holdings[s.offerId][s.sellerId] = uint48(held - s.whPerPeriod);
         _holdings[s.offerId][id] += s.whPerPeriod;
-        token.move(msg.sender, _accountOf(s.sellerId), amount, SettlementToken.Reason.Trade, o.firstPeriod);
+        token.move(account, _accountOf(s.sellerId), amount, SettlementToken.Reason.Trade, o.firstPeriod);
         emit RightsTransferred(s.offerId, s.sellerId, id, saleId, s.whPerPeriod, s.pricePerWh, amount, 0);
     }
 
     /// @notice The seller withdraws a sale not yet accepted.
     function cancelSale(uint256 saleId) external {
+        _cancelSale(msg.sender, saleId);
+    }
+
+    function _cancelSale(address account, uint256 saleId) private {
         Sale memory s = sale(saleId);
-        (uint32 id,) = _participant(msg.sender);
+        (uint32 id,) = _participant(account);
         if (id != s.sellerId) revert ForwardSaleNotYours(saleId, id);
         _sales[saleId - 1].open = false;
         emit SaleCancelled(saleId);
+    }
+
+    /// @notice Performs an action a participant signed (EIP-712 `ForwardAction`), relayed for it:
+    /// Register (id = firstPeriod, first = lastPeriod, second = whPerPeriod, third = pricePerWh),
+    /// Buy (id = offerId, first = whPerPeriod), OfferSale (id = offerId, first = buyerId, second =
+    /// whPerPeriod, third = pricePerWh), AcceptSale and CancelSale (id = saleId). Each signature once.
+    /// @return createdId the new offer's or sale's id (0 for the other actions)
+    function actBySignature(SignedAction calldata a) external returns (uint256 createdId) {
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(ACTION_TYPEHASH, a.participant, a.action, a.id, a.first, a.second, a.third, a.nonce))
+        );
+        if (!SignatureChecker.isValidSignatureNow(a.participant, digest, a.signature)) {
+            revert ForwardInvalidSignature(a.participant);
+        }
+        _useCheckedNonce(a.participant, a.nonce);
+        if (a.action == Action.Register) return _register(a.participant, a.id, a.first, a.second, a.third);
+        if (a.action == Action.Buy) _buy(a.participant, a.id, a.first);
+        else if (a.action == Action.OfferSale) return _offerSale(a.participant, a.id, _id32(a.first), a.second, a.third);
+        else if (a.action == Action.AcceptSale) _acceptSale(a.participant, a.id);
+        else _cancelSale(a.participant, a.id);
     }
 
     // ------------------------------------------------------------------ delivery and settlement
@@ -479,6 +558,11 @@ contract ForwardRights is IForwardSchedules {
 
     function _checkPeriod(uint256 period) private pure {
         if (period == 0 || period > type(uint24).max) revert ForwardPeriodInvalid(period);
+    }
+
+    function _id32(uint256 participantId) private pure returns (uint32) {
+        if (participantId > type(uint32).max) revert ForwardParticipantInvalid(type(uint32).max);
+        return uint32(participantId);
     }
 
     function _kindOf(uint32 participantId) private view returns (IParticipantRegistry.Kind) {

@@ -20,6 +20,7 @@ import { summarize } from '../chain/transactions.ts';
 import { KIND_CODE, type SealedBid } from '../chain/typedData.ts';
 import { formatMoney, formatPricePerKwh } from '../core/units.ts';
 import { RequestError } from './errors.ts';
+import type { ForwardRights } from '../chain/forwardRights.ts';
 import { workOrderText, type MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { GridConnections } from '../chain/gridConnections.ts';
 import type { PlatformStore, StoredBid } from './platformStore.ts';
@@ -68,6 +69,12 @@ export function createBidBook(deps: {
   maintenancePlans?: MaintenancePlans;
   /** The grid company's connection register: a buy bid must also cover its wheeling fee and levy. */
   gridConnections?: GridConnections;
+  /**
+   * The forward rights: a participant with a forward delivery scheduled in a period may not bid in it
+   * (one metered flow is settled once). Checked here until the market's own commit check
+   * (BidUnitHasForwardSchedule) fits in its code size.
+   */
+  forwardRights?: ForwardRights;
   now(): Promise<bigint>;
 }) {
   const { store, platform, relayer, schedule } = deps;
@@ -78,6 +85,11 @@ export function createBidBook(deps: {
     while (periodWindows(schedule, period).commitCloses <= now) period += 1n;
     return period;
   }
+
+  /** Whether the participant's metered flow in `period` is a forward delivery's. */
+  const hasForwardSchedule = async (participantId: number, period: bigint): Promise<boolean> =>
+    deps.forwardRights !== undefined &&
+    (await deps.forwardRights.read.read.hasSchedule([participantId, period]));
 
   async function place(request: BidRequest): Promise<StoredBid> {
     const now = await deps.now();
@@ -134,6 +146,12 @@ export function createBidBook(deps: {
         );
       }
     }
+    if (await hasForwardSchedule(request.participantId, period))
+      throw new RequestError(
+        'conflict',
+        `the participant has a forward delivery scheduled in period ${period}: its metered flow is settled there, so it may not bid`,
+        'period',
+      );
     // The contract checks admission again at the reveal; refusing here spares a doomed commit. The
     // margin is the one a bid committed now holds (scaled by the participant's reputation when on).
     const [{ nextMargin: marginAmount }, balance] = await Promise.all([
@@ -227,6 +245,16 @@ export function createBidBook(deps: {
           `its commit window closed at ${w.commitCloses} before it could be sent`,
         );
         result.expired += 1;
+      } else if (now >= w.commitOpens && (await hasForwardSchedule(bid.participantId, bid.period))) {
+        // Rights trade until the commit window of their first period opens: fixed now, and bought
+        // after the bid was placed.
+        store.markFailed(
+          bid.participantId,
+          bid.period,
+          'refused',
+          `BidUnitHasForwardSchedule: a forward delivery is scheduled for participant ${bid.participantId} in period ${bid.period}`,
+        );
+        result.refused += 1;
       } else if (now >= w.commitOpens) {
         toCommit.push({
           bid,

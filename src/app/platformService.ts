@@ -24,6 +24,7 @@ import type { ApiContext } from '../server/context.ts';
 import { openSubsidyPool } from '../chain/subsidyPool.ts';
 import { openGridConnections } from '../chain/gridConnections.ts';
 import { openMaintenancePlans } from '../chain/maintenancePlans.ts';
+import { openForwardRights } from '../chain/forwardRights.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { createBidBook } from './bidBook.ts';
 import { caseStudyBots, enrolCaseStudy } from './caseStudyBots.ts';
@@ -127,6 +128,7 @@ export async function startPlatformService(
     }
     const maintenancePlans = openMaintenancePlans(platform.connection, platform.deployment);
     const gridConnections = openGridConnections(platform.connection, platform.deployment);
+    const forwardRights = openForwardRights(platform.connection, platform.deployment);
     const bidBook = createBidBook({
       store,
       platform,
@@ -134,6 +136,7 @@ export async function startPlatformService(
       schedule,
       maintenancePlans,
       gridConnections,
+      forwardRights,
       now: () => clock.now(),
     });
     const meters = await startMeterFleet({
@@ -309,6 +312,7 @@ export async function startPlatformService(
       subsidyPool,
       maintenancePlans,
       gridConnections,
+      forwardRights,
       config,
       platform,
       accounts,

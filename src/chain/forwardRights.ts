@@ -9,6 +9,7 @@ import {
   parseEventLogs,
   type Account,
   type Address,
+  type LocalAccount,
   type TransactionReceipt,
 } from 'viem';
 import { type ForwardBook, type ForwardOffer, type ForwardSale } from '../core/forwardRights.ts';
@@ -150,6 +151,16 @@ export const setRegion = (rights: ForwardRights, operator: Account, participantI
 export const setRegionFee = (rights: ForwardRights, operator: Account, region: number, feePerWh: bigint) =>
   send(rights, operator, 'setRegionFee', [region, feePerWh], `set region ${region}'s fee`);
 
+const createdOfferId = (receipt: TransactionReceipt): number =>
+  Number(
+    parseEventLogs({ abi: forwardRightsAbi, eventName: 'OfferRegistered', logs: receipt.logs })[0]!.args
+      .offerId,
+  );
+const createdSaleId = (receipt: TransactionReceipt): number =>
+  Number(
+    parseEventLogs({ abi: forwardRightsAbi, eventName: 'SaleOffered', logs: receipt.logs })[0]!.args.saleId,
+  );
+
 export async function registerForwardOffer(
   rights: ForwardRights,
   producer: Account,
@@ -162,8 +173,7 @@ export async function registerForwardOffer(
     [offer.firstPeriod, offer.lastPeriod, offer.whPerPeriod, offer.pricePerWh],
     'register a forward offer',
   );
-  const [event] = parseEventLogs({ abi: forwardRightsAbi, eventName: 'OfferRegistered', logs: receipt.logs });
-  return { offerId: Number(event!.args.offerId), receipt };
+  return { offerId: createdOfferId(receipt), receipt };
 }
 
 export const issueForwardOffer = (rights: ForwardRights, operator: Account, offerId: number) =>
@@ -188,8 +198,7 @@ export async function offerForwardSale(
     [BigInt(sale.offerId), sale.buyerId, sale.whPerPeriod, sale.pricePerWh],
     `offer rights of forward offer ${sale.offerId} for sale`,
   );
-  const [event] = parseEventLogs({ abi: forwardRightsAbi, eventName: 'SaleOffered', logs: receipt.logs });
-  return { saleId: Number(event!.args.saleId), receipt };
+  return { saleId: createdSaleId(receipt), receipt };
 }
 
 export const acceptForwardSale = (rights: ForwardRights, buyer: Account, saleId: number) =>
@@ -331,4 +340,113 @@ export async function readForwardBook(
     if (collected > 0n) regionFeesCollected.set(region, collected);
   }
   return { offers, sales, holdings, largeUsers, regionOf, regionFeePerWh, regionFeesCollected };
+}
+
+/** What a participant may sign for a relayer to perform (`ForwardRights.Action`). */
+export type ForwardAction =
+  | {
+      readonly action: 'register';
+      readonly firstPeriod: bigint;
+      readonly lastPeriod: bigint;
+      readonly whPerPeriod: bigint;
+      readonly pricePerWh: bigint;
+    }
+  | { readonly action: 'buy'; readonly offerId: number; readonly whPerPeriod: bigint }
+  | {
+      readonly action: 'offer-sale';
+      readonly offerId: number;
+      readonly buyerId: number;
+      readonly whPerPeriod: bigint;
+      readonly pricePerWh: bigint;
+    }
+  | { readonly action: 'accept-sale' | 'cancel-sale'; readonly saleId: number };
+
+const forwardActionTypes = {
+  ForwardAction: [
+    { name: 'participant', type: 'address' },
+    { name: 'action', type: 'uint8' },
+    { name: 'id', type: 'uint256' },
+    { name: 'first', type: 'uint256' },
+    { name: 'second', type: 'uint256' },
+    { name: 'third', type: 'uint256' },
+    { name: 'nonce', type: 'uint256' },
+  ],
+} as const;
+
+/** The contract's fields of an action: its code, `id` and `first`..`third`. */
+function actionFields(a: ForwardAction): {
+  action: number;
+  id: bigint;
+  first: bigint;
+  second: bigint;
+  third: bigint;
+} {
+  switch (a.action) {
+    case 'register':
+      return {
+        action: 0,
+        id: a.firstPeriod,
+        first: a.lastPeriod,
+        second: a.whPerPeriod,
+        third: a.pricePerWh,
+      };
+    case 'buy':
+      return { action: 1, id: BigInt(a.offerId), first: a.whPerPeriod, second: 0n, third: 0n };
+    case 'offer-sale':
+      return {
+        action: 2,
+        id: BigInt(a.offerId),
+        first: BigInt(a.buyerId),
+        second: a.whPerPeriod,
+        third: a.pricePerWh,
+      };
+    case 'accept-sale':
+      return { action: 3, id: BigInt(a.saleId), first: 0n, second: 0n, third: 0n };
+    case 'cancel-sale':
+      return { action: 4, id: BigInt(a.saleId), first: 0n, second: 0n, third: 0n };
+  }
+}
+
+/**
+ * The participant signs an action with its next nonce and the relayer performs it; the new offer's or
+ * sale's id for a registration or an offered sale.
+ */
+export async function actBySignature(
+  rights: ForwardRights,
+  participant: LocalAccount,
+  relayer: Account,
+  action: ForwardAction,
+): Promise<{ createdId: number | undefined; receipt: TransactionReceipt }> {
+  const fields = actionFields(action);
+  const nonce = await rights.read.read.nonces([participant.address]);
+  const message = { participant: participant.address, ...fields, nonce };
+  const signature = await participant.signTypedData({
+    domain: {
+      name: 'WattLedger Forward Rights',
+      version: '1',
+      chainId: rights.connection.chain.id,
+      verifyingContract: rights.address,
+    },
+    types: forwardActionTypes,
+    primaryType: 'ForwardAction',
+    message,
+  });
+  const receipt = await execute(
+    rights.connection,
+    relayer,
+    {
+      address: rights.address,
+      abi: forwardRightsAbi,
+      functionName: 'actBySignature',
+      args: [{ ...message, signature }],
+    },
+    `${action.action} (forward rights, signed)`,
+  );
+  const createdId =
+    action.action === 'register'
+      ? createdOfferId(receipt)
+      : action.action === 'offer-sale'
+        ? createdSaleId(receipt)
+        : undefined;
+  return { createdId, receipt };
 }

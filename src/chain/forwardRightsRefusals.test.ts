@@ -11,6 +11,7 @@ import { refusalOf } from './continuousMarketTesting.ts';
 import { newAccount } from './devAccounts.ts';
 import {
   acceptForwardSale,
+  actBySignature,
   buyForwardRights,
   deployForwardRights,
   issueForwardOffer,
@@ -245,6 +246,16 @@ describe('forward rights: refusals and gas', () => {
     await t.clock.advanceTo(next.readingDeadline);
     const missing = await settleForwardDeliveries(rights, t.keeper, period + 1n, [large2.id]);
     expect(missing.status).toBe('success');
+  });
+
+  it('refuses a signed action that its participant did not sign', async () => {
+    const impostor = { ...newAccount(), address: large.account.address };
+    const action = { action: 'cancel-sale', saleId: 1 } as const;
+    expect(await refused(actBySignature(rights, impostor, t.accounts.relayer, action))).toEqual([
+      'ForwardInvalidSignature',
+      [large.account.address],
+    ]);
+    expect(await rights.read.read.nonces([large.account.address])).toBe(0n);
   });
 
   it('keeps a participant party to at most 16 live offers', async () => {

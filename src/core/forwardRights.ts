@@ -104,7 +104,8 @@ export type ForwardRefusal =
   | 'ForwardBudgetNotCovered'
   | 'ForwardTooManyOffers'
   | 'ForwardSaleUnknown'
-  | 'ForwardSaleNotYours';
+  | 'ForwardSaleNotYours'
+  | 'ForwardSaleToSelf';
 
 /** What each refusal means, for a person. */
 export const FORWARD_REFUSALS: Record<ForwardRefusal, string> = {
@@ -126,6 +127,7 @@ export const FORWARD_REFUSALS: Record<ForwardRefusal, string> = {
   ForwardTooManyOffers: `a participant is party to at most ${MAX_LIVE_OFFERS_PER_PARTICIPANT} offers that have not ended`,
   ForwardSaleUnknown: 'there is no such open sale',
   ForwardSaleNotYours: 'the sale names another participant',
+  ForwardSaleToSelf: 'a holder cannot sell rights to itself',
 };
 
 /** A token movement an action makes: between participants (ids) or to the public grid. */
@@ -300,6 +302,7 @@ export function offerSale(
   if (who !== null) return refuse(who);
   const tradable = tradableRefusal(book, sale.offerId, sale.buyerId, context);
   if (tradable !== null) return refuse(tradable);
+  if (sale.buyerId === seller!.id) return refuse('ForwardSaleToSelf');
   const held = holdingOf(book, sale.offerId, seller!.id);
   if (sale.whPerPeriod === 0n || sale.whPerPeriod > held) return refuse('ForwardRightsUnavailable');
   if (sale.pricePerWh === 0n || sale.pricePerWh > MAX_FORWARD_PRICE) return refuse('ForwardPriceOutOfRange');
