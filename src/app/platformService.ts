@@ -167,6 +167,7 @@ export async function startPlatformService(
     const subsidyPool = openSubsidyPool(platform.connection, platform.deployment);
     const keeper = createKeeper({
       subsidyPool,
+      forwardRights,
       ...(platform.deployment.mechanism === 'continuous' && platform.deployment.continuousMarket !== undefined
         ? {
             continuousMarket: openContinuousMarket(platform.connection, platform.deployment.continuousMarket),

@@ -450,3 +450,38 @@ export async function actBySignature(
         : undefined;
   return { createdId, receipt };
 }
+
+/**
+ * The participants whose forward delivery in `period` is not settled yet: the parties of the rights
+ * that changed hands in offers covering it, with a schedule there.
+ */
+export async function forwardDeliveriesDue(
+  rights: ForwardRights,
+  period: bigint,
+  fromBlock: bigint,
+): Promise<number[]> {
+  if ((await rights.read.read.offerCount()) === 0n) return [];
+  const transfers = await rights.connection.publicClient.getContractEvents({
+    address: rights.address,
+    abi: forwardRightsAbi,
+    eventName: 'RightsTransferred',
+    fromBlock,
+  });
+  const offerIds = [...new Set(transfers.map((e) => e.args.offerId!))];
+  const covering = new Set<bigint>();
+  for (const offerId of offerIds) {
+    const o = await rights.read.read.offer([offerId]);
+    if (BigInt(o.firstPeriod) <= period && period <= BigInt(o.lastPeriod)) covering.add(offerId);
+  }
+  const parties = new Set<number>();
+  for (const e of transfers) if (covering.has(e.args.offerId!)) parties.add(e.args.fromId!).add(e.args.toId!);
+  const due: number[] = [];
+  for (const id of [...parties].sort((a, b) => a - b)) {
+    const [schedule, delivery] = await Promise.all([
+      rights.read.read.scheduleOf([id, period]),
+      rights.read.read.deliveryOf([period, id]),
+    ]);
+    if (schedule.scheduledWh > 0n && (delivery.flags & 2) === 0) due.push(id);
+  }
+  return due;
+}

@@ -398,3 +398,34 @@ export interface MaintenancePlans {
   plans: MaintenancePlan[];
   earliestPeriod: number;
 }
+
+export interface ForwardOffer {
+  offerId: number;
+  producerId: number;
+  firstPeriod: number;
+  lastPeriod: number;
+  /** kWh per period: offered, and sold to large users. */
+  energy: Decimal;
+  sold: Decimal;
+  /** Per kWh. */
+  price: Decimal;
+  issued: boolean;
+  region: number;
+  fee: Decimal;
+}
+
+export interface ForwardSale {
+  saleId: number;
+  offerId: number;
+  sellerId: number;
+  buyerId: number;
+  energy: Decimal;
+  price: Decimal;
+}
+
+export interface ForwardMarket {
+  offers: ForwardOffer[];
+  sales: ForwardSale[];
+  earliestPeriod: number;
+  regions: { region: number; fee: Decimal; collected: Decimal }[];
+}
