@@ -86,6 +86,10 @@ export function createBidBook(deps: {
     return period;
   }
 
+  /** Whether any forward offer exists: until one does, no bid needs its own look-up. */
+  const forwardInUse = async (): Promise<boolean> =>
+    deps.forwardRights !== undefined && (await deps.forwardRights.read.read.offerCount()) > 0n;
+
   /** Whether the participant's metered flow in `period` is a forward delivery's. */
   const hasForwardSchedule = async (participantId: number, period: bigint): Promise<boolean> =>
     deps.forwardRights !== undefined &&
@@ -234,6 +238,7 @@ export function createBidBook(deps: {
     const now = chainTime ?? (await deps.now());
     const result = { committed: 0, revealed: 0, refused: 0, expired: 0 };
     const horizon = periodAt(schedule, now) + 2n;
+    const forward = await forwardInUse();
     const toCommit: { bid: StoredBid; receipt: Promise<unknown> }[] = [];
     for (const bid of store.bidsWithStatus('scheduled', horizon)) {
       const w = periodWindows(schedule, bid.period);
@@ -245,7 +250,11 @@ export function createBidBook(deps: {
           `its commit window closed at ${w.commitCloses} before it could be sent`,
         );
         result.expired += 1;
-      } else if (now >= w.commitOpens && (await hasForwardSchedule(bid.participantId, bid.period))) {
+      } else if (
+        now >= w.commitOpens &&
+        forward &&
+        (await hasForwardSchedule(bid.participantId, bid.period))
+      ) {
         // Rights trade until the commit window of their first period opens: fixed now, and bought
         // after the bid was placed.
         store.markFailed(

@@ -161,4 +161,36 @@ describe('forward rights API', () => {
     expect((await call('PUT', '/api/forward/regions/1', { fee: '0.01' }, factory.token)).status).toBe(403);
     expect((await call('GET', '/api/forward')).body.offers).toEqual(offers);
   });
+  // Last: it moves the clock past the first offer's trading.
+  it('refuses at its commit a bid placed before its participant bought rights for the period', async () => {
+    const { earliestPeriod } = (await call('GET', '/api/forward')).body;
+    const period = earliestPeriod + 3;
+    const placed = await call(
+      'POST',
+      '/api/bids',
+      { side: 'buy', quantity: '1', price: '0.5', period },
+      factory.token,
+    );
+    expect(placed.status).toBe(201);
+    const offer = await call(
+      'POST',
+      '/api/forward/offers',
+      { firstPeriod: period, lastPeriod: period, energy: '1', price: '0.4' },
+      solar.token,
+    );
+    await call('POST', `/api/forward/offers/${offer.body.createdId}/issue`, undefined, operator);
+    const bought = await call(
+      'POST',
+      `/api/forward/offers/${offer.body.createdId}/purchases`,
+      { energy: '0.5' },
+      factory.token,
+    );
+    expect(bought.status).toBe(200);
+    await t.advanceTo(t.windowsOf(BigInt(period)).commitOpens + 1n);
+    const { bids } = (await call('GET', `/api/bids?participant=${factory.id}`, undefined, factory.token))
+      .body;
+    const bid = bids.find((b: { period: number }) => b.period === period);
+    expect(bid.status).toBe('refused');
+    expect(bid.error).toContain('BidUnitHasForwardSchedule');
+  });
 });
