@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IFundsHolder} from "./interfaces/IFundsHolder.sol";
@@ -14,6 +14,7 @@ import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
 import {PeriodClock} from "./libraries/PeriodClock.sol";
+import {MeterReadings} from "./libraries/MeterReadings.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
 
 /// @title The continuous market: an order book per delivery period that matches as orders arrive.
@@ -41,9 +42,7 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     bytes32 public constant CANCEL_TYPEHASH =
         keccak256("Cancel(address participant,uint256 period,uint32 orderId,uint256 nonce)");
     /// @notice EIP-712 type of a meter's signed reading: the sealed-bid market's, under its domain.
-    bytes32 public constant READING_TYPEHASH = keccak256(
-        "Reading(address meter,uint32 participantId,uint256 period,uint256 importWh,uint256 exportWh)"
-    );
+    bytes32 public constant READING_TYPEHASH = MeterReadings.READING_TYPEHASH;
     uint256 private constant MAX_WH = type(uint48).max;
     uint8 private constant READ = 1;
     uint8 private constant SETTLED = 2;
@@ -102,15 +101,6 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     struct Traded {
         uint128 quantityWh;
         uint128 value;
-    }
-
-    struct SignedReading {
-        address meter;
-        uint32 participantId;
-        uint256 period;
-        uint256 importWh;
-        uint256 exportWh;
-        bytes signature;
     }
 
     struct SignedOrder {
@@ -199,13 +189,6 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     /// @notice Raised by the grid connection register, through this market: a buy order of a
     /// participant without a voltage level while a wheeling fee applies.
     error GridNotConnected(uint32 participantId);
-    error ReadingMeterNotBound(address meter);
-    error ReadingWrongParticipant(address meter, uint32 claimedId, uint32 boundId);
-    error ReadingTooEarly(uint256 period, uint256 opensAt, uint256 now);
-    error ReadingWindowClosed(uint256 period, uint256 closedAt, uint256 now);
-    error ReadingAlreadyReported(address meter, uint256 period, uint256 lastReportedPeriod);
-    error ReadingOutOfRange(uint256 importWh, uint256 exportWh);
-    error ReadingInvalidSignature(address meter);
     error SettlementNoPosition(uint32 participantId, uint256 period);
     error SettlementAlreadyDone(uint32 participantId, uint256 period);
     error SettlementReadingPending(uint32 participantId, uint256 period, uint256 deadline);
@@ -266,18 +249,8 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         genesis = s.genesis;
         periodSeconds = s.periodSeconds;
         readingSeconds = s.readingSeconds;
-        // The meters sign readings under the periodic market's domain (ERC-5267 describes it).
-        (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
-            periodicMarket_.eip712Domain();
-        _readingDomain = keccak256(
-            abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256(bytes(name)),
-                keccak256(bytes(version)),
-                chainId,
-                verifyingContract
-            )
-        );
+        // The meters sign readings under the periodic market's domain.
+        _readingDomain = MeterReadings.domainOf(IERC5267(address(periodicMarket_)));
         gateClosureSeconds = gateClosureSeconds_;
         marginAmount = marginAmount_;
     }
@@ -362,14 +335,10 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     /// @notice Records readings that meters signed (EIP-712 `Reading` under the sealed-bid market's
     /// domain, the same signature that market takes), submitted by a relayer.
     /// @dev All or nothing. Emits ReadingRecorded each.
-    function submitReadingsBySignature(SignedReading[] calldata readings) external {
+    function submitReadingsBySignature(MeterReadings.SignedReading[] calldata readings) external {
         for (uint256 i = 0; i < readings.length; i++) {
-            SignedReading calldata r = readings[i];
-            bytes32 digest = MessageHashUtils.toTypedDataHash(
-                _readingDomain,
-                keccak256(abi.encode(READING_TYPEHASH, r.meter, r.participantId, r.period, r.importWh, r.exportWh))
-            );
-            if (!SignatureChecker.isValidSignatureNow(r.meter, digest, r.signature)) revert ReadingInvalidSignature(r.meter);
+            MeterReadings.SignedReading calldata r = readings[i];
+            MeterReadings.verify(_readingDomain, r);
             _recordReading(r.meter, r.participantId, r.period, r.importWh, r.exportWh);
         }
     }
@@ -674,23 +643,20 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         private
     {
         _checkPeriod(period);
-        uint32 bound = registry.participantOfMeter(meter);
-        if (bound == 0) revert ReadingMeterNotBound(meter);
-        if (bound != participantId) revert ReadingWrongParticipant(meter, participantId, bound);
-        if (importWh > MAX_WH || exportWh > MAX_WH) revert ReadingOutOfRange(importWh, exportWh);
-        uint256 deadline = readingDeadline(period);
-        uint256 opensAt = deadline - readingSeconds;
-        if (block.timestamp < opensAt) revert ReadingTooEarly(period, opensAt, block.timestamp);
-        if (block.timestamp >= deadline) revert ReadingWindowClosed(period, deadline, block.timestamp);
-        uint256 last = _lastReadingPeriod[meter];
-        if (period <= last) revert ReadingAlreadyReported(meter, period, last);
-        _lastReadingPeriod[meter] = period;
+        MeterReadings.accept(
+            _lastReadingPeriod,
+            registry,
+            meter,
+            participantId,
+            period,
+            importWh,
+            exportWh,
+            readingDeadline(period),
+            readingSeconds
+        );
         Position memory p = _positions[period][participantId];
         if (p.filledWh > 0) {
-            // As in the sealed-bid market: the energy that flowed in the position's direction; flow
-            // the other way counts as none.
-            (uint256 outward, uint256 inward) = p.sell ? (exportWh, importWh) : (importWh, exportWh);
-            p.actualWh = uint48(outward > inward ? outward - inward : 0);
+            p.actualWh = uint48(MeterReadings.inDirection(p.sell, importWh, exportWh));
             p.flags |= READ;
             _positions[period][participantId] = p;
         }

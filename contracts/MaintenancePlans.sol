@@ -111,6 +111,21 @@ contract MaintenancePlans is IMaintenancePlans {
         return 0;
     }
 
+    /// @notice A plan that keeps `unitId` from selling in any period of `fromPeriod`..`toPeriod`, or 0.
+    function planOverlapping(uint32 unitId, uint256 fromPeriod, uint256 toPeriod)
+        external
+        view
+        override
+        returns (uint256 planId)
+    {
+        uint256[] storage live = _live[unitId];
+        for (uint256 i = 0; i < live.length; i++) {
+            Plan storage p = _plans[live[i] - 1];
+            if (!p.cancelled && p.fromPeriod <= toPeriod && fromPeriod <= p.toPeriod) return live[i];
+        }
+        return 0;
+    }
+
     function underMaintenance(uint32 unitId, uint256 period) external view returns (bool) {
         return planCovering(unitId, period) != 0;
     }

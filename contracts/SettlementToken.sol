@@ -23,7 +23,9 @@ contract SettlementToken is ERC20 {
         /// @dev A trade's wheeling fee, paid by the buyer to the grid.
         WheelingFee,
         /// @dev A trade's government funds and surcharges, paid by the buyer to the grid.
-        Levy
+        Levy,
+        /// @dev A forward right's fee for its region, paid by the buyer to the grid.
+        RegionFee
     }
 
     /// @notice Emitted for every movement, mint and burn included (from/to zero).

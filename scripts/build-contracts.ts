@@ -25,6 +25,7 @@ export const DEPLOYABLE = [
   'SubsidyPool',
   'MaintenancePlans',
   'GridConnections',
+  'ForwardRights',
 ] as const;
 
 export const COMPILER_SETTINGS = {

@@ -21,6 +21,7 @@ import type { SealedBid } from '../chain/typedData.ts';
 import { formatMoney, formatPricePerKwh } from '../core/units.ts';
 import { buyerChargesPerWh, refuseSideOfKind, refuseUnderMaintenance } from './admission.ts';
 import { RequestError } from './errors.ts';
+import type { ForwardRights } from '../chain/forwardRights.ts';
 import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { GridConnections } from '../chain/gridConnections.ts';
 import type { PlatformStore, StoredBid } from './platformStore.ts';
@@ -54,6 +55,12 @@ export function createBidBook(deps: {
   maintenancePlans?: MaintenancePlans;
   /** The grid company's connection register: a buy bid must also cover its wheeling fee and levy. */
   gridConnections?: GridConnections;
+  /**
+   * The forward rights: a participant with a forward delivery scheduled in a period may not bid in it
+   * (one metered flow is settled once). Checked here until the market's own commit check
+   * (BidUnitHasForwardSchedule) fits in its code size.
+   */
+  forwardRights?: ForwardRights;
   now(): Promise<bigint>;
 }) {
   const { store, platform, relayer, schedule } = deps;
@@ -64,6 +71,15 @@ export function createBidBook(deps: {
     while (periodWindows(schedule, period).commitCloses <= now) period += 1n;
     return period;
   }
+
+  /** Whether any forward offer exists: until one does, no bid needs its own look-up. */
+  const forwardInUse = async (): Promise<boolean> =>
+    deps.forwardRights !== undefined && (await deps.forwardRights.read.read.offerCount()) > 0n;
+
+  /** Whether the participant's metered flow in `period` is a forward delivery's. */
+  const hasForwardSchedule = async (participantId: number, period: bigint): Promise<boolean> =>
+    deps.forwardRights !== undefined &&
+    (await deps.forwardRights.read.read.hasSchedule([participantId, period]));
 
   async function place(request: BidRequest): Promise<StoredBid> {
     const now = await deps.now();
@@ -105,6 +121,12 @@ export function createBidBook(deps: {
       throw new RequestError('forbidden', 'the operator has not authorised this participant to bid yet');
     refuseSideOfKind(profile.kind, request.side);
     await refuseUnderMaintenance(deps.maintenancePlans, request.participantId, period, request.side);
+    if (await hasForwardSchedule(request.participantId, period))
+      throw new RequestError(
+        'conflict',
+        `the participant has a forward delivery scheduled in period ${period}: its metered flow is settled there, so it may not bid`,
+        'period',
+      );
     // The contract checks admission again at the reveal; refusing here spares a doomed commit. The
     // margin is the one a bid committed now holds (scaled by the participant's reputation when on).
     const [{ nextMargin: marginAmount }, balance] = await Promise.all([
@@ -187,6 +209,7 @@ export function createBidBook(deps: {
     const now = chainTime ?? (await deps.now());
     const result = { committed: 0, revealed: 0, refused: 0, expired: 0 };
     const horizon = periodAt(schedule, now) + 2n;
+    const forward = await forwardInUse();
     const toCommit: { bid: StoredBid; receipt: Promise<unknown> }[] = [];
     for (const bid of store.bidsWithStatus('scheduled', horizon)) {
       const w = periodWindows(schedule, bid.period);
@@ -198,6 +221,20 @@ export function createBidBook(deps: {
           `its commit window closed at ${w.commitCloses} before it could be sent`,
         );
         result.expired += 1;
+      } else if (
+        now >= w.commitOpens &&
+        forward &&
+        (await hasForwardSchedule(bid.participantId, bid.period))
+      ) {
+        // Rights trade until the commit window of their first period opens: fixed now, and bought
+        // after the bid was placed.
+        store.markFailed(
+          bid.participantId,
+          bid.period,
+          'refused',
+          `BidUnitHasForwardSchedule: a forward delivery is scheduled for participant ${bid.participantId} in period ${bid.period}`,
+        );
+        result.refused += 1;
       } else if (now >= w.commitOpens) {
         toCommit.push({
           bid,

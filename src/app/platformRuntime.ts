@@ -147,6 +147,7 @@ export async function startPlatformRuntime(
         subsidyPool: true,
         maintenancePlans: true,
         gridConnections: true,
+        forwardRights: true,
         onProgress: progress,
       });
       writeFileSync(

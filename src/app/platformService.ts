@@ -24,6 +24,7 @@ import type { ApiContext } from '../server/context.ts';
 import { openSubsidyPool } from '../chain/subsidyPool.ts';
 import { openGridConnections } from '../chain/gridConnections.ts';
 import { openMaintenancePlans } from '../chain/maintenancePlans.ts';
+import { openForwardRights } from '../chain/forwardRights.ts';
 import type { WattLedgerConfig } from '../config/config.ts';
 import { createContinuousOrders } from './continuousOrders.ts';
 import { createBidBook } from './bidBook.ts';
@@ -128,6 +129,7 @@ export async function startPlatformService(
     }
     const maintenancePlans = openMaintenancePlans(platform.connection, platform.deployment);
     const gridConnections = openGridConnections(platform.connection, platform.deployment);
+    const forwardRights = openForwardRights(platform.connection, platform.deployment);
     const bidBook = createBidBook({
       store,
       platform,
@@ -135,6 +137,7 @@ export async function startPlatformService(
       schedule,
       maintenancePlans,
       gridConnections,
+      forwardRights,
       now: () => clock.now(),
     });
     const meters = await startMeterFleet({
@@ -170,6 +173,7 @@ export async function startPlatformService(
         : undefined;
     const keeper = createKeeper({
       subsidyPool,
+      forwardRights,
       ...(continuousMarket === undefined ? {} : { continuousMarket }),
       platform,
       account: accounts.relayer,
@@ -313,6 +317,7 @@ export async function startPlatformService(
       subsidyPool,
       maintenancePlans,
       gridConnections,
+      forwardRights,
       config,
       platform,
       accounts,

@@ -6,6 +6,7 @@ import { marketSettlementAbi, marketSettlementBytecode } from './generated/Marke
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
+import { bindForwardRights, deployForwardRights } from './forwardRights.ts';
 import { deployGridConnections } from './gridConnections.ts';
 import { deployMaintenancePlans } from './maintenancePlans.ts';
 import { deploySubsidyPool } from './subsidyPool.ts';
@@ -68,6 +69,8 @@ export interface Deployment {
   readonly subsidyPool?: Address;
   /** The grid company's maintenance plans, when deployed (`DeployOptions.maintenancePlans`). */
   readonly maintenancePlans?: Address;
+  /** The forward rights (large-user direct purchase), when deployed (`DeployOptions.forwardRights`). */
+  readonly forwardRights?: Address;
   /** The grid company's connection register (wheeling fees and levies), when deployed (`DeployOptions.gridConnections`). */
   readonly gridConnections?: Address;
 }
@@ -95,6 +98,8 @@ export interface DeployOptions {
   readonly subsidyPool?: boolean;
   /** Also deploy the maintenance plans the market consults. */
   readonly maintenancePlans?: boolean;
+  /** Also deploy the forward rights (large-user direct purchase) and add them to the token as a ledger. */
+  readonly forwardRights?: boolean;
   /** Also deploy the grid connection register the market charges wheeling fees and levies from. */
   readonly gridConnections?: boolean;
   readonly onProgress?: (step: string) => void;
@@ -202,6 +207,15 @@ export async function deployPlatform(
         onProgress: progress,
       })
     : undefined;
+  // Deployed before the market, which is to refuse bids from participants with a forward schedule.
+  const forwardRights = options.forwardRights
+    ? await deployForwardRights(connection, {
+        operator: options.operator,
+        registry: registry.address,
+        token: token.address,
+        onProgress: progress,
+      })
+    : undefined;
   const market = await deployed('EnergyMarket', () =>
     wallet.deployContract({
       abi: energyMarketAbi,
@@ -246,6 +260,14 @@ export async function deployPlatform(
           settings: options.continuousMarket,
           onProgress: progress,
         });
+  if (forwardRights !== undefined)
+    await bindForwardRights(connection, {
+      operator: options.operator,
+      forwardRights,
+      market: market.address,
+      token: token.address,
+      onProgress: progress,
+    });
   const subsidyPool = options.subsidyPool
     ? await deploySubsidyPool(connection, {
         operator: options.operator,
@@ -267,6 +289,7 @@ export async function deployPlatform(
     ...(subsidyPool === undefined ? {} : { subsidyPool }),
     ...(maintenancePlans === undefined ? {} : { maintenancePlans }),
     ...(gridConnections === undefined ? {} : { gridConnections }),
+    ...(forwardRights === undefined ? {} : { forwardRights }),
   };
 }
 

@@ -9,6 +9,7 @@ export const TOKEN_REASONS = [
   'subsidy',
   'wheeling-fee',
   'levy',
+  'region-fee',
 ] as const;
 export type TokenReason = (typeof TOKEN_REASONS)[number];
 /** The contract's `SettlementToken.Reason` code of each reason. */

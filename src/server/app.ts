@@ -21,6 +21,7 @@ import { participantRoutes } from './routes/participants.ts';
 import { reputationRoutes } from './routes/reputation.ts';
 import { subsidyRoutes } from './routes/subsidies.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
+import { forwardRoutes } from './routes/forward.ts';
 import { gridRoutes } from './routes/grid.ts';
 import { gridCapacityRoutes } from './routes/gridCapacity.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -83,6 +84,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions = {}): Promi
   operatorRoutes(app, ctx);
   subsidyRoutes(app, ctx);
   maintenanceRoutes(app, ctx);
+  forwardRoutes(app, ctx);
   gridRoutes(app, ctx);
   gridCapacityRoutes(app, ctx);
   explorerRoutes(app, ctx);

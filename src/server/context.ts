@@ -8,6 +8,7 @@ import type { Platform } from '../chain/platform.ts';
 import type { SubsidyPool } from '../chain/subsidyPool.ts';
 import type { MaintenancePlans } from '../chain/maintenancePlans.ts';
 import type { GridConnections } from '../chain/gridConnections.ts';
+import type { ForwardRights } from '../chain/forwardRights.ts';
 import type { BidBook } from '../app/bidBook.ts';
 import type { ContinuousOrders } from '../app/continuousOrders.ts';
 import type { ChainLock } from '../app/chainLock.ts';
@@ -27,6 +28,8 @@ export interface ApiContext {
   readonly maintenancePlans: MaintenancePlans | undefined;
   /** The grid company's connection register (wheeling fees and levies), when the deployment has one. */
   readonly gridConnections: GridConnections | undefined;
+  /** The forward rights (large-user direct purchase), when the deployment has them. */
+  readonly forwardRights: ForwardRights | undefined;
   readonly accounts: Pick<PlatformAccounts, 'operator' | 'settlementAgent' | 'publicGrid'> & {
     relayer: Account;
   };

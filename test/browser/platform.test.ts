@@ -73,6 +73,66 @@ async function publishAndCancelMaintenance(page: Page, unitId: number): Promise<
 }
 
 /**
+ * Large-user direct purchase: the operator marks the buyer a large user, the seller registers a
+ * forward offer far ahead (clear of the periods bid in below), the operator issues it and the buyer
+ * buys part of it; a refused entry names its field.
+ */
+async function tradeForwardRights(operator: Page, seller: Page, buyer: Page, buyerId: number): Promise<void> {
+  await operator.goto('/operator');
+  const operatorPanel = operator.getByTestId('forward-panel');
+  await operatorPanel.getByTestId('forward-large-user-participantId').fill(String(buyerId));
+  await operatorPanel.getByTestId('forward-large-user').getByRole('button').click();
+  await expect
+    .poll(
+      async () =>
+        (
+          (await (await operator.request.get(`/api/forward/participants/${buyerId}`)).json()) as {
+            largeUser: boolean;
+          }
+        ).largeUser,
+      { timeout: waitMs },
+    )
+    .toBe(true);
+  const { earliestPeriod } = (await (await seller.request.get('/api/forward')).json()) as {
+    earliestPeriod: number;
+  };
+  await seller.goto('/me');
+  const sellerPanel = seller.getByTestId('forward-panel');
+  for (const [field, value] of [
+    ['firstPeriod', earliestPeriod + 80],
+    ['lastPeriod', earliestPeriod + 80],
+    ['energy', '0.7'],
+    ['price', '0.43'],
+  ] as const)
+    await sellerPanel.getByTestId(`forward-register-${field}`).fill(String(value));
+  await sellerPanel.getByTestId('forward-register').getByRole('button').click();
+  await expect
+    .poll(() => sellerPanel.getByTestId('forward-offers-table').innerText(), { timeout: waitMs })
+    .toContain('0.43');
+  await operator.goto('/operator');
+  await operatorPanel.getByTestId('forward-issue-1').click();
+  await expect
+    .poll(() => operatorPanel.getByTestId('forward-offers-table').innerText(), { timeout: waitMs })
+    .toContain('issued');
+  await buyer.goto('/me');
+  const buyerPanel = buyer.getByTestId('forward-panel');
+  await buyerPanel.getByTestId('forward-buy-offerId').fill('1');
+  await buyerPanel.getByTestId('forward-buy-energy').fill('lots');
+  await buyerPanel.getByTestId('forward-buy').getByRole('button').click();
+  await expect.poll(() => buyerPanel.getByTestId('forward-buy').innerText()).toContain('energy');
+  await buyerPanel.getByTestId('forward-buy-energy').fill('0.2');
+  await buyerPanel.getByTestId('forward-buy').getByRole('button').click();
+  await expect
+    .poll(
+      async () =>
+        ((await (await buyer.request.get('/api/forward')).json()) as { offers: { sold: string }[] })
+          .offers[0]!.sold,
+      { timeout: waitMs },
+    )
+    .toBe('0.2');
+}
+
+/**
  * The operator records a voltage level (a refused entry names its field) and the seller's connection;
  * with no rate above zero no fee is configured, so the period below trades as before. Then it hangs
  * the seller's feeder on a transformer and limits the feeder (a refused limit names its field) far
@@ -197,6 +257,7 @@ describe('platform in the browser', () => {
       await deposit(seller.page, '50', 'FIAT-SELLER-1');
       await deposit(buyer.page, '100', 'FIAT-BUYER-1');
       await expect.poll(() => buyer.page.getByTestId('wallet-balance').innerText()).toContain('100');
+      await tradeForwardRights(operator.page, seller.page, buyer.page, buyerId);
 
       const period = await bid(seller.page, 'sell', sellerBid.quantity, sellerBid.price);
       expect(await bid(buyer.page, 'buy', buyerBid.quantity, buyerBid.price)).toBe(period);

@@ -60,6 +60,8 @@ export async function startTestPlatform(
     maintenancePlans?: boolean;
     /** Deploy the grid connection register (wheeling fees and levies) the market charges from. */
     gridConnections?: boolean;
+    /** Deploy the forward rights (large-user direct purchase). */
+    forwardRights?: boolean;
     /** Run the continuous mechanism: deploy the continuous market with these settings. */
     continuousMarket?: ContinuousMarketSettings;
     /** anvil's block gas limit (default 30 M). */
@@ -96,6 +98,7 @@ export async function startTestPlatform(
     parameters: { ...TEST_PARAMETERS, ...options.parameters },
     maintenancePlans: options.maintenancePlans,
     gridConnections: options.gridConnections,
+    forwardRights: options.forwardRights,
     ...(options.continuousMarket === undefined
       ? {}
       : { mechanism: 'continuous' as const, continuousMarket: options.continuousMarket }),

@@ -20,6 +20,11 @@ import type { Platform } from '../../chain/platform.ts';
 import { periodTrades } from '../../chain/periodRecords.ts';
 import { settlePeriodOnChain } from '../../chain/settlement.ts';
 import { payClaim, subsidiesDue, type SubsidyPool } from '../../chain/subsidyPool.ts';
+import {
+  forwardDeliveriesDue,
+  settleForwardDeliveries,
+  type ForwardRights,
+} from '../../chain/forwardRights.ts';
 import { summarize } from '../../chain/transactions.ts';
 import { periodWindows, type PeriodSchedule } from '../../core/periodClock.ts';
 import type { ReadModelDb } from '../indexer/schema.ts';
@@ -30,6 +35,12 @@ export type KeeperAction =
   | { readonly kind: 'expired'; readonly period: bigint; readonly transactions: number }
   | {
       readonly kind: 'settled';
+      readonly period: bigint;
+      readonly participants: readonly number[];
+      readonly transactions: number;
+    }
+  | {
+      readonly kind: 'settled-forward';
       readonly period: bigint;
       readonly participants: readonly number[];
       readonly transactions: number;
@@ -86,6 +97,8 @@ export interface KeeperOptions {
   readonly subsidyPool?: SubsidyPool;
   /** The deployment trades on the continuous market: expire its books and settle its positions. */
   readonly continuousMarket?: ContinuousMarket;
+  /** Settles the forward deliveries (large-user direct purchase) of each period after its reading deadline. */
+  readonly forwardRights?: ForwardRights;
 }
 
 export interface Keeper {
@@ -123,6 +136,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
   let timer: ReturnType<typeof setInterval> | undefined;
   // Periods finished behind an older one still waiting (for readings): not walked again.
   const finishedAhead = new Set<bigint>();
+  const marketFinished = new Set<bigint>();
 
   /**
    * Pays what the pool owes the period's traders, decided from the pool's state, so a keeper that
@@ -175,8 +189,44 @@ export function createKeeper(options: KeeperOptions): Keeper {
     return true;
   }
 
+  /**
+   * Settles the period's forward deliveries once its reading deadline has passed (each with its
+   * reading, or as missing); true once none is left.
+   */
+  async function advanceForward(
+    period: bigint,
+    now: bigint,
+    act: (a: KeeperAction) => void,
+  ): Promise<boolean> {
+    const rights = options.forwardRights;
+    if (rights === undefined || now < periodWindows(schedule, period).deliveryEnds)
+      return rights === undefined;
+    const due = await forwardDeliveriesDue(rights, period, platform.deployment.fromBlock);
+    if (due.length === 0) return true;
+    if (now < periodWindows(schedule, period).readingDeadline) return false;
+    const batch = options.settlementBatchSize ?? due.length;
+    let transactions = 0;
+    for (let i = 0; i < due.length; i += batch) {
+      await settleForwardDeliveries(rights, account, period, due.slice(i, i + batch));
+      transactions += 1;
+    }
+    act({ kind: 'settled-forward', period, participants: due, transactions });
+    return true;
+  }
+
   /** Takes the period as far as the chain and the clock allow; true once nothing is left to do. */
   async function advance(period: bigint, now: bigint, act: (a: KeeperAction) => void): Promise<boolean> {
+    const forwardDone = await advanceForward(period, now, act);
+    // A period whose market side is done waits only for its forward deliveries' reading deadline.
+    if (!marketFinished.has(period) && (await advanceMarket(period, now, act))) marketFinished.add(period);
+    return marketFinished.has(period) && forwardDone;
+  }
+
+  async function advanceMarket(
+    period: bigint,
+    now: bigint,
+    act: (a: KeeperAction) => void,
+  ): Promise<boolean> {
     if (options.continuousMarket !== undefined)
       return await advanceContinuous(options.continuousMarket, period, now, act);
     const [book, totals] = await market.read.periodState([period]);
@@ -244,6 +294,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
     const error = errors.length === 0 ? null : errors.join('; ');
     oldestUnfinished = firstUnfinished ?? period;
     for (const p of finishedAhead) if (p < oldestUnfinished) finishedAhead.delete(p);
+    for (const p of marketFinished) if (p < oldestUnfinished) marketFinished.delete(p);
     options.cursor?.save(oldestUnfinished);
     lastTickAt = Date.now();
     lastTickChainTime = now;

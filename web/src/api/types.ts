@@ -21,7 +21,8 @@ export type Reason =
   | 'debt-repayment'
   | 'subsidy'
   | 'wheeling-fee'
-  | 'levy';
+  | 'levy'
+  | 'region-fee';
 
 export interface OnChain {
   transactionHash: Hash;
@@ -465,4 +466,34 @@ export interface PlacedOrder extends OnChain {
   resting: Decimal;
   fills: Fill[];
   voided: number[];
+
+export interface ForwardOffer {
+  offerId: number;
+  producerId: number;
+  firstPeriod: number;
+  lastPeriod: number;
+  /** kWh per period: offered, and sold to large users. */
+  energy: Decimal;
+  sold: Decimal;
+  /** Per kWh. */
+  price: Decimal;
+  issued: boolean;
+  region: number;
+  fee: Decimal;
+}
+
+export interface ForwardSale {
+  saleId: number;
+  offerId: number;
+  sellerId: number;
+  buyerId: number;
+  energy: Decimal;
+  price: Decimal;
+}
+
+export interface ForwardMarket {
+  offers: ForwardOffer[];
+  sales: ForwardSale[];
+  earliestPeriod: number;
+  regions: { region: number; fee: Decimal; collected: Decimal }[];
 }

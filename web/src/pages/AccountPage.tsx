@@ -1,6 +1,7 @@
 import { api, query } from '../api/client';
 import type {
   Bid,
+  ForwardMarket,
   OwnReputation,
   Participant,
   ParticipantSubsidies,
@@ -21,6 +22,7 @@ import { useI18n } from '../i18n/i18n';
 import { BidForm } from './account/BidForm';
 import { ContinuousOrders } from './account/ContinuousOrders';
 import { BidsTable } from './account/BidsTable';
+import { ForwardPanel } from './account/ForwardPanel';
 import { MoneyForm } from './account/MoneyForm';
 import { ReputationCard } from './account/ReputationCard';
 import { StatementTable } from './account/StatementTable';
@@ -53,6 +55,8 @@ export function AccountPage({ participantId, canBid }: Props) {
   );
   // A deployment without a subsidy pool answers 404: the section is then left out.
   const subsidies = useAsync(() => api.get<ParticipantSubsidies>(`${base}/subsidies`), [base]);
+  // Likewise without forward rights.
+  const forward = useAsync(() => api.get<ForwardMarket>('/forward'), []);
   const reloadMoney = () => {
     wallet.reload();
     statement.reload();
@@ -127,6 +131,16 @@ export function AccountPage({ participantId, canBid }: Props) {
           by="period"
         />
       </section>
+      {canBid && me && forward.data && (
+        <ForwardPanel
+          market={forward.data}
+          viewer={{ role: 'participant', participantId, kind: me.kind }}
+          onChanged={() => {
+            forward.reload();
+            reloadMoney();
+          }}
+        />
+      )}
       {subsidies.data && (
         <section>
           <h2>{t('subsidy.title')}</h2>

@@ -4,6 +4,7 @@ import type {
   GridCapacity,
   GridTariff,
   MaintenancePlans,
+  ForwardMarket,
   Meter,
   Parameters,
   Participant,
@@ -25,6 +26,7 @@ import { ParticipantsTable } from './operator/ParticipantsTable';
 import { ReputationsTable } from './operator/ReputationsTable';
 import { SubsidyPanel } from './operator/SubsidyPanel';
 import { MaintenancePanel } from './operator/MaintenancePanel';
+import { ForwardPanel } from './account/ForwardPanel';
 import { GridPanel } from './operator/GridPanel';
 import { CapacityPanel } from './operator/CapacityPanel';
 
@@ -36,6 +38,8 @@ export function OperatorPage() {
   const health = useAsync(() => api.get<Health>('/health'), []);
   const subsidies = useAsync(() => api.get<SubsidyProgramme>('/subsidies'), []);
   const maintenance = useAsync(() => api.get<MaintenancePlans>('/maintenance'), []);
+  // A deployment without forward rights answers 404: the panel is then left out.
+  const forward = useAsync(() => api.get<ForwardMarket>('/forward'), []);
   const grid = useAsync(() => api.get<GridTariff>('/grid'), []);
   const capacity = useAsync(() => api.get<GridCapacity>('/grid/capacity'), []);
   const reputations = useAsync(() => api.get<Reputations>('/reputation'), []);
@@ -88,6 +92,9 @@ export function OperatorPage() {
       </div>
       {maintenance.data && (
         <MaintenancePanel plans={maintenance.data} participants={list} onChanged={maintenance.reload} />
+      )}
+      {forward.data && (
+        <ForwardPanel market={forward.data} viewer={{ role: 'operator' }} onChanged={forward.reload} />
       )}
       {grid.data && <GridPanel grid={grid.data} participants={list} onChanged={grid.reload} />}
       {capacity.data && <CapacityPanel capacity={capacity.data} onChanged={capacity.reload} />}
