@@ -7,6 +7,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
 import {IGridConnections} from "./interfaces/IGridConnections.sol";
+import {IForwardSchedules} from "./interfaces/IForwardSchedules.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {BidSlots} from "./libraries/BidSlots.sol";
 import {PeriodClock} from "./libraries/PeriodClock.sol";
@@ -198,6 +199,8 @@ contract EnergyMarket is EIP712, Nonces {
     error BidPriceAboveCap(uint32 participantId, uint256 pricePerWh, uint256 capPerWh);
     /// @notice The grid company's plan `planId` has the unit under maintenance in `period`: it may not sell.
     error BidUnitUnderMaintenance(uint32 participantId, uint256 period, uint256 planId);
+    /// @notice The participant has a forward delivery scheduled in `period`: its metered flow is settled there.
+    error BidUnitHasForwardSchedule(uint32 participantId, uint256 period);
     error BidMarginNotCovered(uint32 participantId, uint256 balance, uint256 margin);
     /// @notice `cost` is quantity × (price + the most the bid can owe per Wh in wheeling fee and levy).
     error BidBudgetNotCovered(uint32 participantId, uint256 spendable, uint256 cost);
@@ -232,6 +235,8 @@ contract EnergyMarket is EIP712, Nonces {
     IMaintenancePlans public immutable maintenancePlans;
     /// @notice The grid company's connection register (zero: none): wheeling fees and levies per trade.
     IGridConnections public immutable gridConnections;
+    /// @notice The forward rights (zero: none): a participant with a forward schedule in a period may not bid in it.
+    IForwardSchedules public immutable forwardSchedules;
     PeriodClock.Schedule private _schedule;
     Parameters private _parameters;
     PricingChange private _pricingChange;
@@ -285,12 +290,14 @@ contract EnergyMarket is EIP712, Nonces {
         PeriodClock.Schedule memory schedule_,
         Parameters memory parameters_,
         IMaintenancePlans maintenancePlans_,
-        IGridConnections gridConnections_
+        IGridConnections gridConnections_,
+        IForwardSchedules forwardSchedules_
     ) EIP712("WattLedger Market", "1") {
         registry = registry_;
         token = token_;
         maintenancePlans = maintenancePlans_;
         gridConnections = gridConnections_;
+        forwardSchedules = forwardSchedules_;
         if (schedule_.periodSeconds == 0) revert MarketScheduleInvalid("periodSeconds");
         if (schedule_.commitSeconds == 0) revert MarketScheduleInvalid("commitSeconds");
         if (schedule_.revealSeconds == 0) revert MarketScheduleInvalid("revealSeconds");
@@ -514,17 +521,6 @@ contract EnergyMarket is EIP712, Nonces {
         return _schedule.periodAt(block.timestamp);
     }
 
-    /// @notice When `period`'s windows open and close (unix seconds).
-    function windows(uint256 period)
-        external
-        view
-        returns (uint256 commitOpens, uint256 commitCloses, uint256 revealCloses, uint256 deliveryStarts, uint256 readingDeadline)
-    {
-        _checkPeriod(period);
-        PeriodClock.Schedule memory s = _schedule;
-        return (s.commitOpens(period), s.commitCloses(period), s.revealCloses(period), s.start(period), s.readingDeadline(period));
-    }
-
     /// @notice A period's bid counts, clearing progress, trade totals and settlement progress.
     function periodState(uint256 period)
         external
@@ -604,6 +600,10 @@ contract EnergyMarket is EIP712, Nonces {
         (uint32 id, IParticipantRegistry.Profile memory profile) = registry.participantByAccount(account);
         if (id == 0) revert MarketNotRegistered(account);
         if (!profile.authorised) revert MarketNotAuthorised(id);
+        // Forward schedules are fixed before the commit window opens: one metered flow, settled once.
+        if (address(forwardSchedules) != address(0) && forwardSchedules.hasSchedule(id, period)) {
+            revert BidUnitHasForwardSchedule(id, period);
+        }
         Member memory member = _members[id];
         uint8 encoded = uint8(profile.kind) | (profile.greenSupply ? 4 : 0) | (profile.greenPreference ? 8 : 0);
         if (member.account != account || member.profile != encoded) {
@@ -933,19 +933,8 @@ contract EnergyMarket is EIP712, Nonces {
         if (address(gridConnections) != address(0)) (fees, capacity) = gridConnections.features();
     }
 
-    /// @dev Whether the participant has a revealed bid not yet settled, and the largest margin such a bid holds.
     function _openBids(uint32 id) private view returns (bool open, uint256 locked) {
-        if (id == 0) return (false, 0);
-        uint256 base = _parameters.marginAmount;
-        for (uint256 slot = 0; slot < 4; slot++) {
-            uint256 k = (uint256(id) << 2) | slot;
-            BidSlots.Bid memory bid = _bids[k];
-            if (bid.has(BidSlots.REVEALED) && !bid.has(BidSlots.SETTLED)) {
-                open = true;
-                uint256 margin = _marginOf(bid, k, base);
-                if (margin > locked) locked = margin;
-            }
-        }
+        return MarketSettlement.openBids(_bids, _commitments, id, _parameters.marginAmount);
     }
 
     function _withdrawable(uint32 id, address account) private view returns (uint256) {

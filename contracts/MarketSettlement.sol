@@ -135,6 +135,27 @@ library MarketSettlement {
         }
     }
 
+    /// @notice Whether participant `id` has a revealed bid not yet settled, and the largest margin such
+    /// a bid holds (the base, scaled by the reputation the bid carries): what a withdrawal must leave.
+    function openBids(
+        mapping(uint256 => BidSlots.Bid) storage bids,
+        mapping(uint256 => bytes32) storage commitments,
+        uint32 id,
+        uint256 base
+    ) external view returns (bool open, uint256 locked) {
+        if (id == 0) return (false, 0);
+        for (uint256 slot = 0; slot < 4; slot++) {
+            uint256 k = (uint256(id) << 2) | slot;
+            BidSlots.Bid memory bid = bids[k];
+            if (bid.has(BidSlots.REVEALED) && !bid.has(BidSlots.SETTLED)) {
+                open = true;
+                uint256 margin =
+                    bid.has(BidSlots.REPUTED) ? ReputationMath.margin(base, uint32(uint256(commitments[k]))) : base;
+                if (margin > locked) locked = margin;
+            }
+        }
+    }
+
     /// @notice Takes what a participant's balance holds toward its debt to the public grid.
     function collectDebt(
         mapping(uint32 => Member) storage members,

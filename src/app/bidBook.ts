@@ -57,8 +57,8 @@ export function createBidBook(deps: {
   gridConnections?: GridConnections;
   /**
    * The forward rights: a participant with a forward delivery scheduled in a period may not bid in it
-   * (one metered flow is settled once). Checked here until the market's own commit check
-   * (BidUnitHasForwardSchedule) fits in its code size.
+   * (one metered flow is settled once). The market refuses such a commit (BidUnitHasForwardSchedule);
+   * the bid book refuses the bid first, at placement and again before committing it.
    */
   forwardRights?: ForwardRights;
   now(): Promise<bigint>;

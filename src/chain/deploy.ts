@@ -233,6 +233,7 @@ export async function deployPlatform(
         toContractParameters(options.parameters),
         maintenancePlans ?? zeroAddress,
         gridConnections ?? zeroAddress,
+        forwardRights ?? zeroAddress,
       ],
     }),
   );

@@ -4,7 +4,7 @@
  * settling a delivery (docs/benchmarks.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Account, TransactionReceipt } from 'viem';
+import { keccak256, toHex, type Account, type TransactionReceipt } from 'viem';
 import { periodWindows } from '../core/periodClock.ts';
 import { signReading } from './bidding.ts';
 import { refusalOf } from './continuousMarketTesting.ts';
@@ -25,6 +25,7 @@ import {
   submitForwardReadings,
   type ForwardRights,
 } from './forwardRights.ts';
+import { energyMarketAbi } from './generated/EnergyMarket.ts';
 import { forwardRightsAbi } from './generated/ForwardRights.ts';
 import { deposit } from './participants.ts';
 import { execute } from './transactions.ts';
@@ -173,6 +174,24 @@ describe('forward rights: refusals and gas', () => {
     await issueForwardOffer(rights, t.accounts.operator, later.offerId);
 
     const w = periodWindows(t.schedule, period);
+    // One metered flow is settled once: the market refuses a commit of anyone with a schedule then.
+    await t.clock.advanceTo(w.commitOpens);
+    const commit = (who: Enrolled) =>
+      execute(
+        t.connection,
+        who.account,
+        {
+          address: t.platform.deployment.market,
+          abi: energyMarketAbi,
+          functionName: 'commit',
+          args: [period, keccak256(toHex(`bid of ${who.id}`))],
+        },
+        'commit',
+      );
+    for (const who of [producer, large, large2])
+      expect(await refused(commit(who))).toEqual(['BidUnitHasForwardSchedule', [who.id, period]]);
+    expect((await commit(consumer)).status).toBe('success');
+
     await t.clock.advanceTo(w.deliveryEnds + 1n);
     expect(await refused(settleForwardDeliveries(rights, t.keeper, 0n, [large.id]))).toEqual([
       'ForwardPeriodInvalid',

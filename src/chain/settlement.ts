@@ -3,7 +3,9 @@
  * or as a missing reading once the reading deadline has passed.
  */
 import type { Account, Hash } from 'viem';
+import { periodWindows } from '../core/periodClock.ts';
 import { BID_FLAGS } from './typedData.ts';
+import { readSchedule } from './periodDriver.ts';
 import { revealedBids } from './periodRecords.ts';
 import type { Platform } from './platform.ts';
 import { execute } from './transactions.ts';
@@ -24,7 +26,7 @@ export async function settlePeriodOnChain(
   options: { batchSize?: number } = {},
 ): Promise<SettlementReport> {
   const batchSize = options.batchSize ?? 150;
-  const [, , , , readingDeadline] = await platform.read.market.read.windows([period]);
+  const { readingDeadline } = periodWindows(await readSchedule(platform), period);
   const now = (await platform.connection.publicClient.getBlock()).timestamp;
   const bids = await revealedBids(platform, period);
   const slots = await Promise.all(

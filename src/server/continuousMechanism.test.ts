@@ -4,6 +4,7 @@
  * it (their keys sign, the relayer submits); refusals come before anything is signed, naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMoney } from '../core/units.ts';
 import {
   callApi,
   signUpFunded,
@@ -22,7 +23,8 @@ describe('the API on a continuous-market deployment', () => {
   beforeAll(async () => {
     t = await startTestService({
       caseStudy: false,
-      market: { mechanism: 'continuous', gateClosureSeconds: 240 },
+      // A small margin, so that a missing reading's penalty can exceed what the margin keeps back.
+      market: { mechanism: 'continuous', gateClosureSeconds: 240, margin: '0.001' },
     });
     const login = await callApi(t, 'POST', '/api/session', {
       username: 'operator',
@@ -252,16 +254,30 @@ describe('the API on a continuous-market deployment', () => {
   });
 
   it('refuses an order of a participant whose debt its wallet cannot pay, and shows the debt', async () => {
-    // The seller takes all its money out and its meter never reports: its position settles as a
-    // missing reading after the deadline, and what it cannot pay the grid becomes debt.
+    // The seller takes out all it may (the continuous market holds the margin of its unsettled
+    // position) and its meter never reports: its position settles as a missing reading after the
+    // deadline, and what it cannot pay the grid becomes debt.
     const wallet = async () =>
       (await callApi(t, 'GET', `/api/participants/${seller.id}/wallet`, undefined, seller.token))
         .body as Json;
+    const before = await wallet();
+    const margin = await t.service.context.continuousOrders!.market.read.read.marginAmount();
+    expect(
+      parseMoney(before.balance as string, 'balance') - parseMoney(before.withdrawable as string, 'w'),
+    ).toBe(margin);
+    const over = await callApi(
+      t,
+      'POST',
+      `/api/participants/${seller.id}/withdrawals`,
+      { amount: before.balance, reference: 'FIAT-OUT-0' },
+      seller.token,
+    );
+    expect([over.status, over.body.error.field]).toEqual([400, 'amount']);
     const out = await callApi(
       t,
       'POST',
       `/api/participants/${seller.id}/withdrawals`,
-      { amount: (await wallet()).balance, reference: 'FIAT-OUT-1' },
+      { amount: before.withdrawable, reference: 'FIAT-OUT-1' },
       seller.token,
     );
     expect(out.status).toBe(200);

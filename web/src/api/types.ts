@@ -466,6 +466,7 @@ export interface PlacedOrder extends OnChain {
   resting: Decimal;
   fills: Fill[];
   voided: number[];
+}
 
 export interface ForwardOffer {
   offerId: number;
