@@ -10,6 +10,7 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IFundsHolder} from "./interfaces/IFundsHolder.sol";
 import {IGridConnections} from "./interfaces/IGridConnections.sol";
 import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
+import {IForwardSchedules} from "./interfaces/IForwardSchedules.sol";
 import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
@@ -186,6 +187,8 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     error OrderInDebt(uint32 participantId, uint256 debt);
     /// @notice The unit's maintenance plan `planId` covers the period: it may not sell in it.
     error OrderUnitUnderMaintenance(uint32 participantId, uint256 period, uint256 planId);
+    /// @notice The participant has a forward delivery scheduled in `period`: its metered flow is settled there.
+    error OrderUnitHasForwardSchedule(uint32 participantId, uint256 period);
     /// @notice Raised by the grid connection register, through this market: a buy order of a
     /// participant without a voltage level while a wheeling fee applies.
     error GridNotConnected(uint32 participantId);
@@ -208,6 +211,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     /// @notice The grid company's maintenance plans, the sealed-bid market's (zero: none): a unit may
     /// not sell in a period its plan covers, in either market.
     IMaintenancePlans public immutable maintenancePlans;
+    /// @notice The forward rights, the sealed-bid market's (zero: none): a participant with a forward
+    /// delivery scheduled in a period may not trade in it here either (one metered flow, settled once).
+    IForwardSchedules public immutable forwardSchedules;
     /// @notice Start of delivery period 1, unix seconds.
     uint256 public immutable genesis;
     uint256 public immutable periodSeconds;
@@ -246,6 +252,7 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         periodicMarket = periodicMarket_;
         gridConnections = periodicMarket_.gridConnections();
         maintenancePlans = periodicMarket_.maintenancePlans();
+        forwardSchedules = periodicMarket_.forwardSchedules();
         genesis = s.genesis;
         periodSeconds = s.periodSeconds;
         readingSeconds = s.readingSeconds;
@@ -527,6 +534,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         if (!buy && address(maintenancePlans) != address(0)) {
             uint256 planId = maintenancePlans.planCovering(id, period);
             if (planId != 0) revert OrderUnitUnderMaintenance(id, period, planId);
+        }
+        if (address(forwardSchedules) != address(0) && forwardSchedules.hasSchedule(id, period)) {
+            revert OrderUnitHasForwardSchedule(id, period);
         }
         if (quantityWh == 0 || quantityWh > MAX_WH) revert OrderQuantityOutOfRange(quantityWh, MAX_WH);
         if (pricePerWh == 0 || pricePerWh > MAX_PRICE) revert OrderPriceOutOfRange(pricePerWh, MAX_PRICE);

@@ -1,7 +1,8 @@
 /**
  * Maintenance plans bind the continuous market as they bind the sealed-bid one: a unit whose plan
  * covers a period may not place a sell order in it (`OrderUnitUnderMaintenance`, nothing changed),
- * may still buy, and sells again once the plan is cancelled.
+ * may still buy, and sells again once the plan is cancelled. Forward schedules too: a producer or
+ * large user with a forward delivery in a period may not trade in it (`OrderUnitHasForwardSchedule`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from 'viem';
@@ -11,6 +12,13 @@ import {
   startContinuousTestPlatform,
   type ContinuousTestPlatform,
 } from './continuousMarketTesting.ts';
+import {
+  buyForwardRights,
+  issueForwardOffer,
+  openForwardRights,
+  registerForwardOffer,
+  setLargeUser,
+} from './forwardRights.ts';
 import { cancelMaintenance, openMaintenancePlans, publishMaintenance } from './maintenancePlans.ts';
 import type { Enrolled } from './testing/testPlatform.ts';
 
@@ -24,7 +32,7 @@ describe('the continuous market and maintenance plans', () => {
   let planId: number;
 
   beforeAll(async () => {
-    c = await startContinuousTestPlatform(undefined, { maintenancePlans: true });
+    c = await startContinuousTestPlatform(undefined, { maintenancePlans: true, forwardRights: true });
     unit = await c.trader('rooftop', 'prosumer', UNIT);
     period = await c.openPeriod(3_000n);
     const plans = openMaintenancePlans(c.t.connection, c.t.platform.deployment)!;
@@ -63,5 +71,43 @@ describe('the continuous market and maintenance plans', () => {
     const plans = openMaintenancePlans(c.t.connection, c.t.platform.deployment)!;
     await cancelMaintenance(plans, c.t.accounts.operator, planId);
     expect((await order('sell', period + 1n)).outcome.placed).toHaveLength(1);
+  });
+
+  it('refuses orders of a producer and a large user in a period of their forward schedule, changing nothing', async () => {
+    const rights = openForwardRights(c.t.connection, c.t.platform.deployment)!;
+    const producer = await c.trader('wind farm', 'producer', UNIT);
+    const large = await c.trader('factory', 'consumer', UNIT);
+    await setLargeUser(rights, c.t.accounts.operator, large.id, true);
+    const { offerId } = await registerForwardOffer(rights, producer.account, {
+      firstPeriod: period,
+      lastPeriod: period,
+      whPerPeriod: 100n,
+      pricePerWh: PRICE,
+    });
+    await issueForwardOffer(rights, c.t.accounts.operator, offerId);
+    await buyForwardRights(rights, large.account, offerId, 40n);
+    for (const [who, side] of [
+      [producer, 'sell'],
+      [large, 'buy'],
+    ] as const) {
+      const before = await c.snapshot(period, [who.id], [who.account]);
+      const refusal = await refusalOf(
+        placeContinuousOrder(c.market, who.account, who.id, {
+          period,
+          side,
+          quantityWh: 10n,
+          pricePerWh: PRICE,
+        }),
+      );
+      expect([refusal.errorName, refusal.args]).toEqual(['OrderUnitHasForwardSchedule', [who.id, period]]);
+      expect(await c.snapshot(period, [who.id], [who.account])).toBe(before);
+    }
+    const next = await placeContinuousOrder(c.market, large.account, large.id, {
+      period: period + 1n,
+      side: 'buy',
+      quantityWh: 10n,
+      pricePerWh: PRICE,
+    });
+    expect(next.outcome.placed).toHaveLength(1);
   });
 });

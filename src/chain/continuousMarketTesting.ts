@@ -37,11 +37,13 @@ export async function startContinuousTestPlatform(
     readonly holdFunds?: boolean;
     readonly gridConnections?: boolean;
     readonly maintenancePlans?: boolean;
+    readonly forwardRights?: boolean;
   } = {},
 ): Promise<ContinuousTestPlatform> {
   const t = await startTestPlatform({
     gridConnections: options.gridConnections ?? false,
     maintenancePlans: options.maintenancePlans ?? false,
+    forwardRights: options.forwardRights ?? false,
   });
   const address = await deployContinuousMarket(t.connection, {
     operator: t.accounts.operator,
