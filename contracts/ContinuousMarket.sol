@@ -166,6 +166,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     event OrderVoided(
         uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 spendable, uint256 needed
     );
+    /// @notice A feeder or transformer limit of the period cut a fill: the rest of the order
+    /// (`droppedWh`) on the side whose limit bound leaves the book (see GridConnections.CapacityCut).
+    event OrderCapacityCut(uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 droppedWh);
     event OrderExpired(uint256 indexed period, uint32 indexed orderId, uint32 indexed participantId, uint256 remainingWh);
 
     error OrderScheduleInvalid(string name);
@@ -490,16 +493,18 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         returns (uint32 orderId)
     {
         _checkOpen(period);
-        // The grid's account when fees are charged, else zero: asked once per order.
-        address grid = address(gridConnections) != address(0) && gridConnections.feesActive()
-            ? registry.publicGrid()
-            : address(0);
+        // The grid's account when fees are charged, else zero, and whether capacity is limited: asked
+        // once per order.
+        (bool fees, bool capacity) =
+            address(gridConnections) != address(0) ? gridConnections.features() : (false, false);
+        address grid = fees ? registry.publicGrid() : address(0);
         uint32 id = _admit(account, period, side, quantityWh, pricePerWh, grid != address(0));
         Book memory book = _books[period];
         orderId = ++book.orderCount;
         bool buy = side == Side.Buy;
         Traded memory filled;
-        uint256 remaining = _match(book, period, id, orderId, buy, quantityWh, pricePerWh, filled, grid);
+        (uint256 remaining, uint256 droppedWh) =
+            _match(book, period, id, orderId, buy, quantityWh, pricePerWh, filled, grid, capacity);
         if (filled.quantityWh > 0) {
             _addToPosition(period, id, !buy, filled.quantityWh);
             Traded memory traded = _traded[period];
@@ -516,6 +521,7 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         }
         _books[period] = book;
         emit OrderPlaced(period, orderId, id, side, quantityWh, pricePerWh, remaining);
+        if (droppedWh > 0) emit OrderCapacityCut(period, orderId, id, droppedWh);
     }
 
     /// @dev Who may place this order, and whether it is covered. Returns the participant id.
@@ -568,7 +574,8 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
     }
 
     /// @dev Fills the arriving order against the head of the other side while it crosses, adding
-    /// each fill to the maker's position and to `filled`. Returns what is left of the order.
+    /// each fill to the maker's position and to `filled`. Returns what is left of the order to rest,
+    /// and what a capacity limit took out of it (then nothing rests).
     function _match(
         Book memory book,
         uint256 period,
@@ -578,8 +585,9 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         uint256 remaining,
         uint256 limit,
         Traded memory filled,
-        address grid
-    ) private returns (uint256) {
+        address grid,
+        bool capacity
+    ) private returns (uint256 rest, uint256 droppedWh) {
         address takerAccount = _traders[takerId].account;
         while (remaining > 0) {
             uint32 head = buy ? book.bestAsk : book.bestBid;
@@ -608,36 +616,72 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
                     );
                     continue;
                 }
-                _reserved[maker.participantId] -= amount;
             }
-            (address buyer, address seller) = buy ? (takerAccount, makerAccount) : (makerAccount, takerAccount);
-            token.move(buyer, seller, amount, SettlementToken.Reason.Trade, period);
-            _addToPosition(period, maker.participantId, buy, quantity);
-            filled.quantityWh += uint128(quantity);
-            filled.value += uint128(amount);
-            emit OrderFilled(
-                period,
-                head,
-                takerOrderId,
-                buy ? maker.participantId : takerId,
-                buy ? takerId : maker.participantId,
-                quantity,
-                maker.pricePerWh
-            );
-            // As in the sealed-bid market the payment is the log right before the fill; charges follow.
-            if (wheelingPerWh | levyPerWh != 0) {
-                GridPayments.payCharges(token, buyer, grid, quantity, wheelingPerWh, levyPerWh, period);
+            // 1: a capacity limit ends the maker's order, 2: the taker's (the side whose limit bound).
+            uint256 cut;
+            if (capacity) {
+                (uint256 granted, uint256 voided) = buy
+                    ? gridConnections.reserveCapacity(period, maker.participantId, takerId, quantity)
+                    : gridConnections.reserveCapacity(period, takerId, maker.participantId, quantity);
+                if (voided != 0) {
+                    // The maker sells when the taker buys; `voided` 1 is the seller's side.
+                    cut = (voided == 1) == buy ? 1 : 2;
+                    quantity = granted;
+                    amount = quantity * maker.pricePerWh;
+                }
             }
-            remaining -= quantity;
-            if (quantity == maker.remainingWh) {
-                // Its reservation was released fill by fill; only the list and counts remain.
-                maker.remainingWh = 0;
+            if (quantity > 0) {
+                if (!buy) _reserved[maker.participantId] -= amount;
+                _fill(period, head, takerOrderId, takerId, buy, maker, quantity, amount, takerAccount, makerAccount);
+                filled.quantityWh += uint128(quantity);
+                filled.value += uint128(amount);
+                // As in the sealed-bid market the payment is the log right before the fill; charges follow.
+                if (wheelingPerWh | levyPerWh != 0) {
+                    GridPayments.payCharges(
+                        token, buy ? takerAccount : makerAccount, grid, quantity, wheelingPerWh, levyPerWh, period
+                    );
+                }
+                remaining -= quantity;
+            }
+            if (cut == 1 || quantity == maker.remainingWh) {
+                // Filled, or cut by capacity: its reservation was released fill by fill, the rest now.
+                maker.remainingWh -= uint48(quantity);
                 _unlinkHead(book, period, head, maker);
-            } else {
+                if (cut == 1) emit OrderCapacityCut(period, head, maker.participantId, maker.remainingWh);
+            } else if (quantity > 0) {
                 _orders[period][head].remainingWh = uint48(maker.remainingWh - quantity);
             }
+            // The arriving order's rest does not rest; its cut is logged after it is placed.
+            if (cut == 2) return (0, remaining);
         }
-        return remaining;
+        return (remaining, 0);
+    }
+
+    /// @dev Pays a fill from its buyer to its seller and adds it to the maker's position.
+    function _fill(
+        uint256 period,
+        uint32 head,
+        uint32 takerOrderId,
+        uint32 takerId,
+        bool buy,
+        Order memory maker,
+        uint256 quantity,
+        uint256 amount,
+        address takerAccount,
+        address makerAccount
+    ) private {
+        (address buyer, address seller) = buy ? (takerAccount, makerAccount) : (makerAccount, takerAccount);
+        token.move(buyer, seller, amount, SettlementToken.Reason.Trade, period);
+        _addToPosition(period, maker.participantId, buy, quantity);
+        emit OrderFilled(
+            period,
+            head,
+            takerOrderId,
+            buy ? maker.participantId : takerId,
+            buy ? takerId : maker.participantId,
+            quantity,
+            maker.pricePerWh
+        );
     }
 
     /// @dev Adds a fill to a participant's position in a period (one side per period: `_admit`).

@@ -241,13 +241,15 @@ export interface ContinuousOutcome {
     pricePerWh: bigint;
   }[];
   readonly voided: readonly number[];
+  /** Orders a capacity limit ended, with the Wh that left the book. */
+  readonly capacityCut: readonly { orderId: number; participantId: number; droppedWh: bigint }[];
   readonly cancelled: readonly number[];
   readonly expired: readonly number[];
 }
 
 export function continuousOutcome(receipt: TransactionReceipt): ContinuousOutcome {
   const logs = parseEventLogs({ abi: continuousMarketAbi, logs: receipt.logs });
-  const outcome = { placed: [], fills: [], voided: [], cancelled: [], expired: [] } as {
+  const outcome = { placed: [], fills: [], voided: [], capacityCut: [], cancelled: [], expired: [] } as {
     -readonly [K in keyof ContinuousOutcome]: ContinuousOutcome[K][number][];
   };
   for (const log of logs) {
@@ -257,6 +259,9 @@ export function continuousOutcome(receipt: TransactionReceipt): ContinuousOutcom
     } else if (log.eventName === 'OrderFilled') {
       const { makerOrderId, takerOrderId, sellerId, buyerId, quantityWh, pricePerWh } = log.args;
       outcome.fills.push({ makerOrderId, takerOrderId, sellerId, buyerId, quantityWh, pricePerWh });
+    } else if (log.eventName === 'OrderCapacityCut') {
+      const { orderId, participantId, droppedWh } = log.args;
+      outcome.capacityCut.push({ orderId, participantId, droppedWh });
     } else if (log.eventName === 'OrderVoided') outcome.voided.push(log.args.orderId);
     else if (log.eventName === 'OrderCancelled') outcome.cancelled.push(log.args.orderId);
     else if (log.eventName === 'OrderExpired') outcome.expired.push(log.args.orderId);

@@ -41,7 +41,11 @@ import {
 } from './continuousMarketTesting.ts';
 import { continuousMarketAbi } from './generated/ContinuousMarket.ts';
 import {
+  clearingCapacity,
   openGridConnections,
+  setCapacityLimit,
+  setFeederTransformer,
+  type GridConnections,
   readGridTariff,
   setGridConnection,
   setLevy,
@@ -59,12 +63,31 @@ interface StreamCase {
   readonly seed: number;
   /** Voltage level of each trader (0: none), when the grid charges fees. */
   readonly levels?: readonly number[];
+  /** Each trader's feeder, when feeders and transformers carry capacity limits. */
+  readonly feeders?: readonly number[];
 }
 
 const CASES: readonly StreamCase[] = [
   { streams: 40, seed: 1997 },
   { streams: 16, seed: 2017, levels: [3, 0, 1, 2, 1, 2, 1] },
+  // Feeders 1 and 2 on transformer 1, feeder 3 on transformer 2 (see CAPACITY below).
+  { streams: 16, seed: 7, feeders: [1, 3, 2, 3, 1, 2, 1] },
 ];
+
+/** Feeders 1–3 carry 300, 250 and 400 Wh a period, transformer 2 350 Wh; transformer 1 is unlimited. */
+const CAPACITY = {
+  transformerOf: new Map([
+    [1, 1],
+    [2, 1],
+    [3, 2],
+  ]),
+  limits: [
+    ['feeder', 1, 300n],
+    ['feeder', 2, 250n],
+    ['feeder', 3, 400n],
+    ['transformer', 2, 350n],
+  ] as const,
+};
 
 const perKwh = (text: string) => parsePricePerKwh(text, 'rate');
 
@@ -138,20 +161,21 @@ function expectedRefusal(error: WattLedgerError, period: bigint, id: number): [s
 }
 
 describe.each(CASES)(
-  'continuous market = core on $streams generated order streams, levels $levels',
+  'continuous market = core on $streams generated order streams, levels $levels, feeders $feeders',
   (run) => {
     let c: ContinuousTestPlatform;
     let charges: BookCharges | undefined;
+    let grid: GridConnections | undefined;
     const traders: Enrolled[] = [];
     let owners: string[] = [];
     let balances = new Map<string, bigint>();
-    const totals = { events: 0, fills: 0, refusals: 0, voids: 0, expired: 0, charged: 0n };
+    const totals = { events: 0, fills: 0, refusals: 0, voids: 0, expired: 0, charged: 0n, capacityCuts: 0 };
 
     beforeAll(async () => {
       // Without the token's holds, so that a withdrawal can take a resting buyer's money (see below).
       c = await startContinuousTestPlatform(undefined, {
         holdFunds: false,
-        gridConnections: run.levels !== undefined,
+        gridConnections: run.levels !== undefined || run.feeders !== undefined,
       });
       for (const [i, kind] of KINDS.entries())
         traders.push(await c.trader(`trader ${i}`, kind, DEPOSITS[i]!));
@@ -171,6 +195,22 @@ describe.each(CASES)(
           pair: (seller, buyer) => tradeCharges(TARIFF, level(seller), level(buyer)),
           buyerCapPerWh: (owner) => buyerChargeCapPerWh(TARIFF, level(owner)),
         };
+      }
+      if (run.feeders !== undefined) {
+        grid = openGridConnections(c.t.connection, c.t.platform.deployment)!;
+        const op = c.t.accounts.operator;
+        // A level without rates: connections need one, and nothing is charged.
+        await setVoltageLevel(grid, op, {
+          level: 1,
+          nominalVolts: 400,
+          transmissionPerWh: 0n,
+          sameLevelFeePerWh: 0n,
+        });
+        for (const [i, feeder] of run.feeders.entries())
+          await setGridConnection(grid, op, traders[i]!.id, { level: 1, feeder });
+        for (const [feeder, transformer] of CAPACITY.transformerOf)
+          await setFeederTransformer(grid, op, feeder, transformer);
+        for (const [asset, id, wh] of CAPACITY.limits) await setCapacityLimit(grid, op, asset, id, wh);
       }
       owners = traders.map((tr) => String(tr.id));
       balances = new Map(traders.map((tr, i) => [String(tr.id), DEPOSITS[i]!]));
@@ -241,11 +281,15 @@ describe.each(CASES)(
         await topUp(s);
         const period = await c.openPeriod();
         const gateClosure = await c.market.read.read.gateClosure([period]);
+        const capacity = await clearingCapacity(grid, c.market.address, period, ids());
         let book = openBook({
           gateClosure,
           margin: await c.market.read.read.marginAmount(),
           balances,
           ...(charges === undefined ? {} : { charges }),
+          ...(capacity === undefined
+            ? {}
+            : { capacity: { limits: capacity.limits, usedWh: capacity.usedWh ?? new Map() } }),
         });
         const gridBefore = await c.t.platform.read.token.read.balanceOf([c.t.accounts.publicGrid.address]);
         let charged = 0n;
@@ -299,6 +343,14 @@ describe.each(CASES)(
               })),
             );
             expect(chain.voided).toEqual(result.voided.map((o) => o.id));
+            expect(chain.capacityCut).toEqual(
+              result.capacityCut.map((x) => ({
+                orderId: x.orderId,
+                participantId: Number(x.owner),
+                droppedWh: x.droppedWh,
+              })),
+            );
+            totals.capacityCuts += result.capacityCut.length;
             expect(chain.placed).toEqual([
               {
                 orderId: result.orderId,
@@ -356,6 +408,7 @@ describe.each(CASES)(
       expect(totals.voids).toBeGreaterThan(0);
       expect(totals.expired).toBeGreaterThan(20 * scale);
       expect(totals.charged > 0n).toBe(run.levels !== undefined);
+      expect(totals.capacityCuts > 0).toBe(run.feeders !== undefined);
     }, 300_000);
 
     it.runIf(run.levels !== undefined)(

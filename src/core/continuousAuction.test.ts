@@ -13,6 +13,7 @@ import {
   type OrderRequest,
 } from './continuousAuction.ts';
 import { MarketInputError, MarketRuleError, WattLedgerError } from './errors.ts';
+import type { PeriodCapacity } from './gridCapacity.ts';
 import { applyStreamEvent, orderStreamArbitrary } from './testing/continuousAuctionStreams.ts';
 import { parsePricePerKwh } from './units.ts';
 
@@ -233,6 +234,72 @@ describe('continuous double auction: hand-computed examples', () => {
     const short = setBalance(first.book, 'far', 9n * price + 9n * p('0.12'));
     const second = placeOrder(short, order('s', 'sell', 9n, '0.40'));
     expect([second.fills, second.voided.map((o) => o.owner)]).toEqual([[], ['far']]);
+  });
+
+  it('with capacity limits: a fill takes the headroom left, and the order on the bound side ends', () => {
+    // Feeders: wind and pv on 1 (limit 150 Wh out), load on 2 (limit 120 Wh in), shop on 1.
+    const feeder = new Map([
+      ['wind', 1],
+      ['pv', 1],
+      ['shop', 1],
+      ['load', 2],
+    ]);
+    const limits: PeriodCapacity = {
+      feederOf: (p) => feeder.get(p) ?? 0,
+      transformerOf: () => 0,
+      limitWh: (asset, id) => (asset === 'feeder' ? (id === 1 ? 150n : 120n) : undefined),
+    };
+    const book = openBook({ gateClosure: GATE, capacity: { limits, usedWh: new Map() } });
+    // The load buys 100 of the wind's 300: both feeders carry it.
+    const first = run(book, [order('wind', 'sell', 300n, '0.50'), order('load', 'buy', 100n, '0.55')]);
+    expect(first.fills.map((f) => f.quantityWh)).toEqual([100n]);
+    // 50 more: the load's feeder has 20 Wh of headroom left, so the taker (the load) is cut.
+    const second = placeOrder(first.book, order('load', 'buy', 50n, '0.55'));
+    expect(second.fills.map((f) => f.quantityWh)).toEqual([20n]);
+    expect(second.capacityCut).toEqual([{ orderId: 3, owner: 'load', droppedWh: 30n }]);
+    expect(second.resting).toBeNull();
+    // The shop on the wind's own feeder loads nothing and buys freely.
+    const third = placeOrder(second.book, order('shop', 'buy', 100n, '0.55'));
+    expect(third.fills.map((f) => f.quantityWh)).toEqual([100n]);
+    expect(third.capacityCut).toEqual([]);
+    expect(third.book.capacity?.usedWh).toEqual(
+      new Map([
+        ['feeder:1', 120n],
+        ['feeder:2', 120n],
+      ]),
+    );
+  });
+
+  it('with capacity limits: a resting order whose side is bound leaves the book, and its reservation with it', () => {
+    const feeder = new Map([
+      ['pv', 1],
+      ['load', 2],
+      ['home', 1],
+    ]);
+    const limits: PeriodCapacity = {
+      feederOf: (p) => feeder.get(p) ?? 0,
+      transformerOf: () => 0,
+      limitWh: (asset, id) => (asset === 'feeder' && id === 2 ? 40n : undefined),
+    };
+    const balances = new Map([
+      ['load', 10n ** 18n],
+      ['home', 10n ** 18n],
+      ['pv', 0n],
+    ]);
+    const rested = run(openBook({ gateClosure: GATE, balances, capacity: { limits, usedWh: new Map() } }), [
+      order('load', 'buy', 100n, '0.55'),
+      order('home', 'buy', 100n, '0.50'),
+    ]).book;
+    // The seller reaches the load first: 40 Wh fit its feeder, the rest of its bid leaves the book,
+    // and the seller goes on to the home, on its own feeder.
+    const result = placeOrder(rested, order('pv', 'sell', 100n, '0.45'));
+    expect(result.fills.map((f) => [f.buyer, f.quantityWh])).toEqual([
+      ['load', 40n],
+      ['home', 60n],
+    ]);
+    expect(result.capacityCut).toEqual([{ orderId: 1, owner: 'load', droppedWh: 60n }]);
+    expect(result.book.reserved.get('load')).toBe(0n);
+    expect(result.book.bids.map((o) => [o.owner, o.remainingWh])).toEqual([['home', 40n]]);
   });
 
   it('closes at gate closure: remainders expire, reservations are released', () => {

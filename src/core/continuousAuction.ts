@@ -22,6 +22,10 @@
  * pays quantity × (wheeling + levy) of its pair to the grid; a buy order is accepted only while
  * spendable ≥ quantity × (limit + the most its fills can owe per Wh); reservations stay at the
  * limit price, so a resting buy is voided when its owner cannot pay a fill's amount with its charges.
+ * With capacity limits (`capacity`, see gridCapacity.ts): each fill reserves its load on the feeders
+ * and transformers it crosses; a fill a limit cuts carries what is left of the headroom, and the order
+ * on the side whose limit bound ends there (`capacityCut`): a maker's rest leaves the book, a taker's
+ * rest does not rest — the periodic auction's rule, applied fill by fill.
  * A participant has orders on one side of a period's book at a time, so it never trades with itself,
  * and once it has traded in a period it stays on that side: its **position** (Σ of its fills, sold or
  * bought) is what is settled against its meter after delivery (`settleContinuousPositions`).
@@ -29,6 +33,7 @@
 import { MarketInputError, MarketRuleError } from './errors.ts';
 import type { Side } from './bid.ts';
 import { settlePosition, type SettlementOutcome, type SettlementParameters } from './settlement.ts';
+import { reserveCapacity, type PeriodCapacity } from './gridCapacity.ts';
 import type { TradeCharges } from './gridFees.ts';
 import { averagePriceOf } from './trade.ts';
 import { minBig } from './units.ts';
@@ -88,6 +93,13 @@ export interface ContinuousBook {
   readonly positions: ReadonlyMap<string, ContinuousPosition>;
   /** The grid's charges on fills; undefined: none. */
   readonly charges?: BookCharges;
+  /** The period's capacity limits and what the book's fills reserved of them; undefined: none. */
+  readonly capacity?: BookCapacity;
+}
+
+export interface BookCapacity {
+  readonly limits: PeriodCapacity;
+  readonly usedWh: ReadonlyMap<string, bigint>;
 }
 
 /** A participant's fills in a period: the side it traded on and the Wh it sold or bought. */
@@ -111,6 +123,8 @@ export interface PlaceResult {
   readonly fills: readonly Fill[];
   /** Resting buy orders removed because their owner could no longer pay (see the module comment). */
   readonly voided: readonly RestingOrder[];
+  /** Orders a capacity limit ended, in order: their id, owner and the Wh that left the book. */
+  readonly capacityCut: readonly { orderId: number; owner: string; droppedWh: bigint }[];
   /** The remainder left in the book, or null when the order filled completely. */
   readonly resting: RestingOrder | null;
   /**
@@ -129,6 +143,7 @@ export interface OpenBookOptions {
   /** Positions from earlier fills of the period (the contract's positions). */
   readonly positions?: ReadonlyMap<string, ContinuousPosition>;
   readonly charges?: BookCharges;
+  readonly capacity?: BookCapacity;
 }
 
 export function openBook(options: OpenBookOptions): ContinuousBook {
@@ -144,6 +159,9 @@ export function openBook(options: OpenBookOptions): ContinuousBook {
     reserved: new Map(),
     positions: new Map(options.positions ?? []),
     ...(options.charges === undefined ? {} : { charges: options.charges }),
+    ...(options.capacity === undefined
+      ? {}
+      : { capacity: { limits: options.capacity.limits, usedWh: new Map(options.capacity.usedWh) } }),
   };
 }
 
@@ -273,49 +291,75 @@ export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceRe
   const positions = new Map(book.positions);
   const fills: Fill[] = [];
   const voided: RestingOrder[] = [];
+  const capacityCut: { orderId: number; owner: string; droppedWh: bigint }[] = [];
+  const usedWh = book.capacity === undefined ? undefined : new Map(book.capacity.usedWh);
   let remaining = request.quantityWh;
   while (remaining > 0n && opposite.length > 0 && crosses(request.side, request.pricePerWh, opposite[0]!)) {
     const maker = opposite[0]!;
-    const quantityWh = minBig(remaining, maker.remainingWh);
-    const amount = quantityWh * maker.pricePerWh;
+    let quantityWh = minBig(remaining, maker.remainingWh);
     const buyer = buy ? request.owner : maker.owner;
     const seller = buy ? maker.owner : request.owner;
     const charges = book.charges?.pair(seller, buyer);
-    const wheelingFee = quantityWh * (charges?.wheelingPerWh ?? 0n);
-    const levy = quantityWh * (charges?.levyPerWh ?? 0n);
+    const perWhCharges = (charges?.wheelingPerWh ?? 0n) + (charges?.levyPerWh ?? 0n);
     if (
       !buy &&
       balances !== undefined &&
-      balanceOf(balances, buyer) < book.margin + amount + wheelingFee + levy
+      balanceOf(balances, buyer) < book.margin + quantityWh * (maker.pricePerWh + perWhCharges)
     ) {
       opposite.shift();
       voided.push(maker);
       adjust(reserved, maker.owner, -maker.remainingWh * maker.pricePerWh);
       continue;
     }
-    if (balances !== undefined) {
-      adjust(balances, buyer, -amount - wheelingFee - levy);
-      adjust(balances, seller, amount);
+    // 'maker' or 'taker': a capacity limit ends that side's order after this fill.
+    let cut: 'maker' | 'taker' | undefined;
+    if (book.capacity !== undefined && usedWh !== undefined) {
+      const reservation = reserveCapacity(book.capacity.limits, usedWh, seller, buyer, quantityWh);
+      if (reservation.cut !== undefined) {
+        cut = (reservation.cut.voids === 'seller') === buy ? 'maker' : 'taker';
+        quantityWh = reservation.grantedWh;
+      }
     }
-    // A buyer's reservation is at its limit; a maker buyer's limit is the fill price.
-    if (!buy) adjust(reserved, buyer, -amount);
-    addToPosition(positions, seller, 'sell', quantityWh);
-    addToPosition(positions, buyer, 'buy', quantityWh);
-    fills.push({
-      makerOrderId: maker.id,
-      takerOrderId: orderId,
-      maker: maker.owner,
-      taker: request.owner,
-      seller,
-      buyer,
-      quantityWh,
-      pricePerWh: maker.pricePerWh,
-      amount,
-      ...(charges === undefined ? {} : { wheelingFee, levy }),
-    });
-    remaining -= quantityWh;
-    if (quantityWh === maker.remainingWh) opposite.shift();
-    else opposite[0] = { ...maker, remainingWh: maker.remainingWh - quantityWh };
+    if (quantityWh > 0n) {
+      const amount = quantityWh * maker.pricePerWh;
+      const wheelingFee = quantityWh * (charges?.wheelingPerWh ?? 0n);
+      const levy = quantityWh * (charges?.levyPerWh ?? 0n);
+      if (balances !== undefined) {
+        adjust(balances, buyer, -amount - wheelingFee - levy);
+        adjust(balances, seller, amount);
+      }
+      // A buyer's reservation is at its limit; a maker buyer's limit is the fill price.
+      if (!buy) adjust(reserved, buyer, -amount);
+      addToPosition(positions, seller, 'sell', quantityWh);
+      addToPosition(positions, buyer, 'buy', quantityWh);
+      fills.push({
+        makerOrderId: maker.id,
+        takerOrderId: orderId,
+        maker: maker.owner,
+        taker: request.owner,
+        seller,
+        buyer,
+        quantityWh,
+        pricePerWh: maker.pricePerWh,
+        amount,
+        ...(charges === undefined ? {} : { wheelingFee, levy }),
+      });
+      remaining -= quantityWh;
+    }
+    if (cut === 'maker' || quantityWh === maker.remainingWh) {
+      opposite.shift();
+      const left = maker.remainingWh - quantityWh;
+      // A maker buyer cut by capacity: the reservation of what it may no longer buy goes with it.
+      if (maker.side === 'buy') adjust(reserved, maker.owner, -left * maker.pricePerWh);
+      if (cut === 'maker') capacityCut.push({ orderId: maker.id, owner: maker.owner, droppedWh: left });
+    } else if (quantityWh > 0n) {
+      opposite[0] = { ...maker, remainingWh: maker.remainingWh - quantityWh };
+    }
+    if (cut === 'taker') {
+      // The taker's rest does not rest: it may not flow over the limit that bound.
+      capacityCut.push({ orderId, owner: request.owner, droppedWh: remaining });
+      remaining = 0n;
+    }
   }
 
   let resting: RestingOrder | null = null;
@@ -344,10 +388,14 @@ export function placeOrder(book: ContinuousBook, request: OrderRequest): PlaceRe
       balances,
       reserved,
       positions,
+      ...(book.capacity === undefined || usedWh === undefined
+        ? {}
+        : { capacity: { limits: book.capacity.limits, usedWh } }),
     },
     orderId,
     fills,
     voided,
+    capacityCut,
     resting,
     restsAfter,
   };

@@ -39,7 +39,7 @@ const orderSchema = {
     price: S.str,
     resting: S.str,
     remaining: S.str,
-    status: { type: 'string', enum: ['open', 'filled', 'cancelled', 'expired', 'voided'] },
+    status: { type: 'string', enum: ['open', 'filled', 'cancelled', 'expired', 'voided', 'cut'] },
     ...S.locationProps,
   },
 } as const;

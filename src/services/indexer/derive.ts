@@ -42,7 +42,7 @@ export interface ChangeTracker {
 }
 
 /** Why an order of the continuous market left its book (or 'open' while it rests). */
-export const ORDER_STATUSES = ['open', 'filled', 'cancelled', 'expired', 'voided'] as const;
+export const ORDER_STATUSES = ['open', 'filled', 'cancelled', 'expired', 'voided', 'cut'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** The contract that recorded a settlement or debt: the sealed-bid market or the continuous one. */
@@ -271,6 +271,10 @@ export function derivations(db: ReadModelDb) {
           return;
         case 'OrderVoided':
           closeOrder('voided');
+          return;
+        case 'OrderCapacityCut':
+          // A resting order leaves the book; an arriving one was placed with nothing resting.
+          closeOrder('cut');
           return;
         case 'DebtRecorded':
         case 'DebtRepaid':

@@ -18,7 +18,7 @@ export interface OrderView extends ChainLocation {
   readonly status: OrderStatus;
   /** Its OrderPlaced log. */
   readonly logIndex: number;
-  /** The log that took it out of the book (its last fill, OrderCancelled, OrderExpired, OrderVoided). */
+  /** The log that took it out of the book (its last fill, OrderCancelled, OrderExpired, OrderVoided, OrderCapacityCut). */
   readonly closed: (ChainLocation & { readonly logIndex: number }) | null;
 }
 

@@ -419,7 +419,7 @@ export interface MaintenancePlans {
 }
 
 /** An order of the continuous market, as its owner sees it. */
-export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'expired' | 'voided';
+export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'expired' | 'voided' | 'cut';
 
 export interface Order extends OnChain {
   period: number;

@@ -177,6 +177,7 @@ export const en = {
   'orderStatus.cancelled': 'cancelled',
   'orderStatus.expired': 'expired',
   'orderStatus.voided': 'voided',
+  'orderStatus.cut': 'cut by grid capacity',
   'col.orders': 'Orders',
   'col.order': 'Order',
   'col.remainingKwh': 'Remaining (kWh)',

@@ -176,6 +176,7 @@ export const zh: Record<MessageKey, string> = {
   'orderStatus.cancelled': '已撤单',
   'orderStatus.expired': '已过期',
   'orderStatus.voided': '已作废',
+  'orderStatus.cut': '因电网容量被削减',
   'col.orders': '委托数',
   'col.order': '委托',
   'col.remainingKwh': '剩余 (kWh)',
