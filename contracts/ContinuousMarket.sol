@@ -11,6 +11,7 @@ import {IFundsHolder} from "./interfaces/IFundsHolder.sol";
 import {IGridConnections} from "./interfaces/IGridConnections.sol";
 import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
 import {IForwardSchedules} from "./interfaces/IForwardSchedules.sol";
+import {IContinuousTrading} from "./interfaces/IContinuousTrading.sol";
 import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
@@ -34,7 +35,7 @@ import {SettlementMath} from "./libraries/SettlementMath.sol";
 /// reward and penalty against the position. The meters' readings are the ones they sign for the
 /// sealed-bid market (its EIP-712 domain), so a meter signs one reading per period whichever market
 /// uses it. Settlement parameters (rates) and the period clock are the sealed-bid market's.
-contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
+contract ContinuousMarket is EIP712, Nonces, IFundsHolder, IContinuousTrading {
     /// @notice EIP-712 type of a participant's signed order.
     bytes32 public constant ORDER_TYPEHASH = keccak256(
         "Order(address participant,uint256 period,uint8 side,uint256 quantityWh,uint256 pricePerWh,uint256 nonce)"
@@ -400,6 +401,12 @@ contract ContinuousMarket is EIP712, Nonces, IFundsHolder {
         if (id == 0 || trader.account == address(0)) return 0;
         held = _debt[id] + _reserved[id];
         if (trader.unsettledPositions > 0 || block.timestamp < gateClosure(trader.lastOrderPeriod)) held += marginAmount;
+    }
+
+    /// @notice The latest period in which the participant placed an order (0: none): the forward
+    /// rights refuse to make a participant party to an offer from that period on.
+    function lastOrderPeriodOf(uint32 participantId) external view returns (uint256) {
+        return _traders[participantId].lastOrderPeriod;
     }
 
     /// @notice A period's meter readings are accepted from its end until this deadline.

@@ -8,6 +8,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IMaintenancePlans} from "./interfaces/IMaintenancePlans.sol";
 import {IForwardSchedules} from "./interfaces/IForwardSchedules.sol";
+import {IContinuousTrading} from "./interfaces/IContinuousTrading.sol";
 import {EnergyMarket} from "./EnergyMarket.sol";
 import {SettlementToken} from "./SettlementToken.sol";
 import {GridPayments} from "./libraries/GridPayments.sol";
@@ -193,6 +194,9 @@ contract ForwardRights is IForwardSchedules, EIP712, Nonces {
     error ForwardReadingPending(uint32 participantId, uint256 period, uint256 deadline);
     error ForwardInvalidSignature(address signer);
     error ForwardSaleToSelf(uint32 participantId);
+    /// @notice The participant placed continuous-market orders up to `lastOrderPeriod`, in or after the
+    /// offer's first period: its metered flow there may already be a continuous position.
+    error ForwardContinuousTrading(uint32 participantId, uint256 lastOrderPeriod);
 
     IParticipantRegistry public immutable registry;
     /// @notice The settlement token; this contract must be added to it as a ledger (`addLedger`) for
@@ -201,6 +205,8 @@ contract ForwardRights is IForwardSchedules, EIP712, Nonces {
     /// @notice The sealed-bid market whose clock, rates, maintenance plans and reading domain this
     /// contract shares; bound once after it is deployed (it is deployed knowing this contract).
     EnergyMarket public periodicMarket;
+    /// @notice The continuous market, when the deployment runs it (zero: none).
+    IContinuousTrading public continuousMarket;
     IMaintenancePlans public maintenancePlans;
     PeriodClock.Schedule private _clock;
     bytes32 private _readingDomain;
@@ -226,6 +232,15 @@ contract ForwardRights is IForwardSchedules, EIP712, Nonces {
     }
 
     // ------------------------------------------------------------------ administration
+
+    /// @notice Binds the continuous market (once), on a deployment that runs it: a participant that
+    /// placed orders there for a period of an offer may not become party to the offer. Administrator.
+    function bindContinuousMarket(IContinuousTrading market) external {
+        if (!registry.hasRole(bytes32(0), msg.sender)) revert ForwardNotAdministrator(msg.sender);
+        if (address(continuousMarket) != address(0)) revert ForwardMarketAlreadyBound(address(continuousMarket));
+        continuousMarket = market;
+        emit MarketBound(address(market));
+    }
 
     /// @notice Binds the sealed-bid market (once). Requires the registry's default admin role.
     function bindMarket(EnergyMarket market) external {
@@ -630,6 +645,12 @@ contract ForwardRights is IForwardSchedules, EIP712, Nonces {
             }
         }
         if (live.length >= MAX_LIVE_OFFERS_PER_PARTICIPANT) revert ForwardTooManyOffers(id, live.length);
+        // One metered flow, settled once: not party to an offer over periods it may hold a continuous
+        // position in (the continuous market refuses its orders in scheduled periods from then on).
+        if (address(continuousMarket) != address(0)) {
+            uint256 lastOrderPeriod = continuousMarket.lastOrderPeriodOf(id);
+            if (lastOrderPeriod >= _offers[offerId - 1].firstPeriod) revert ForwardContinuousTrading(id, lastOrderPeriod);
+        }
         live.push(offerId);
     }
 

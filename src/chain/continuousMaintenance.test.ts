@@ -20,6 +20,8 @@ import {
   setLargeUser,
 } from './forwardRights.ts';
 import { cancelMaintenance, openMaintenancePlans, publishMaintenance } from './maintenancePlans.ts';
+import { forwardRightsAbi } from './generated/ForwardRights.ts';
+import { execute } from './transactions.ts';
 import type { Enrolled } from './testing/testPlatform.ts';
 
 const UNIT = 10n ** 18n;
@@ -109,5 +111,66 @@ describe('the continuous market and maintenance plans', () => {
       pricePerWh: PRICE,
     });
     expect(next.outcome.placed).toHaveLength(1);
+  });
+
+  it('refuses to make a participant party to an offer over periods it placed continuous orders for', async () => {
+    const rights = openForwardRights(c.t.connection, c.t.platform.deployment)!;
+    expect(await rights.read.read.continuousMarket()).toBe(c.market.address);
+    const producer = await c.trader('hydro', 'producer', UNIT);
+    const large = await c.trader('smelter', 'consumer', UNIT);
+    await setLargeUser(rights, c.t.accounts.operator, large.id, true);
+    const later = period + 3n;
+    // The smelter trades in the continuous market up to `later`; the hydro unit up to `later` too.
+    await placeContinuousOrder(c.market, large.account, large.id, {
+      period: later,
+      side: 'buy',
+      quantityWh: 5n,
+      pricePerWh: PRICE,
+    });
+    const { offerId } = await registerForwardOffer(rights, producer.account, {
+      firstPeriod: later,
+      lastPeriod: later + 1n,
+      whPerPeriod: 100n,
+      pricePerWh: PRICE,
+    });
+    await placeContinuousOrder(c.market, producer.account, producer.id, {
+      period: later,
+      side: 'sell',
+      quantityWh: 5n,
+      pricePerWh: PRICE * 2n,
+    });
+    const issued = await refusalOf(issueForwardOffer(rights, c.t.accounts.operator, offerId));
+    expect([issued.errorName, issued.args]).toEqual(['ForwardContinuousTrading', [producer.id, later]]);
+    // An offer starting after the orders' period is fine; the smelter may not join one from `later` on.
+    const next = await registerForwardOffer(rights, producer.account, {
+      firstPeriod: later + 1n,
+      lastPeriod: later + 1n,
+      whPerPeriod: 100n,
+      pricePerWh: PRICE,
+    });
+    await issueForwardOffer(rights, c.t.accounts.operator, next.offerId);
+    expect(await c.market.read.read.lastOrderPeriodOf([large.id])).toBe(later);
+    await buyForwardRights(rights, large.account, next.offerId, 10n);
+    expect(await rights.read.read.holdingOf([BigInt(next.offerId), large.id])).toBe(10n);
+  });
+
+  it('binds the continuous market to the forward rights once, by the administrator only', async () => {
+    const rights = openForwardRights(c.t.connection, c.t.platform.deployment)!;
+    const bind = (who: typeof c.t.accounts.operator) =>
+      execute(
+        c.t.connection,
+        who,
+        {
+          address: rights.address,
+          abi: forwardRightsAbi,
+          functionName: 'bindContinuousMarket',
+          args: [c.market.address],
+        },
+        'bind',
+      );
+    const stranger = c.t.accounts.relayer;
+    expect((await refusalOf(bind(stranger))).errorName).toBe('ForwardNotAdministrator');
+    const again = await refusalOf(bind(c.t.accounts.operator));
+    expect([again.errorName, again.args]).toEqual(['ForwardMarketAlreadyBound', [c.market.address]]);
   });
 });

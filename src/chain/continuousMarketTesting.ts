@@ -52,6 +52,9 @@ export async function startContinuousTestPlatform(
     periodicMarket: t.platform.deployment.market,
     settings,
     holdFunds: options.holdFunds,
+    ...(t.platform.deployment.forwardRights === undefined
+      ? {}
+      : { forwardRights: t.platform.deployment.forwardRights }),
   });
   const market = openContinuousMarket(t.connection, address);
   const now = () => t.clock.now();

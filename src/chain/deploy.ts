@@ -6,7 +6,11 @@ import { marketSettlementAbi, marketSettlementBytecode } from './generated/Marke
 import { participantRegistryAbi, participantRegistryBytecode } from './generated/ParticipantRegistry.ts';
 import { settlementTokenAbi, settlementTokenBytecode } from './generated/SettlementToken.ts';
 import type { ChainConnection } from './connection.ts';
-import { bindForwardRights, deployForwardRights } from './forwardRights.ts';
+import {
+  bindContinuousMarketToForwardRights,
+  bindForwardRights,
+  deployForwardRights,
+} from './forwardRights.ts';
 import { deployGridConnections } from './gridConnections.ts';
 import { deployMaintenancePlans } from './maintenancePlans.ts';
 import { deploySubsidyPool } from './subsidyPool.ts';
@@ -259,6 +263,7 @@ export async function deployPlatform(
           token: token.address,
           periodicMarket: market.address,
           settings: options.continuousMarket,
+          ...(forwardRights === undefined ? {} : { forwardRights }),
           onProgress: progress,
         });
   if (forwardRights !== undefined)
@@ -321,6 +326,8 @@ export async function deployContinuousMarket(
     readonly periodicMarket: Address;
     readonly settings: ContinuousMarketSettings;
     readonly holdFunds?: boolean;
+    /** The deployment's forward rights, bound to the continuous market when given. */
+    readonly forwardRights?: Address;
     readonly onProgress?: (step: string) => void;
   },
 ): Promise<Address> {
@@ -349,6 +356,12 @@ export async function deployContinuousMarket(
     client: { public: connection.publicClient, wallet },
   });
   await confirm(connection, 'add ledger', () => token.write.addLedger([address, CONTINUOUS_MARKET_REASONS]));
+  if (options.forwardRights !== undefined)
+    await bindContinuousMarketToForwardRights(connection, {
+      operator: options.operator,
+      forwardRights: options.forwardRights,
+      continuousMarket: address,
+    });
   // Withdrawals go through the sealed-bid market, which cannot see this market's margins and debts.
   if (options.holdFunds === false) return address;
   await confirm(connection, 'add funds holder', () => token.write.addFundsHolder([address]));

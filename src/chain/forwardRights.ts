@@ -97,6 +97,25 @@ export async function bindForwardRights(
   );
 }
 
+/**
+ * On a deployment running the continuous market: lets the forward rights refuse to make a participant
+ * party to an offer over periods it placed continuous orders for. `operator` holds the admin role.
+ */
+export async function bindContinuousMarketToForwardRights(
+  connection: ChainConnection,
+  options: {
+    readonly operator: Account;
+    readonly forwardRights: Address;
+    readonly continuousMarket: Address;
+  },
+): Promise<void> {
+  const client = { public: connection.publicClient, wallet: connection.wallet(options.operator) };
+  const rights = getContract({ address: options.forwardRights, abi: forwardRightsAbi, client });
+  await confirm(connection, 'bind the continuous market to the forward rights', () =>
+    rights.write.bindContinuousMarket([options.continuousMarket]),
+  );
+}
+
 const send = (
   rights: ForwardRights,
   account: Account,
