@@ -7,6 +7,7 @@
  */
 import type { Account, LocalAccount } from 'viem';
 import type { Side } from '../core/bid.ts';
+import { MAX_ORDER_PRICE, MAX_ORDER_WH } from '../core/continuousAuction.ts';
 import { periodAt, type PeriodSchedule } from '../core/periodClock.ts';
 import { formatMoney, formatPricePerKwh } from '../core/units.ts';
 import {
@@ -31,9 +32,6 @@ import { buyerChargesPerWh, refuseSideOfKind, refuseUnderMaintenance } from './a
 import { RequestError } from './errors.ts';
 import { MAX_PERIODS_AHEAD } from './bidBook.ts';
 
-/** The contract's bounds: a quantity fits 48 bits, a price 80. */
-const MAX_QUANTITY_WH = 2n ** 48n - 1n;
-const MAX_PRICE_PER_WH = 2n ** 80n - 1n;
 /** How often an order whose hint another order made stale (OrderHintInvalid) is resent. */
 const HINT_ATTEMPTS = 3;
 
@@ -95,13 +93,13 @@ export function createContinuousOrders(deps: {
   /** The contract's admission rules (`_admit`), read from the chain, so a refused order is never signed. */
   async function admit(request: OrderRequest, period: bigint): Promise<void> {
     const { participantId: id, side } = request;
-    if (request.quantityWh <= 0n || request.quantityWh > MAX_QUANTITY_WH)
+    if (request.quantityWh <= 0n || request.quantityWh > MAX_ORDER_WH)
       throw new RequestError(
         'invalid',
-        `must be greater than zero and at most ${MAX_QUANTITY_WH} Wh`,
+        `must be greater than zero and at most ${MAX_ORDER_WH} Wh`,
         'quantity',
       );
-    if (request.pricePerWh <= 0n || request.pricePerWh > MAX_PRICE_PER_WH)
+    if (request.pricePerWh <= 0n || request.pricePerWh > MAX_ORDER_PRICE)
       throw new RequestError('invalid', 'must be greater than zero and within the contract’s range', 'price');
     const profile = await platform.read.registry.read.profile([id]);
     if (!profile.authorised)

@@ -39,6 +39,8 @@ export const S = {
   bool: { type: 'boolean' },
   nullableStr: { type: ['string', 'null'] },
   hash: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' },
+  /** A delivery period as the contracts keep it (24 bits, from 1). */
+  period: { type: 'integer', minimum: 1, maximum: 2 ** 24 - 1 },
   locationProps: {
     transactionHash: { type: 'string' },
     blockNumber: { type: 'integer' },

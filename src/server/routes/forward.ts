@@ -204,8 +204,6 @@ export function forwardRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  const periodField = { type: 'integer', minimum: 1, maximum: 16_777_215 } as const;
-
   app.post(
     '/api/forward/offers',
     {
@@ -216,8 +214,8 @@ export function forwardRoutes(app: FastifyInstance, ctx: ApiContext): void {
         body: {
           type: 'object',
           properties: {
-            firstPeriod: periodField,
-            lastPeriod: periodField,
+            firstPeriod: S.period,
+            lastPeriod: S.period,
             energy: decimalString,
             price: decimalString,
           },

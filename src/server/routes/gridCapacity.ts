@@ -28,7 +28,6 @@ import { requireOperator } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { kwh, location, S } from '../format.ts';
 
-const MAX_PERIOD = 2 ** 24 - 1;
 const assetSchema = {
   type: 'object',
   properties: {
@@ -75,7 +74,7 @@ const assetParams = {
 } as const;
 const periodAssetParams = {
   ...assetParams,
-  properties: { ...assetParams.properties, period: { type: 'integer', minimum: 1, maximum: MAX_PERIOD } },
+  properties: { ...assetParams.properties, period: S.period },
   required: [...assetParams.required, 'period'],
 } as const;
 /** `capacity`: kWh per period as a decimal string; null: no limit. */
@@ -156,7 +155,7 @@ export function gridCapacityRoutes(app: FastifyInstance, ctx: ApiContext): void 
         tags: ['grid'],
         querystring: {
           type: 'object',
-          properties: { period: { type: 'integer', minimum: 1, maximum: MAX_PERIOD } },
+          properties: { period: S.period },
           additionalProperties: false,
         },
         response: { 200: capacitySchema },

@@ -93,8 +93,8 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: ApiContext): void {
           type: 'object',
           properties: {
             participantId: { type: 'integer', minimum: 1 },
-            fromPeriod: { type: 'integer', minimum: 1, maximum: 16_777_215 },
-            toPeriod: { type: 'integer', minimum: 1, maximum: 16_777_215 },
+            fromPeriod: S.period,
+            toPeriod: S.period,
             workOrder: { type: 'string', minLength: 1, maxLength: 32 },
           },
           required: ['participantId', 'fromPeriod', 'toPeriod', 'workOrder'],

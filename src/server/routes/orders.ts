@@ -73,8 +73,6 @@ const describeFill = (f: TradeView) => ({
   ...location(f),
 });
 
-const periodParam = { type: 'integer', minimum: 1, maximum: 2 ** 24 - 1 } as const;
-
 export function orderRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const orders = (): ContinuousOrders => {
     if (ctx.continuousOrders === undefined)
@@ -100,7 +98,7 @@ export function orderRoutes(app: FastifyInstance, ctx: ApiContext): void {
             side: { type: 'string', enum: ['sell', 'buy'] },
             quantity: decimalString,
             price: decimalString,
-            period: periodParam,
+            period: S.period,
           },
           required: ['side', 'quantity', 'price'],
           additionalProperties: false,
@@ -155,7 +153,7 @@ export function orderRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['orders'],
         params: {
           type: 'object',
-          properties: { period: periodParam, orderId: { type: 'integer', minimum: 1 } },
+          properties: { period: S.period, orderId: { type: 'integer', minimum: 1 } },
           required: ['period', 'orderId'],
         },
         response: {
@@ -188,7 +186,7 @@ export function orderRoutes(app: FastifyInstance, ctx: ApiContext): void {
         summary:
           "A period's continuous book: its resting price levels best first, its fills, and the caller's own orders in full",
         tags: ['orders'],
-        querystring: { type: 'object', properties: { period: periodParam } },
+        querystring: { type: 'object', properties: { period: S.period } },
         response: {
           200: {
             type: 'object',

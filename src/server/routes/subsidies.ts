@@ -175,7 +175,7 @@ export function subsidyRoutes(app: FastifyInstance, ctx: ApiContext): void {
           properties: {
             year: { type: 'integer', minimum: 2000, maximum: 65535 },
             value: decimalString,
-            expiresAfterPeriod: { type: 'integer', minimum: 1, maximum: 16_777_215 },
+            expiresAfterPeriod: S.period,
           },
           required: ['year', 'value', 'expiresAfterPeriod'],
           additionalProperties: false,

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { api, asApiError, type ApiError } from '../../api/client';
-import type { Fill, Kind, Order, OrderBook, PlacedOrder, PriceLevel, Side } from '../../api/types';
+import type { Fill, Kind, Order, OrderBook, PlacedOrder, PriceLevel } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
-import { ErrorBox, FormError, Field, TextField, useSubmit } from '../../components/forms';
+import { ErrorBox, FormError, useSubmit } from '../../components/forms';
 import { orderStatusLabel, sideLabel } from '../../components/labels';
 import { TxLink } from '../../components/links';
 import { useLiveReload } from '../../hooks/live';
@@ -11,7 +11,7 @@ import { useI18n } from '../../i18n/i18n';
 import { trimZeros } from '../../lib/decimal';
 import { Link } from '../../lib/router';
 import { tradeFlowPath } from '../TradeFlowPage';
-import { sidesOf } from './BidForm';
+import { OfferFields, useOfferInputs } from './OfferFields';
 
 // The continuous market for a participant: an order form, the book of the first open period (price
 // levels only, best first), its fills, and the participant's own orders with a cancel button.
@@ -31,10 +31,7 @@ interface Props {
 
 export function ContinuousOrders({ kind, authorised, nameOf, onChanged }: Props) {
   const { t } = useI18n();
-  const sides = sidesOf(kind);
-  const [side, setSide] = useState<Side>(sides[0]!);
-  const [quantity, setQuantity] = useState('');
-  const [price, setPrice] = useState('');
+  const inputs = useOfferInputs(kind);
   const [placed, setPlaced] = useState<PlacedOrder | null>(null);
   const book = useAsync(() => api.get<OrderBook>('/orders/book'), []);
   // A book changes with orders and fills; the open period moves on with the clock.
@@ -46,13 +43,12 @@ export function ContinuousOrders({ kind, authorised, nameOf, onChanged }: Props)
   const submit = useSubmit(async () => {
     // No `period`: the server takes the first period whose book is open, the one shown below.
     const answer = await api.post<PlacedOrder>('/orders', {
-      side,
-      quantity: quantity.trim(),
-      price: price.trim(),
+      side: inputs.side,
+      quantity: inputs.quantity.trim(),
+      price: inputs.price.trim(),
     });
     setPlaced(answer);
-    setQuantity('');
-    setPrice('');
+    inputs.clear();
     changed();
   });
   const [cancelError, setCancelError] = useState<ApiError | null>(null);
@@ -122,37 +118,7 @@ export function ContinuousOrders({ kind, authorised, nameOf, onChanged }: Props)
     <>
       <form className="card" data-testid="order-form" onSubmit={submit.onSubmit}>
         <h2>{t('order.title', { period: shown?.period ?? '…' })}</h2>
-        <Field label={t('field.side')} name="side" error={submit.error}>
-          <select
-            data-testid="order-side"
-            value={side}
-            onChange={(event) => setSide(event.target.value as Side)}
-          >
-            {sides.map((option) => (
-              <option key={option} value={option}>
-                {sideLabel(t, option)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <TextField
-          label={t('field.quantityKwh')}
-          name="quantity"
-          error={submit.error}
-          testId="order-quantity"
-          inputMode="decimal"
-          value={quantity}
-          onChange={setQuantity}
-        />
-        <TextField
-          label={t('field.pricePerKwh')}
-          name="price"
-          error={submit.error}
-          testId="order-price"
-          inputMode="decimal"
-          value={price}
-          onChange={setPrice}
-        />
+        <OfferFields inputs={inputs} error={submit.error} testId="order" />
         <FormError error={submit.error} fields={['side', 'quantity', 'price']} />
         <button type="submit" data-testid="order-submit" disabled={submit.pending || !authorised}>
           {t('order.submit')}
