@@ -9,6 +9,7 @@ import { parseKwh, parsePricePerKwh } from '../../core/units.ts';
 import type { ContinuousOrders } from '../../app/continuousOrders.ts';
 import { RequestError } from '../../app/errors.ts';
 import type { OrderView } from '../../app/readModel.ts';
+import { ORDER_STATUSES } from '../../services/indexer/derive.ts';
 import type { TradeView } from '../../services/readModel/periods.ts';
 import { requireParticipant, sessionOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
@@ -39,7 +40,7 @@ const orderSchema = {
     price: S.str,
     resting: S.str,
     remaining: S.str,
-    status: { type: 'string', enum: ['open', 'filled', 'cancelled', 'expired', 'voided', 'cut'] },
+    status: { type: 'string', enum: ORDER_STATUSES },
     ...S.locationProps,
   },
 } as const;
